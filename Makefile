@@ -1,0 +1,21 @@
+# PpkmOnnx: two commands on a fresh machine.
+#   make demo   restore, build, and run the pipeline end to end on the built-in demo data
+#   make test   the whole test suite (what CI runs); last line "N passed, N failed, N skipped"
+CONFIGURATION ?= Release
+PPKM = dotnet run --project src/PpkmOnnx.Cli -c $(CONFIGURATION) --no-build --
+ART ?= artifacts/demo
+
+.PHONY: build test demo clean
+
+build:
+	dotnet build PpkmOnnx.sln -c $(CONFIGURATION) --nologo -v q
+
+test:
+	CONFIGURATION=$(CONFIGURATION) bash tools/run-tests.sh
+
+demo: build
+	bash tools/demo.sh "$(ART)"
+
+clean:
+	dotnet clean PpkmOnnx.sln -v q
+	rm -rf artifacts/demo

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PpkmOnnx.Core.Checkpoints;
+
+/// <summary>The architectures PpkmOnnx trains, exports and serves.</summary>
+public enum ModelArchitecture
+{
+    /// <summary>Hugging Face <c>model_type: bert</c>.</summary>
+    Bert,
+    /// <summary>Hugging Face <c>model_type: distilbert</c>.</summary>
+    DistilBert,
+}
+
+/// <summary>
+/// The sizes and labels of a Hugging Face <c>config.json</c>, normalised across BERT and DistilBERT
+/// (DistilBERT's <c>dim</c>/<c>n_layers</c>/<c>n_heads</c>/<c>hidden_dim</c> map to the BERT names).
+/// Unknown keys are kept in <see cref="Extra"/> so a read-modify-write round trip loses nothing.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>The architecture.</summary>
+    public required ModelArchitecture Architecture { get; init; }
+    /// <summary>Rows of the word-embedding table (may exceed the tokenizer's vocabulary, as in IndoBERT).</summary>
+    public required int VocabSize { get; init; }
+    /// <summary>Hidden size (DistilBERT <c>dim</c>).</summary>
+    public required int HiddenSize { get; init; }
+    /// <summary>Encoder layers (DistilBERT <c>n_layers</c>).</summary>
+    public required int NumHiddenLayers { get; init; }
+    /// <summary>Attention heads (DistilBERT <c>n_heads</c>).</summary>
+    public required int NumAttentionHeads { get; init; }
+    /// <summary>Feed-forward inner size (DistilBERT <c>hidden_dim</c>).</summary>
+    public required int IntermediateSize { get; init; }
+    /// <summary>Rows of the position-embedding table.</summary>
+    public int MaxPositionEmbeddings { get; init; } = 512;
+    /// <summary>Token-type rows (BERT only; 0 for DistilBERT).</summary>
+    public int TypeVocabSize { get; init; } = 2;
+    /// <summary>LayerNorm epsilon (DistilBERT uses 1e-12 too).</summary>
+    public double LayerNormEps { get; init; } = 1e-12;
+    /// <summary>Activation: <c>gelu</c> (erf) or <c>gelu_new</c>/<c>gelu_pytorch_tanh</c> (tanh approximation) or <c>relu</c>.</summary>
+    public string HiddenAct { get; init; } = "gelu";
+    /// <summary>Dropout on embeddings and hidden states (DistilBERT <c>dropout</c>).</summary>
+    public double HiddenDropoutProb { get; init; } = 0.1;
+    /// <summary>Dropout on attention probabilities (DistilBERT <c>attention_dropout</c>).</summary>
+    public double AttentionProbsDropoutProb { get; init; } = 0.1;
+    /// <summary>Dropout before the classifier (<c>classifier_dropout</c> / DistilBERT <c>seq_classif_dropout</c>); null means hidden dropout.</summary>
+    public double? ClassifierDropout { get; init; }
+    /// <summary>Pad token id from config.json (informational: the tokenizer's vocabulary is authoritative).</summary>
+    public int PadTokenId { get; init; }
+    /// <summary>Class names by id (<c>id2label</c>); empty for a base model without a head.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();
+    /// <summary>Keys of config.json not modelled above, kept verbatim.</summary>
+    public JsonObject Extra { get; init; } = new();
+
+    /// <summary>Number of classes (0 for a base model).</summary>
+    public int NumLabels => Labels.Count;
+
+    /// <summary>Head size.</summary>
+    public int HeadSize => HiddenSize / NumAttentionHeads;
+
+    /// <summary>Reads <paramref name="path"/> (a config.json or a folder holding one).</summary>
+    /// <exception cref="InvalidDataException">The file is missing, not JSON, or lacks a required size.</exception>
+    public static ModelConfig Load(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        if (!File.Exists(file))
+            throw new InvalidDataException($"{file}: config.json not found (expected a Hugging Face model folder).");
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(file)) as JsonObject
+                ?? throw new InvalidDataException($"{file}: config.json is not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file}: config.json is not valid JSON ({e.Message}).");
+        }
+        return FromJson(root, file);
+    }
+
+    /// <summary>Parses a config.json object; <paramref name="source"/> names it in errors.</summary>
+    public static ModelConfig FromJson(JsonObject root, string source = "config.json")
+    {
+        var type = root["model_type"]?.GetValue<string>()?.ToLowerInvariant();
+        var arch = type switch
+        {
+            "bert" => ModelArchitecture.Bert,
+            "distilbert" => ModelArchitecture.DistilBert,
+            null => throw new InvalidDataException($"{source}: no model_type (expected bert or distilbert)."),
+            _ => throw new InvalidDataException($"{source}: unsupported model_type '{type}' (supported: bert, distilbert)."),
+        };
+        int Int(string key, string? alt = null)
+        {
+            var node = root[key] ?? (alt is null ? null : root[alt]);
+            if (node is null) throw new InvalidDataException($"{source}: missing '{key}'.");
+            return node.GetValue<int>();
+        }
+        double Dbl(string key, double fallback) => root[key] is { } n ? n.GetValue<double>() : fallback;
+
+        var labels = new List<string>();
+        if (root["id2label"] is JsonObject id2label)
+        {
+            var pairs = id2label.Select(kv => (Id: int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), Name: kv.Value!.GetValue<string>())).OrderBy(p => p.Id).ToList();
+            for (int i = 0; i < pairs.Count; i++)
+                if (pairs[i].Id != i) throw new InvalidDataException($"{source}: id2label ids must be 0..{pairs.Count - 1}.");
+            labels.AddRange(pairs.Select(p => p.Name));
+        }
+        // transformers writes LABEL_0.. for configs that never had labels; a base model has no head.
+        bool hasHead = root["architectures"] is JsonArray archs && archs.Any(a => a?.GetValue<string>()?.EndsWith("ForSequenceClassification", StringComparison.Ordinal) == true);
+        if (!hasHead && labels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) labels.Clear();
+
+        var known = arch == ModelArchitecture.Bert
+            ? new[] { "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "pad_token_id", "id2label", "label2id" }
+            : new[] { "model_type", "vocab_size", "dim", "n_layers", "n_heads", "hidden_dim", "max_position_embeddings", "activation", "dropout", "attention_dropout", "seq_classif_dropout", "pad_token_id", "id2label", "label2id" };
+        var extra = new JsonObject();
+        foreach (var kv in root)
+            if (!known.Contains(kv.Key)) extra[kv.Key] = kv.Value?.DeepClone();
+
+        return arch == ModelArchitecture.Bert
+            ? new ModelConfig
+            {
+                Architecture = arch,
+                VocabSize = Int("vocab_size"),
+                HiddenSize = Int("hidden_size"),
+                NumHiddenLayers = Int("num_hidden_layers"),
+                NumAttentionHeads = Int("num_attention_heads"),
+                IntermediateSize = Int("intermediate_size"),
+                MaxPositionEmbeddings = root["max_position_embeddings"] is null ? 512 : Int("max_position_embeddings"),
+                TypeVocabSize = root["type_vocab_size"] is null ? 2 : Int("type_vocab_size"),
+                LayerNormEps = Dbl("layer_norm_eps", 1e-12),
+                HiddenAct = root["hidden_act"]?.GetValue<string>() ?? "gelu",
+                HiddenDropoutProb = Dbl("hidden_dropout_prob", 0.1),
+                AttentionProbsDropoutProb = Dbl("attention_probs_dropout_prob", 0.1),
+                ClassifierDropout = root["classifier_dropout"] is { } cd ? cd.GetValue<double>() : null,
+                PadTokenId = root["pad_token_id"] is null ? 0 : Int("pad_token_id"),
+                Labels = labels,
+                Extra = extra,
+            }
+            : new ModelConfig
+            {
+                Architecture = arch,
+                VocabSize = Int("vocab_size"),
+                HiddenSize = Int("dim"),
+                NumHiddenLayers = Int("n_layers"),
+                NumAttentionHeads = Int("n_heads"),
+                IntermediateSize = Int("hidden_dim"),
+                MaxPositionEmbeddings = root["max_position_embeddings"] is null ? 512 : Int("max_position_embeddings"),
+                TypeVocabSize = 0,
+                LayerNormEps = 1e-12,
+                HiddenAct = root["activation"]?.GetValue<string>() ?? "gelu",
+                HiddenDropoutProb = Dbl("dropout", 0.1),
+                AttentionProbsDropoutProb = Dbl("attention_dropout", 0.1),
+                ClassifierDropout = Dbl("seq_classif_dropout", 0.2),
+                PadTokenId = root["pad_token_id"] is null ? 0 : Int("pad_token_id"),
+                Labels = labels,
+                Extra = extra,
+            };
+    }
+
+    /// <summary>The Hugging Face config.json object for this configuration.</summary>
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject();
+        foreach (var kv in Extra) o[kv.Key] = kv.Value?.DeepClone();
+        o["model_type"] = Architecture == ModelArchitecture.Bert ? "bert" : "distilbert";
+        if (NumLabels > 0)
+        {
+            var prefix = Architecture == ModelArchitecture.Bert ? "Bert" : "DistilBert";
+            o["architectures"] = new JsonArray($"{prefix}ForSequenceClassification");
+            var id2label = new JsonObject();
+            var label2id = new JsonObject();
+            for (int i = 0; i < Labels.Count; i++) { id2label[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Labels[i]; label2id[Labels[i]] = i; }
+            o["id2label"] = id2label;
+            o["label2id"] = label2id;
+        }
+        o["vocab_size"] = VocabSize;
+        o["max_position_embeddings"] = MaxPositionEmbeddings;
+        o["pad_token_id"] = PadTokenId;
+        if (Architecture == ModelArchitecture.Bert)
+        {
+            o["hidden_size"] = HiddenSize;
+            o["num_hidden_layers"] = NumHiddenLayers;
+            o["num_attention_heads"] = NumAttentionHeads;
+            o["intermediate_size"] = IntermediateSize;
+            o["type_vocab_size"] = TypeVocabSize;
+            o["layer_norm_eps"] = LayerNormEps;
+            o["hidden_act"] = HiddenAct;
+            o["hidden_dropout_prob"] = HiddenDropoutProb;
+            o["attention_probs_dropout_prob"] = AttentionProbsDropoutProb;
+            if (ClassifierDropout is { } cd) o["classifier_dropout"] = cd;
+        }
+        else
+        {
+            o["dim"] = HiddenSize;
+            o["n_layers"] = NumHiddenLayers;
+            o["n_heads"] = NumAttentionHeads;
+            o["hidden_dim"] = IntermediateSize;
+            o["activation"] = HiddenAct;
+            o["dropout"] = HiddenDropoutProb;
+            o["attention_dropout"] = AttentionProbsDropoutProb;
+            o["seq_classif_dropout"] = ClassifierDropout ?? 0.2;
+        }
+        return o;
+    }
+
+    /// <summary>Writes config.json into <paramref name="folder"/> atomically.</summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
