@@ -1,34 +1,44 @@
-using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Checkpoints;
 
 namespace PpkmOnnx.Core.Tokenization;
 
 /// <summary>
-/// A Hugging Face-compatible BERT tokenizer: basic tokenization (clean text, CJK split, lower-case and strip
-/// accents when uncased, punctuation split) followed by greedy longest-match WordPiece.
+/// A Hugging Face-exact BERT tokenizer: basic tokenization (clean text, CJK split, lower-case and strip accents when
+/// uncased, whitespace and punctuation split) followed by greedy longest-match WordPiece with <c>##</c> continuations.
 /// Special-token ids come from the vocabulary, never assumed. Thread-safe after creation.
 /// </summary>
 public sealed class BertWordPieceTokenizer
 {
-    private readonly Dictionary<string, int> _vocab;
+    private readonly WordPieceVocabulary _vocabulary;
+    private readonly BertTextNormalizer _normalizer;
 
-    private BertWordPieceTokenizer(Dictionary<string, int> vocab, BertTokenizerSettings settings)
+    [ThreadStatic] private static char[]? t_normalized;
+    [ThreadStatic] private static List<int>? t_ids;
+
+    private BertWordPieceTokenizer(IReadOnlyList<string> tokensById, BertTokenizerSettings settings, string source)
     {
-        _vocab = vocab;
+        if (settings.MaxInputCharsPerWord < 1)
+            throw new ArgumentOutOfRangeException(nameof(settings), $"{source}: MaxInputCharsPerWord must be positive.");
+        _vocabulary = new WordPieceVocabulary(tokensById);
+        _normalizer = new BertTextNormalizer(settings);
         Settings = settings;
-        int Id(string token) => vocab.TryGetValue(token, out var id) ? id
-            : throw new InvalidDataException($"vocabulary has no '{token}' token.");
-        UnknownId = Id(settings.UnknownToken);
-        ClsId = Id(settings.ClassificationToken);
-        SepId = Id(settings.SeparatorToken);
-        PadId = Id(settings.PaddingToken);
+        int Id(string token, string role) => _vocabulary.TryGetId(token, out var id) ? id
+            : throw new InvalidDataException(
+                $"{source}: the vocabulary has no {role} token '{token}'; a BERT vocabulary needs its [CLS], [SEP], [PAD] and [UNK] tokens.");
+        UnknownId = Id(settings.UnknownToken, "unknown (unk_token)");
+        ClsId = Id(settings.ClassificationToken, "classification (cls_token)");
+        SepId = Id(settings.SeparatorToken, "separator (sep_token)");
+        PadId = Id(settings.PaddingToken, "padding (pad_token)");
     }
 
     /// <summary>The settings in force.</summary>
     public BertTokenizerSettings Settings { get; }
-    /// <summary>Number of entries of the vocabulary.</summary>
-    public int VocabularySize => _vocab.Count;
+    /// <summary>Number of ids (lines of <c>vocab.txt</c>): the embedding rows a model needs. Equals Hugging Face's
+    /// <c>vocab_size</c> unless the file repeats a line.</summary>
+    public int VocabularySize => _vocabulary.TokensById.Count;
     /// <summary>Id of the unknown token.</summary>
     public int UnknownId { get; }
     /// <summary>Id of [CLS].</summary>
@@ -38,173 +48,164 @@ public sealed class BertWordPieceTokenizer
     /// <summary>Id of [PAD].</summary>
     public int PadId { get; }
 
-    /// <summary>Creates a tokenizer from a <c>vocab.txt</c> (one token per line; CRLF accepted; first occurrence of a duplicate wins, as in Hugging Face).</summary>
+    /// <summary>
+    /// Creates a tokenizer from a <c>vocab.txt</c>: one token per line, id = line number; a trailing CR is stripped;
+    /// a repeated line keeps its id but the token maps to its last line, as Hugging Face's <c>load_vocab</c> does.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or lacks a special token of <paramref name="settings"/>.</exception>
     public static BertWordPieceTokenizer Create(string vocabPath, BertTokenizerSettings? settings = null)
     {
-        if (!File.Exists(vocabPath)) throw new InvalidDataException($"{vocabPath}: vocabulary file not found.");
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        int index = 0;
-        foreach (var raw in File.ReadLines(vocabPath))
-        {
-            var token = raw.TrimEnd('\r', '\n');
-            vocab.TryAdd(token, index);
-            index++;
-        }
-        if (vocab.Count == 0) throw new InvalidDataException($"{vocabPath}: vocabulary is empty.");
-        return new BertWordPieceTokenizer(vocab, settings ?? new BertTokenizerSettings());
+        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{vocabPath}: vocabulary file not found.", vocabPath);
+        return new BertWordPieceTokenizer(ReadVocabularyLines(vocabPath), settings ?? new BertTokenizerSettings(), vocabPath);
     }
 
-    /// <summary>Creates the tokenizer of a Hugging Face model folder (<c>vocab.txt</c> + optional <c>tokenizer_config.json</c>).</summary>
+    /// <summary>
+    /// Creates the tokenizer of a Hugging Face model folder: <c>vocab.txt</c> with optional <c>tokenizer_config.json</c>
+    /// and <c>special_tokens_map.json</c>, or else a fast-tokenizer <c>tokenizer.json</c> (WordPiece model, BertNormalizer).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder has neither <c>vocab.txt</c> nor <c>tokenizer.json</c>.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed or describes something this tokenizer cannot reproduce.</exception>
     public static BertWordPieceTokenizer FromFolder(string folder)
     {
-        var vocab = Path.Combine(folder, "vocab.txt");
-        var settings = new BertTokenizerSettings();
+        var vocabPath = Path.Combine(folder, "vocab.txt");
         var configPath = Path.Combine(folder, "tokenizer_config.json");
-        if (File.Exists(configPath) && JsonNode.Parse(File.ReadAllText(configPath)) is JsonObject c)
+        var fastPath = Path.Combine(folder, "tokenizer.json");
+        if (File.Exists(vocabPath))
         {
-            settings = settings with
-            {
-                DoLowerCase = c["do_lower_case"]?.GetValue<bool>() ?? settings.DoLowerCase,
-                StripAccents = c["strip_accents"] is JsonValue sa ? sa.GetValue<bool>() : null,
-                TokenizeChineseChars = c["tokenize_chinese_chars"]?.GetValue<bool>() ?? true,
-                UnknownToken = c["unk_token"]?.GetValue<string>() ?? settings.UnknownToken,
-                ClassificationToken = c["cls_token"]?.GetValue<string>() ?? settings.ClassificationToken,
-                SeparatorToken = c["sep_token"]?.GetValue<string>() ?? settings.SeparatorToken,
-                PaddingToken = c["pad_token"]?.GetValue<string>() ?? settings.PaddingToken,
-                MaskToken = c["mask_token"]?.GetValue<string>() ?? settings.MaskToken,
-                ModelMaxLength = c["model_max_length"] is JsonValue ml && ml.TryGetValue<double>(out var m) && m < 100_000 ? (int)m : 512,
-            };
+            var settings = TokenizerFolderFiles.ApplyTokenizerConfig(new BertTokenizerSettings(), configPath);
+            settings = TokenizerFolderFiles.ApplySpecialTokensMap(settings, Path.Combine(folder, "special_tokens_map.json"));
+            return new BertWordPieceTokenizer(ReadVocabularyLines(vocabPath), settings, vocabPath);
         }
-        return Create(vocab, settings);
+        if (File.Exists(fastPath))
+        {
+            var (tokens, settings) = TokenizerFolderFiles.ReadFastTokenizer(fastPath);
+            settings = TokenizerFolderFiles.ApplyTokenizerConfig(settings, configPath);
+            return new BertWordPieceTokenizer(tokens, settings, fastPath);
+        }
+        throw new FileNotFoundException(
+            $"{folder}: no tokenizer found (expected vocab.txt, optionally with tokenizer_config.json, or tokenizer.json).", vocabPath);
+    }
+
+    /// <summary>
+    /// Writes <c>vocab.txt</c> (LF line ends, one token per id) and <c>tokenizer_config.json</c> into
+    /// <paramref name="folder"/>, each atomically, so that <see cref="FromFolder"/> (or Hugging Face) reads this tokenizer back.
+    /// </summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var vocab = new StringBuilder();
+        foreach (var token in _vocabulary.TokensById) vocab.Append(token).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(folder, "vocab.txt"), vocab.ToString());
+        var config = new JsonObject
+        {
+            ["tokenizer_class"] = "BertTokenizer",
+            ["do_lower_case"] = Settings.DoLowerCase,
+            ["strip_accents"] = Settings.StripAccents is bool b ? JsonValue.Create(b) : null,
+            ["tokenize_chinese_chars"] = Settings.TokenizeChineseChars,
+            ["unk_token"] = Settings.UnknownToken,
+            ["cls_token"] = Settings.ClassificationToken,
+            ["sep_token"] = Settings.SeparatorToken,
+            ["pad_token"] = Settings.PaddingToken,
+            ["mask_token"] = Settings.MaskToken,
+            ["model_max_length"] = Settings.ModelMaxLength,
+            ["max_input_chars_per_word"] = Settings.MaxInputCharsPerWord,
+        };
+        AtomicFile.WriteAllText(Path.Combine(folder, "tokenizer_config.json"),
+            config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     /// <summary>Ids of <paramref name="text"/>, with [CLS] … [SEP] when <paramref name="addSpecialTokens"/>, not truncated.</summary>
     public IReadOnlyList<int> EncodeToIds(string text, bool addSpecialTokens = true)
     {
-        var ids = new List<int>();
-        if (addSpecialTokens) ids.Add(ClsId);
-        foreach (var word in BasicTokenize(text)) WordPiece(word, ids);
-        if (addSpecialTokens) ids.Add(SepId);
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 4);
+        EncodeToIds(text.AsSpan(), ids, addSpecialTokens);
         return ids;
+    }
+
+    /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="destination"/> (no allocation once the list has grown).</summary>
+    public void EncodeToIds(ReadOnlySpan<char> text, List<int> destination, bool addSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (addSpecialTokens) destination.Add(ClsId);
+        var buffer = t_normalized ??= new char[1024];
+        int length = _normalizer.Normalize(text, ref buffer);
+        t_normalized = buffer;
+        ReadOnlySpan<char> normalized = buffer.AsSpan(0, length);
+        int max = Settings.MaxInputCharsPerWord;
+        int i = 0;
+        int wordStart = 0;
+        while (i < normalized.Length)
+        {
+            if (BertTextNormalizer.IsSplitPoint(normalized, i, out int width, out bool isSpace))
+            {
+                if (i > wordStart) _vocabulary.AppendPieces(normalized[wordStart..i], destination, UnknownId, max);
+                if (!isSpace) _vocabulary.AppendPieces(normalized.Slice(i, width), destination, UnknownId, max);
+                i += width;
+                wordStart = i;
+            }
+            else i += width;
+        }
+        if (i > wordStart) _vocabulary.AppendPieces(normalized[wordStart..i], destination, UnknownId, max);
+        if (addSpecialTokens) destination.Add(SepId);
     }
 
     /// <summary>
     /// Encodes a batch: each text truncated as Hugging Face does (<c>[CLS]</c> + first L−2 pieces + <c>[SEP]</c>),
-    /// padded to the longest row of this batch.
+    /// padded on the right with <see cref="PadId"/> to the longest row of this batch; token type ids are all zero.
     /// </summary>
     public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength)
     {
+        ArgumentNullException.ThrowIfNull(texts);
         if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), "maxLength must be at least 2.");
-        var rows = new List<IReadOnlyList<int>>(texts.Count);
+        var rows = new int[texts.Count][];
+        var ids = t_ids ??= new List<int>(256);
         int longest = 0;
-        foreach (var t in texts)
+        for (int r = 0; r < texts.Count; r++)
         {
-            var ids = EncodeToIds(t, addSpecialTokens: false);
+            ids.Clear();
+            EncodeToIds(texts[r].AsSpan(), ids, addSpecialTokens: false);
             int keep = Math.Min(ids.Count, maxLength - 2);
             var row = new int[keep + 2];
             row[0] = ClsId;
-            for (int i = 0; i < keep; i++) row[i + 1] = ids[i];
+            ids.CopyTo(0, row, 1, keep);
             row[keep + 1] = SepId;
-            rows.Add(row);
+            rows[r] = row;
             longest = Math.Max(longest, row.Length);
         }
-        var inputIds = new long[rows.Count * longest];
-        var mask = new long[rows.Count * longest];
-        for (int r = 0; r < rows.Count; r++)
+        var inputIds = new long[rows.Length * longest];
+        var mask = new long[rows.Length * longest];
+        for (int r = 0; r < rows.Length; r++)
         {
             var row = rows[r];
+            int offset = r * longest;
             for (int i = 0; i < longest; i++)
             {
-                bool real = i < row.Count;
-                inputIds[r * longest + i] = real ? row[i] : PadId;
-                mask[r * longest + i] = real ? 1 : 0;
+                bool real = i < row.Length;
+                inputIds[offset + i] = real ? row[i] : PadId;
+                mask[offset + i] = real ? 1 : 0;
             }
         }
-        return new EncodedBatch(inputIds, mask, new long[inputIds.Length], rows.Count, longest);
+        return new EncodedBatch(inputIds, mask, new long[inputIds.Length], rows.Length, longest);
     }
 
-    private IEnumerable<string> BasicTokenize(string text)
+    /// <summary>
+    /// Lines of a vocab.txt as Hugging Face reads them: split on LF only, one trailing CR stripped (Windows files),
+    /// a final empty line after the last LF is not a token, a UTF-8 byte order mark is ignored.
+    /// </summary>
+    private static string[] ReadVocabularyLines(string path)
     {
-        var cleaned = new StringBuilder(text.Length + 8);
-        foreach (var rune in text.EnumerateRunes())
+        var text = File.ReadAllText(path, new UTF8Encoding(false));
+        var lines = text.Split('\n');
+        int count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
+        if (count == 0) throw new InvalidDataException($"{path}: vocabulary is empty.");
+        var tokens = new string[count];
+        for (int i = 0; i < count; i++)
         {
-            int cp = rune.Value;
-            if (cp == 0 || cp == 0xFFFD || IsControl(rune)) continue;
-            if (IsWhitespace(rune)) { cleaned.Append(' '); continue; }
-            if (Settings.TokenizeChineseChars && IsCjk(cp)) { cleaned.Append(' ').Append(rune.ToString()).Append(' '); continue; }
-            cleaned.Append(rune.ToString());
+            var line = lines[i];
+            tokens[i] = line.EndsWith('\r') ? line[..^1] : line;
         }
-        bool strip = Settings.StripAccents ?? Settings.DoLowerCase;
-        foreach (var token in cleaned.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var t = token;
-            if (Settings.DoLowerCase) t = t.ToLowerInvariant();
-            if (strip) t = StripAccents(t);
-            var current = new StringBuilder();
-            foreach (var rune in t.EnumerateRunes())
-            {
-                if (IsPunctuation(rune))
-                {
-                    if (current.Length > 0) { yield return current.ToString(); current.Clear(); }
-                    yield return rune.ToString();
-                }
-                else current.Append(rune.ToString());
-            }
-            if (current.Length > 0) yield return current.ToString();
-        }
+        return tokens;
     }
-
-    private void WordPiece(string word, List<int> ids)
-    {
-        if (word.Length > Settings.MaxInputCharsPerWord) { ids.Add(UnknownId); return; }
-        int start = 0;
-        var pieces = new List<int>();
-        while (start < word.Length)
-        {
-            int end = word.Length;
-            int found = -1;
-            while (start < end)
-            {
-                var sub = start > 0 ? "##" + word[start..end] : word[start..end];
-                if (_vocab.TryGetValue(sub, out var id)) { found = id; break; }
-                end--;
-            }
-            if (found < 0) { ids.Add(UnknownId); return; }
-            pieces.Add(found);
-            start = end;
-        }
-        ids.AddRange(pieces);
-    }
-
-    private static string StripAccents(string text)
-    {
-        var normalized = text.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(normalized.Length);
-        foreach (var ch in normalized)
-            if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark) sb.Append(ch);
-        return sb.ToString();
-    }
-
-    private static bool IsWhitespace(Rune r) =>
-        r.Value is ' ' or '\t' or '\n' or '\r' || Rune.GetUnicodeCategory(r) == UnicodeCategory.SpaceSeparator;
-
-    private static bool IsControl(Rune r)
-    {
-        if (r.Value is '\t' or '\n' or '\r') return false;
-        var cat = Rune.GetUnicodeCategory(r);
-        return cat is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
-    }
-
-    private static bool IsPunctuation(Rune r)
-    {
-        int cp = r.Value;
-        if (cp is >= 33 and <= 47 or >= 58 and <= 64 or >= 91 and <= 96 or >= 123 and <= 126) return true;
-        return Rune.GetUnicodeCategory(r) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
-            or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
-            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
-    }
-
-    private static bool IsCjk(int cp) =>
-        cp is >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF or >= 0x2A700 and <= 0x2B73F
-            or >= 0x2B740 and <= 0x2B81F or >= 0x2B820 and <= 0x2CEAF or >= 0xF900 and <= 0xFAFF or >= 0x2F800 and <= 0x2FA1F;
 }
