@@ -124,31 +124,51 @@ public sealed class BertWordPieceTokenizer
         return ids;
     }
 
+    /// <summary>
+    /// The words Hugging Face's basic tokenization produces (normalized, split on whitespace and punctuation), before
+    /// WordPiece: what <c>BertTokenizer.basic_tokenizer.tokenize</c> returns. For inspection and comparisons.
+    /// </summary>
+    public IReadOnlyList<string> SplitWords(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = new List<string>();
+        ForEachWord(text, words, static (word, list) => list.Add(word.ToString()));
+        return words;
+    }
+
     /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="destination"/> (no allocation once the list has grown).</summary>
     public void EncodeToIds(ReadOnlySpan<char> text, List<int> destination, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (addSpecialTokens) destination.Add(ClsId);
+        ForEachWord(text, (this, destination), static (word, state) =>
+            state.Item1._vocabulary.AppendPieces(word, state.destination, state.Item1.UnknownId, state.Item1.Settings.MaxInputCharsPerWord));
+        if (addSpecialTokens) destination.Add(SepId);
+    }
+
+    private delegate void WordAction<TState>(ReadOnlySpan<char> word, TState state);
+
+    /// <summary>Normalizes <paramref name="text"/> and calls <paramref name="action"/> on each word (a static lambda: no closure allocation).</summary>
+    private void ForEachWord<TState>(ReadOnlySpan<char> text, TState state, WordAction<TState> action)
+    {
         var buffer = t_normalized ??= new char[1024];
         int length = _normalizer.Normalize(text, ref buffer);
         t_normalized = buffer;
         ReadOnlySpan<char> normalized = buffer.AsSpan(0, length);
-        int max = Settings.MaxInputCharsPerWord;
         int i = 0;
         int wordStart = 0;
         while (i < normalized.Length)
         {
             if (BertTextNormalizer.IsSplitPoint(normalized, i, out int width, out bool isSpace))
             {
-                if (i > wordStart) _vocabulary.AppendPieces(normalized[wordStart..i], destination, UnknownId, max);
-                if (!isSpace) _vocabulary.AppendPieces(normalized.Slice(i, width), destination, UnknownId, max);
+                if (i > wordStart) action(normalized[wordStart..i], state);
+                if (!isSpace) action(normalized.Slice(i, width), state);
                 i += width;
                 wordStart = i;
             }
             else i += width;
         }
-        if (i > wordStart) _vocabulary.AppendPieces(normalized[wordStart..i], destination, UnknownId, max);
-        if (addSpecialTokens) destination.Add(SepId);
+        if (i > wordStart) action(normalized[wordStart..i], state);
     }
 
     /// <summary>

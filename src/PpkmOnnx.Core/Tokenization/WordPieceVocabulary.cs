@@ -4,11 +4,12 @@ namespace PpkmOnnx.Core.Tokenization;
 /// A WordPiece vocabulary with greedy longest-match-first lookup over spans (no per-piece string allocation).
 /// </summary>
 /// <remarks>
-/// Our own rather than <c>Microsoft.ML.Tokenizers.WordPieceTokenizer</c>: that class throws on duplicate vocabulary
-/// lines (Hugging Face keeps them: the id is the line number, the last line wins for token→id), and calling it once per
-/// pre-tokenized word allocates a result list per word and re-runs its own pre-tokenizer; the greedy loop below is
-/// twenty lines, allocation-free, and tools/TokenizerBench checks the library gives the same ids.
-/// Continuation pieces (<c>##xyz</c>) live in their own table keyed without the prefix, so no "##" + substring is built.
+/// Our own rather than <c>Microsoft.ML.Tokenizers.WordPieceTokenizer</c>, although tools/TokenizerBench shows the library
+/// gives the same ids on every word of 10 431 tweets: it throws on duplicate vocabulary lines (Hugging Face keeps them:
+/// the id is the line number and the last line wins for token→id), it allocates a result list per word, and on the
+/// same pre-split words it was slower (5.0 vs 6.2 M tokens/s, ours even re-normalizing each word). The greedy loop
+/// below is short and allocation-free. Continuation pieces (<c>##xyz</c>) live in their own table keyed without the
+/// prefix, so no "##" + substring string is ever built.
 /// </remarks>
 internal sealed class WordPieceVocabulary
 {
