@@ -18,7 +18,9 @@ namespace PpkmOnnx.Core.Tokenization;
 /// </list>
 /// ASCII takes a branch-only path; every other code point's result is computed once and cached (thread-safe), except
 /// capital sigma whose lower case depends on its neighbours. NFD is applied per code point: the only difference from
-/// whole-string NFD is canonical reordering of combining marks, and the marks that reordering moves are Mn, which are dropped.
+/// whole-string NFD is canonical reordering of combining marks, and nearly all marks it moves are Mn, which are dropped.
+/// Unassigned code points (Cn) are dropped as Python and Rust do (transformers.js keeps them); "unassigned" is by the
+/// Unicode version of the .NET runtime.
 /// </remarks>
 internal sealed class BertTextNormalizer
 {
@@ -73,8 +75,9 @@ internal sealed class BertTextNormalizer
     }
 
     /// <summary>
-    /// Whether the code point at <paramref name="i"/> of normalized text is a space (width 0 returned as 1, not a word
-    /// char) or punctuation by Hugging Face's rule: ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category.
+    /// Whether the code point at <paramref name="i"/> of normalized text ends a word: a space (<paramref name="isSpace"/>),
+    /// or punctuation by Hugging Face's rule (ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category), which is
+    /// a word of its own. <paramref name="width"/> is the code point's UTF-16 length.
     /// </summary>
     public static bool IsSplitPoint(ReadOnlySpan<char> s, int i, out int width, out bool isSpace)
     {

@@ -15,8 +15,10 @@ public sealed class BertWordPieceTokenizer
     private readonly WordPieceVocabulary _vocabulary;
     private readonly BertTextNormalizer _normalizer;
 
+    // Per-thread scratch space keeps the hot path allocation-free and thread-safe; one huge text does not pin its buffer.
     [ThreadStatic] private static char[]? t_normalized;
     [ThreadStatic] private static List<int>? t_ids;
+    private const int MaxRetainedScratch = 1 << 20;
 
     private BertWordPieceTokenizer(IReadOnlyList<string> tokensById, BertTokenizerSettings settings, string source)
     {
@@ -169,6 +171,7 @@ public sealed class BertWordPieceTokenizer
             else i += width;
         }
         if (i > wordStart) action(normalized[wordStart..i], state);
+        if (buffer.Length > MaxRetainedScratch) t_normalized = null;
     }
 
     /// <summary>
@@ -194,6 +197,7 @@ public sealed class BertWordPieceTokenizer
             rows[r] = row;
             longest = Math.Max(longest, row.Length);
         }
+        if (ids.Capacity > MaxRetainedScratch) t_ids = null;
         var inputIds = new long[rows.Length * longest];
         var mask = new long[rows.Length * longest];
         for (int r = 0; r < rows.Length; r++)
