@@ -87,6 +87,19 @@ public sealed class BertWordPieceTokenizerBehaviourTests
     }
 
     [Fact]
+    public void SplitWords_StripsAccentsByCanonicalDecomposition()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var cased = Small(temp, new BertTokenizerSettings { DoLowerCase = false, StripAccents = true });
+        // Ǖ = U+00DC U+0304 = U + two marks; ṩ = s + dot below + dot above; Å (angstrom sign) ≡ A + ring; 한 = ᄒ ᅡ ᆫ
+        // (Hangul decomposes to jamo, which are letters and stay); U+0344 is nothing but marks; ß and ø have no decomposition.
+        Assert.Equal(["Us", "A", "한", "xy", "ßø"], cased.SplitWords("Ǖṩ Å 한 ẍ́y ßø"));
+        // Without stripping, accents stay (and lower-casing alone does not remove them).
+        var noStrip = Small(temp, new BertTokenizerSettings { DoLowerCase = true, StripAccents = false });
+        Assert.Equal(["ǖṩ", "å"], noStrip.SplitWords("Ǖṩ Å"));
+    }
+
+    [Fact]
     public void EncodeBatch_RejectsMaxLengthBelowTwo()
     {
         using var temp = TestPaths.NewTempFolder();
