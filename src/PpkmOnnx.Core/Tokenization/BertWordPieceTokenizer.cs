@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,6 +15,8 @@ public sealed class BertWordPieceTokenizer
 {
     private readonly WordPieceVocabulary _vocabulary;
     private readonly BertTextNormalizer _normalizer;
+    private readonly string[] _specialTokens;
+    private readonly SearchValues<char> _specialTokenStarts;
 
     // Per-thread scratch space keeps the hot path allocation-free and thread-safe; one huge text does not pin its buffer.
     [ThreadStatic] private static char[]? t_normalized;
@@ -34,6 +37,12 @@ public sealed class BertWordPieceTokenizer
         ClsId = Id(settings.ClassificationToken, "classification (cls_token)");
         SepId = Id(settings.SeparatorToken, "separator (sep_token)");
         PadId = Id(settings.PaddingToken, "padding (pad_token)");
+        _specialTokens = new[] { settings.UnknownToken, settings.ClassificationToken, settings.SeparatorToken, settings.PaddingToken, settings.MaskToken }
+            .Where(t => t.Length > 0 && _vocabulary.TryGetId(t, out _))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(t => t.Length)
+            .ToArray();
+        _specialTokenStarts = SearchValues.Create(_specialTokens.Select(t => t[0]).Distinct().ToArray());
     }
 
     /// <summary>The settings in force.</summary>
@@ -150,9 +159,35 @@ public sealed class BertWordPieceTokenizer
 
     private delegate void WordAction<TState>(ReadOnlySpan<char> word, TState state);
 
-    /// <summary>Normalizes <paramref name="text"/> and calls <paramref name="action"/> on each word (a static lambda: no closure allocation).</summary>
+    /// <summary>
+    /// Calls <paramref name="action"/> on each word of <paramref name="text"/> (a static lambda: no closure allocation).
+    /// Special tokens written literally in the text (case-sensitive, e.g. "[SEP]") are words of their own that skip
+    /// normalization, as Hugging Face's added-token splitting does; WordPiece then finds them whole in the vocabulary.
+    /// </summary>
     private void ForEachWord<TState>(ReadOnlySpan<char> text, TState state, WordAction<TState> action)
     {
+        int segmentStart = 0;
+        int search = 0;
+        while (search < text.Length)
+        {
+            int relative = text[search..].IndexOfAny(_specialTokenStarts);
+            if (relative < 0) break;
+            int at = search + relative;
+            string? special = null;
+            foreach (var token in _specialTokens)
+                if (text[at..].StartsWith(token, StringComparison.Ordinal)) { special = token; break; }
+            if (special is null) { search = at + 1; continue; }
+            ForEachNormalizedWord(text[segmentStart..at], state, action);
+            action(special, state);
+            segmentStart = search = at + special.Length;
+        }
+        ForEachNormalizedWord(text[segmentStart..], state, action);
+    }
+
+    /// <summary>Normalizes <paramref name="text"/> and calls <paramref name="action"/> on each word it splits into.</summary>
+    private void ForEachNormalizedWord<TState>(ReadOnlySpan<char> text, TState state, WordAction<TState> action)
+    {
+        if (text.IsEmpty) return;
         var buffer = t_normalized ??= new char[1024];
         int length = _normalizer.Normalize(text, ref buffer);
         t_normalized = buffer;

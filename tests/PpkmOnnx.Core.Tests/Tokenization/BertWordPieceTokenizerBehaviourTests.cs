@@ -100,6 +100,17 @@ public sealed class BertWordPieceTokenizerBehaviourTests
     }
 
     [Fact]
+    public void Encode_LiteralSpecialTokensStayWholeAndCaseSensitive()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        // Hugging Face splits added special tokens out of the raw text before normalizing: "[SEP]" is one token,
+        // "[sep]" is ordinary text ([, unknown "sep", ]), and "x[MASK]" needs no space before the token.
+        int[] expected = [Id("hello"), Id("[SEP]"), Id("world"), Id("[UNK]"), Id("[UNK]"), Id("[UNK]"), Id("a"), Id("[MASK]"), Id("!")];
+        Assert.Equal(expected, Small(temp).EncodeToIds("hello[SEP]world [sep] a[MASK]!", addSpecialTokens: false));
+        Assert.Equal(["hello", "[SEP]", "world"], Small(temp).SplitWords("HELLO [SEP] World"));
+    }
+
+    [Fact]
     public void EncodeBatch_RejectsMaxLengthBelowTwo()
     {
         using var temp = TestPaths.NewTempFolder();
