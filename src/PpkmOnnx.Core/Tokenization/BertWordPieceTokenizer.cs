@@ -152,8 +152,8 @@ public sealed class BertWordPieceTokenizer
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (addSpecialTokens) destination.Add(ClsId);
-        ForEachWord(text, (this, destination), static (word, state) =>
-            state.Item1._vocabulary.AppendPieces(word, state.destination, state.Item1.UnknownId, state.Item1.Settings.MaxInputCharsPerWord));
+        ForEachWord(text, (Tokenizer: this, Ids: destination), static (word, state) =>
+            state.Tokenizer._vocabulary.AppendPieces(word, state.Ids, state.Tokenizer.UnknownId, state.Tokenizer.Settings.MaxInputCharsPerWord));
         if (addSpecialTokens) destination.Add(SepId);
     }
 
