@@ -79,7 +79,8 @@ public static class DatasetReader
                 if (row.ColCount == 1 && row[0].Span.Trim().Length == 0) continue; // blank line
                 var cells = new string[row.ColCount];
                 for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
-                rows.Add((cells, row.LineNumberFrom));
+                // Sep 0.17.1 reports LineNumberFrom = 2 for the very first row when HasHeader is false; it starts on line 1.
+                rows.Add((cells, row.RowIndex == 0 ? 1 : row.LineNumberFrom));
             }
         }
         if (rows.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
