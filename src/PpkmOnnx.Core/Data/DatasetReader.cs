@@ -65,23 +65,17 @@ public static class DatasetReader
         int firstEnd = text.IndexOf('\n');
         var firstLine = (firstEnd < 0 ? text : text[..firstEnd]).TrimEnd('\r');
         char delimiter = options.Delimiter ?? DetectDelimiter(path, firstLine);
-        // Quotes are honoured for CSV always; for TSV only when a field starts with one: tab-separated tweets often hold a
-        // lone " mid-text, which a quote-aware parser would take as the start of a field spanning the following rows.
-        bool quotes = delimiter != '\t' || text.StartsWith('"') || text.Contains("\n\"", StringComparison.Ordinal) || text.Contains("\t\"", StringComparison.Ordinal);
-        var rows = new List<(string[] Cells, int Line)>();
-        using (var reader = Sep.New(delimiter).Reader(o => o with
-               {
-                   HasHeader = false, Unescape = true, DisableColCountCheck = true, DisableQuotesParsing = !quotes,
-               }).FromText(text))
+        var rows = Parse(text, delimiter, quotes: true);
+        // Tab-separated tweets (the Kaggle file) often hold a lone " mid-text, which a quote-aware parser takes as the start
+        // of a field running into the following rows; pandas, which the file's users read it with, treats it as text.
+        // So for TSV the quote-blind reading wins when it gives every row the same field count and the quote-aware one
+        // does not agree with it row for row (quoted fields that span lines, as TsvDatasetWriter writes, keep the latter).
+        if (delimiter == '\t' && text.Contains('"'))
         {
-            foreach (var row in reader)
-            {
-                if (row.ColCount == 1 && row[0].Span.Trim().Length == 0) continue; // blank line
-                var cells = new string[row.ColCount];
-                for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
-                // Sep 0.17.1 reports LineNumberFrom = 2 for the very first row when HasHeader is false; it starts on line 1.
-                rows.Add((cells, row.RowIndex == 0 ? 1 : row.LineNumberFrom));
-            }
+            var blind = Parse(text, delimiter, quotes: false);
+            bool blindConsistent = blind.Count > 0 && blind.All(r => r.Cells.Length == blind[0].Cells.Length);
+            bool awareConsistent = rows.All(r => r.Cells.Length == rows[0].Cells.Length);
+            if (blindConsistent && (!awareConsistent || blind.Count != rows.Count)) rows = blind;
         }
         if (rows.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
         int fieldCount = rows[0].Cells.Length;
@@ -94,6 +88,24 @@ public static class DatasetReader
             if (rows.Count == 0) throw new InvalidDataException($"{path}: line 2: the file has a header but no data rows.");
         }
         return new RawTable(DataFormat.Delimited, delimiter, header, rows, fieldCount);
+    }
+
+    private static List<(string[] Cells, int Line)> Parse(string text, char delimiter, bool quotes)
+    {
+        var rows = new List<(string[] Cells, int Line)>();
+        using var reader = Sep.New(delimiter).Reader(o => o with
+        {
+            HasHeader = false, Unescape = true, DisableColCountCheck = true, DisableQuotesParsing = !quotes,
+        }).FromText(text);
+        foreach (var row in reader)
+        {
+            if (row.ColCount == 1 && row[0].Span.Trim().Length == 0) continue; // blank line
+            var cells = new string[row.ColCount];
+            for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
+            // Sep 0.17.1 reports LineNumberFrom = 2 for the very first row when HasHeader is false; it starts on line 1.
+            rows.Add((cells, row.RowIndex == 0 ? 1 : row.LineNumberFrom));
+        }
+        return rows;
     }
 
     private static char DetectDelimiter(string path, string firstLine)

@@ -93,7 +93,8 @@ public sealed class DatasetReaderTests
         "2022-03-31 14:32:04+00:00\tpikobar_jabar\tKetahui informasi pembagian #PPKM di wilayah Jabar, level 3, 2 dan 1 https://t.co/o2RnI7eDue\t1\n" +
         "2022-03-31 09:26:00+00:00\tuser_a\tppkm lagi \"katanya\" cuma 2 minggu 😤\t2\n" +
         "2022-03-30 11:28:57+00:00\tuser_b\tdia bilang \"aman kok, alhamdulillah\t0\n" +
-        "2022-03-30 10:00:00+00:00\tuser_c\t\t1\n";
+        "2022-03-30 10:00:00+00:00\tuser_c\t\t1\n" +
+        "2022-03-30 09:00:00+00:00\tuser_d\t\"Tetap di rumah\" kata pak RT\t1\n";
 
     [Fact]
     public void KaggleFormat_ReadAsIs_WithBuiltInMappingNamed()
@@ -109,10 +110,10 @@ public sealed class DatasetReaderTests
         Assert.Equal("0=positive, 1=neutral, 2=negative", loaded.Labels.Describe());
         Assert.Contains("Kaggle", loaded.Labels.Description);
         Assert.Equal(["negative", "neutral", "positive"], loaded.Dataset.LabelNames);
-        Assert.Equal(4, loaded.RowsRead);
+        Assert.Equal(5, loaded.RowsRead);
         Assert.Equal(1, loaded.MissingDropped); // empty tweet
         var rows = loaded.Dataset.Rows;
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
         Assert.Equal(1, rows[0].Label); // 1 = neutral
         Assert.Equal(0, rows[1].Label); // 2 = negative
         Assert.Equal(2, rows[2].Label); // 0 = positive
@@ -120,6 +121,8 @@ public sealed class DatasetReaderTests
         Assert.Equal("ppkm lagi \"katanya\" cuma 2 minggu 😤", rows[1].Text);
         Assert.Equal("dia bilang \"aman kok, alhamdulillah", rows[2].Text);
         Assert.Equal(4, rows[2].SourceLine);
+        Assert.Equal("\"Tetap di rumah\" kata pak RT", rows[3].Text);
+        Assert.Equal(6, rows[3].SourceLine);
     }
 
     [Fact]
@@ -130,7 +133,7 @@ public sealed class DatasetReaderTests
         File.WriteAllText(path, KaggleFile);
         var loaded = Read(path, "0=negative,1=neutral,2=positive");
         Assert.Equal(LabelMappingSource.User, loaded.Labels.Source);
-        Assert.Equal([1, 2, 0], loaded.Dataset.Rows.Select(r => r.Label));
+        Assert.Equal([1, 2, 0, 1], loaded.Dataset.Rows.Select(r => r.Label));
     }
 
     [Fact]
