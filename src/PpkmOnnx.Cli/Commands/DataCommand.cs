@@ -90,10 +90,8 @@ internal static class DataCommand
             };
             AtomicFile.WriteAllText(Path.Combine(folder, "split.json"), JsonSerializer.Serialize(summary, Json) + "\n");
             var console = CliConsole.For(parseResult);
-            WriteMapping(console, prepared.Loaded.Labels);
-            WriteCleaning(console, prepared.Cleaning);
-            console.MarkupLineInterpolated($"Split (seed {split.Seed}): train {split.Train.Rows.Count}, validation {split.Validation.Rows.Count}, test {split.Test.Rows.Count} → {folder}");
-            console.MarkupLineInterpolated($"Fingerprint: {split.Fingerprint}");
+            DataSummary.Write(console, prepared);
+            console.MarkupLineInterpolated($"Wrote train.tsv, validation.tsv, test.tsv and split.json to {folder}");
             return 0;
         });
         return command;
@@ -127,13 +125,6 @@ internal static class DataCommand
         if (File.Exists(path)) return BertWordPieceTokenizer.Create(path);
         throw new FileNotFoundException($"{path}: tokenizer folder or vocab.txt not found.", path);
     }
-
-    private static void WriteMapping(IAnsiConsole console, LabelMapping labels) =>
-        console.MarkupLineInterpolated($"Labels: [bold]{labels.Describe()}[/] ({labels.Description})");
-
-    private static void WriteCleaning(IAnsiConsole console, CleaningReport c) =>
-        console.MarkupLineInterpolated(
-            $"Cleaning: {c.MissingDropped} missing dropped, {c.ExactDuplicatesDropped} exact duplicates dropped, {c.ConflictingTexts} conflicting texts ({c.ConflictRowsDropped} rows dropped, policy {(c.Policy == ConflictPolicy.Keep ? "keep" : "drop")}), {c.RowsKept} rows kept.");
 
     private static void Render(IAnsiConsole console, DatasetInspection i)
     {

@@ -167,6 +167,12 @@ public sealed class DatasetReaderTests
         Assert.Equal(["bagus", "jelek"], byName.Dataset.Rows.Select(r => r.Text));
         Assert.Equal(byName.Dataset.Rows.Select(r => (r.Text, r.Label)), byIndex.Dataset.Rows.Select(r => (r.Text, r.Label)));
         Assert.Equal(["negative", "positive"], byName.Dataset.LabelNames);
+
+        var crlf = tmp.Combine("crlf.csv");
+        File.WriteAllText(crlf, "text,label\r\n\"dua\r\nbaris\",pos\r\nsatu,neg\r\n");
+        var windows = Read(crlf, "pos=positive,neg=negative");
+        Assert.Equal(["dua\r\nbaris", "satu"], windows.Dataset.Rows.Select(r => r.Text));
+        Assert.Equal([2, 4], windows.Dataset.Rows.Select(r => r.SourceLine));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
+using Xunit.Abstractions;
 
 namespace PpkmOnnx.Core.Tests.Data;
 
-public sealed class DemoDatasetTests
+public sealed class DemoDatasetTests(ITestOutputHelper output)
 {
     [Fact]
     public void SameSeedSameBytes_OtherSeedOtherTweets()
@@ -56,6 +57,7 @@ public sealed class DemoDatasetTests
         int Predict(string text) => Enumerable.Range(0, 3).MaxBy(c =>
             Math.Log(priors[c]) + Words(text).Sum(w => Math.Log((counts[c].GetValueOrDefault(w) + 1.0) / (totals[c] + vocabulary))));
         double accuracy = heldOut.Count(r => Predict(r.Text) == r.Label) / (double)heldOut.Count;
+        output.WriteLine($"naive Bayes held-out accuracy: {accuracy:P1} on {heldOut.Count} rows (chance 33 %)");
         Assert.InRange(accuracy, 0.70, 0.99);
         // No single-word rule: no word is in over half of one class's tweets while in under a tenth of the others'.
         var documents = new Dictionary<string, int>[3] { new(), new(), new() };
