@@ -48,9 +48,14 @@ internal static class DataCommand
             var prepared = PreparedData.Prepare(options);
             var tokenizerPath = parseResult.GetValue(tokenizer);
             var bert = tokenizerPath is null ? null : LoadTokenizer(tokenizerPath);
-            var inspection = DatasetInspection.Create(prepared, bert, tokenizerPath, parseResult.GetValue(maxLength));
+            var console = CliConsole.For(parseResult);
+            DatasetInspection Inspect() => DatasetInspection.Create(prepared, bert, tokenizerPath, parseResult.GetValue(maxLength));
+            // Tokenizing tens of thousands of tweets takes seconds: show a spinner when a person is watching.
+            var inspection = bert is not null && console.Profile.Capabilities.Interactive && !parseResult.GetValue(json)
+                ? console.Status().Start($"Tokenizing {prepared.Dataset.Rows.Count} texts…", _ => Inspect())
+                : Inspect();
             if (parseResult.GetValue(json)) parseResult.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(inspection, Json));
-            else Render(CliConsole.For(parseResult), inspection);
+            else Render(console, inspection);
             return 0;
         });
         return command;
