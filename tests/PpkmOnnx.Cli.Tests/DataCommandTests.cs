@@ -75,6 +75,8 @@ public sealed class DataCommandTests
         double majority = classes.Max(c => c.GetProperty("count").GetInt32()) / 300.0;
         Assert.Equal(majority, root.GetProperty("majorityBaselineAccuracy").GetDouble(), 12);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("tokenLengths").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("knownAs").ValueKind);
+        Assert.Equal(KnownDataFiles.GitBlobId(path), root.GetProperty("gitBlobId").GetString());
     }
 
     [Fact]

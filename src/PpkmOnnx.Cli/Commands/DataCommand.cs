@@ -135,6 +135,7 @@ internal static class DataCommand
     {
         string Pct(double x) => x.ToString("P1", CultureInfo.InvariantCulture);
         console.MarkupLineInterpolated($"[bold]{i.Source}[/]: {(i.Format == DataFormat.JsonLines ? "JSON Lines" : $"delimiter {i.Delimiter}, {(i.HasHeader ? "header" : "no header")}")}");
+        console.MarkupLineInterpolated($"git blob {i.GitBlobId}: {i.KnownAs ?? "not a file PpkmOnnx knows (no byte-for-byte match with a published copy)"}");
         console.MarkupLineInterpolated($"Columns: {string.Join(", ", i.Columns)}; text = {i.TextColumn}, label = {i.LabelColumn}");
         console.MarkupLineInterpolated($"Labels: [bold]{i.LabelMapping}[/] ({i.LabelMappingDescription})");
 

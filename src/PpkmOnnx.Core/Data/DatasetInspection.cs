@@ -4,6 +4,8 @@ namespace PpkmOnnx.Core.Data;
 
 /// <summary>What <c>ppkm data inspect</c> reports about a file: its shape, labels, cleaning, baseline, token lengths and split.</summary>
 /// <param name="Source">The file.</param>
+/// <param name="GitBlobId">The file's git blob id (<c>git hash-object</c>), to compare with a published copy.</param>
+/// <param name="KnownAs">What the file is when <see cref="KnownDataFiles"/> recognises it byte for byte, else null.</param>
 /// <param name="Format">Delimited or JSON Lines.</param>
 /// <param name="Delimiter">The delimiter as a name (<c>tab</c>, <c>comma</c>, <c>semicolon</c>, <c>bar</c>), or null for JSON Lines.</param>
 /// <param name="HasHeader">Whether the first row was a header.</param>
@@ -28,7 +30,7 @@ namespace PpkmOnnx.Core.Data;
 /// <param name="TestRows">Rows in test.</param>
 /// <param name="SplitFingerprint">Fingerprint of the split.</param>
 public sealed record DatasetInspection(
-    string Source, DataFormat Format, string? Delimiter, bool HasHeader, IReadOnlyList<string> Columns, string TextColumn, string LabelColumn,
+    string Source, string GitBlobId, string? KnownAs, DataFormat Format, string? Delimiter, bool HasHeader, IReadOnlyList<string> Columns, string TextColumn, string LabelColumn,
     string LabelMapping, LabelMappingSource LabelMappingSource, string LabelMappingDescription,
     CleaningReport Cleaning, int? Limit, int Rows, IReadOnlyList<ClassCount> Classes, string MajorityClass, double MajorityBaselineAccuracy,
     double TestMajorityBaselineAccuracy, string? Tokenizer, TokenLengthStatistics? TokenLengths,
@@ -48,7 +50,8 @@ public sealed record DatasetInspection(
         double testBaseline = testRows == 0 ? 0 : data.Split.Test.Rows.Count(r => r.Label == trainMajority) / (double)testRows;
         var tokens = tokenizer is null ? null : TokenLengthStatistics.Compute(data.Dataset.Rows.Select(r => r.Text), tokenizer, maxLength);
         string? delimiter = loaded.Delimiter switch { null => null, '\t' => "tab", ',' => "comma", ';' => "semicolon", '|' => "bar", char d => $"'{d}'" };
-        return new DatasetInspection(loaded.Dataset.Source, loaded.Format, delimiter, loaded.HasHeader, loaded.Columns, loaded.TextColumn, loaded.LabelColumn,
+        var blob = KnownDataFiles.GitBlobId(loaded.Dataset.Source);
+        return new DatasetInspection(loaded.Dataset.Source, blob, KnownDataFiles.Describe(blob), loaded.Format, delimiter, loaded.HasHeader, loaded.Columns, loaded.TextColumn, loaded.LabelColumn,
             loaded.Labels.Describe(), loaded.Labels.Source, loaded.Labels.Description, data.Cleaning, data.Limit, total, classes,
             majority.Name, majority.Share, testBaseline, tokenizer is null ? null : tokenizerPath, tokens,
             data.Split.Seed, data.Split.Train.Rows.Count, data.Split.Validation.Rows.Count, testRows, data.Split.Fingerprint);
