@@ -49,6 +49,8 @@ internal static class ReportCharts
             scatter.LegendText = lines[i].Label;
         }
         plot.Axes.Bottom.SetTicks(positions, batchSizes.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
+        var highest = lines.SelectMany(l => l.SequencesPerSecond).Where(v => v is { } x && double.IsFinite(x)).DefaultIfEmpty(1).Max() ?? 1;
+        plot.Axes.SetLimitsY(0, highest * 1.1);
         plot.Title(title);
         plot.XLabel("batch size");
         plot.YLabel("sequences per second");
@@ -96,6 +98,8 @@ internal static class ReportCharts
             s.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "validation macro-F1 (%)";
         }
+        var epochNumbers = epochs.Select(e => e.Epoch).Distinct().Order().ToArray();
+        plot.Axes.Bottom.SetTicks(epochNumbers.Select(e => (double)e).ToArray(), epochNumbers.Select(e => e.ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Title(title);
         plot.XLabel("epoch");
         plot.ShowLegend(Alignment.UpperRight);
