@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PpkmOnnx.Benchmarking.Results;
+
+namespace PpkmOnnx.Benchmarking.Inspection;
+
+/// <summary>
+/// Reads training.json (written by <c>ppkm train</c>) leniently: every field is optional and a missing or
+/// mistyped one becomes null. Fields read: <c>trainableParameters</c>, <c>trainingSeconds</c>,
+/// <c>hyperparameters</c>, <c>test</c>, and <c>epochs[]</c> with <c>epoch</c>, <c>trainLoss</c>, <c>seconds</c>,
+/// <c>validation.loss</c>, <c>validation.accuracy</c>, <c>validation.macroF1</c>.
+/// </summary>
+public static class TrainingRecordReader
+{
+    /// <summary>The conventional file name.</summary>
+    public const string FileName = "training.json";
+
+    /// <summary>Keys of export.json that may name the source checkpoint folder (or its training.json), tried in order.</summary>
+    public static IReadOnlyList<string> ExportCheckpointKeys { get; } =
+        ["trainingJson", "checkpoint", "checkpointFolder", "sourceCheckpoint", "source", "input", "checkpointPath"];
+
+    /// <summary>Reads one training.json.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a JSON object.</exception>
+    public static TrainingSummary Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: training record not found.", path);
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON (line {(e.LineNumber ?? 0) + 1}: {e.Message}).", e); }
+        if (node is not JsonObject root) throw new InvalidDataException($"{path}: expected a JSON object at the top level.");
+        var epochs = new List<EpochRecord>();
+        if (root["epochs"] is JsonArray array)
+        {
+            int index = 0;
+            foreach (var item in array)
+            {
+                index++;
+                if (item is not JsonObject e) continue;
+                var validation = e["validation"] as JsonObject;
+                epochs.Add(new EpochRecord(
+                    (int?)Number(e["epoch"]) ?? index,
+                    Number(e["trainLoss"]),
+                    Number(validation?["loss"]),
+                    Number(validation?["accuracy"]),
+                    Number(validation?["macroF1"]),
+                    Number(e["seconds"])));
+            }
+        }
+        return new TrainingSummary
+        {
+            SourcePath = Path.GetFullPath(path),
+            TrainableParameters = Number(root["trainableParameters"]) is { } p ? (long)p : null,
+            TrainingSeconds = Number(root["trainingSeconds"]),
+            Hyperparameters = root["hyperparameters"]?.DeepClone(),
+            Epochs = epochs,
+            Test = root["test"]?.DeepClone(),
+        };
+    }
+
+    /// <summary>
+    /// Finds the training.json of a package: <paramref name="explicitPath"/> when given (a file or a folder holding
+    /// one), else training.json in the package, else the one in the checkpoint that export.json names
+    /// (<see cref="ExportCheckpointKeys"/>; relative paths are taken from the package folder). Null when none exists.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">An explicit path that holds no training.json.</exception>
+    public static string? Locate(string packageFolder, JsonNode? exportReport, string? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            var candidate = Directory.Exists(explicitPath) ? Path.Combine(explicitPath, FileName) : explicitPath;
+            return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"{explicitPath}: no training.json there.", candidate);
+        }
+        var inPackage = Path.Combine(packageFolder, FileName);
+        if (File.Exists(inPackage)) return inPackage;
+        if (exportReport is not JsonObject export) return null;
+        foreach (var key in ExportCheckpointKeys)
+        {
+            if (export[key] is not JsonValue value || !value.TryGetValue<string>(out var named) || string.IsNullOrWhiteSpace(named)) continue;
+            var full = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(packageFolder, named));
+            var file = Directory.Exists(full) ? Path.Combine(full, FileName) : full;
+            if (File.Exists(file) && string.Equals(Path.GetFileName(file), FileName, StringComparison.Ordinal)) return file;
+        }
+        return null;
+    }
+
+    private static double? Number(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
+}

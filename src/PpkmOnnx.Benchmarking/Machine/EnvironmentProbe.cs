@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using Microsoft.ML.OnnxRuntime;
+using PpkmOnnx.Benchmarking.Results;
+
+namespace PpkmOnnx.Benchmarking.Machine;
+
+/// <summary>Describes the machine and software a benchmark runs on.</summary>
+public static class EnvironmentProbe
+{
+    /// <summary>Captures the environment record of a run.</summary>
+    /// <param name="providerRequested">auto, cuda or cpu.</param>
+    /// <param name="providersUsed">The providers the variants really ran on.</param>
+    /// <param name="intraOpThreads">Threads requested, or null for ONNX Runtime's default.</param>
+    /// <param name="torchSharpVersion">TorchSharp version passed by the caller, or null.</param>
+    /// <param name="gitWorkingDirectory">Where to ask git for HEAD; null = the current directory.</param>
+    public static BenchmarkEnvironment Capture(string providerRequested, IReadOnlyList<string> providersUsed, int? intraOpThreads,
+        string? torchSharpVersion, string? gitWorkingDirectory)
+    {
+        bool gpu = providersUsed.Contains("CUDA", StringComparer.OrdinalIgnoreCase);
+        return new BenchmarkEnvironment
+        {
+            CpuModel = CpuModel(),
+            LogicalProcessors = Environment.ProcessorCount,
+            IntraOpThreads = intraOpThreads,
+            InstructionSets = InstructionSets(),
+            ExecutionProviderRequested = providerRequested,
+            ExecutionProvidersUsed = providersUsed.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+            GpuName = gpu ? RunTool("nvidia-smi", "--query-gpu=name --format=csv,noheader", null)?.Split('\n')[0].Trim() : null,
+            OnnxRuntimeVersion = OnnxRuntimeVersion(),
+            TorchSharpVersion = torchSharpVersion,
+            DotNetVersion = RuntimeInformation.FrameworkDescription,
+            OperatingSystem = RuntimeInformation.OSDescription,
+            GitCommit = RunTool("git", "rev-parse HEAD", gitWorkingDirectory)?.Trim() is { Length: 40 } sha ? sha : null,
+        };
+    }
+
+    /// <summary>The CPU's "model name" from /proc/cpuinfo, or the architecture when it cannot be read.</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                    if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and > 0)
+                        return line[(colon + 1)..].Trim();
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    /// <summary>SIMD extensions that matter for INT8/FP32 GEMM speed, as .NET (and /proc/cpuinfo for AVX-512-VNNI) report them.</summary>
+    public static IReadOnlyList<string> InstructionSets()
+    {
+        var sets = new List<string>();
+        if (Avx2.IsSupported) sets.Add("AVX2");
+        if (Fma.IsSupported) sets.Add("FMA");
+        if (Avx512F.IsSupported) sets.Add("AVX-512F");
+        if (Avx512BW.IsSupported) sets.Add("AVX-512BW");
+        if (AvxVnni.IsSupported) sets.Add("AVX-VNNI");
+        if (CpuFlags().Contains("avx512_vnni")) sets.Add("AVX-512-VNNI");
+        if (AdvSimd.IsSupported) sets.Add("NEON");
+        return sets;
+    }
+
+    /// <summary>The native ONNX Runtime version string.</summary>
+    public static string OnnxRuntimeVersion()
+    {
+        try { return OrtEnv.Instance().GetVersionString(); }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            return typeof(InferenceSession).Assembly.GetName().Version?.ToString() ?? "unknown";
+        }
+    }
+
+    private static HashSet<string> CpuFlags()
+    {
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            if (!File.Exists("/proc/cpuinfo")) return flags;
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("flags", StringComparison.Ordinal) && line.IndexOf(':') is var colon and > 0)
+                {
+                    flags.UnionWith(line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                    break;
+                }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return flags;
+    }
+
+    private static string? RunTool(string fileName, string arguments, string? workingDirectory)
+    {
+        try
+        {
+            var info = new ProcessStartInfo(fileName, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            };
+            using var process = Process.Start(info);
+            if (process is null) return null;
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(5000))
+            {
+                process.Kill(entireProcessTree: true);
+                return null;
+            }
+            return process.ExitCode == 0 ? output.Result : null;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
+        catch (InvalidOperationException) { return null; }
+    }
+}

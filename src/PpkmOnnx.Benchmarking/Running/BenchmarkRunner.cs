@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Globalization;
+using PpkmOnnx.Benchmarking.Machine;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Benchmarking.Statistics;
+using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+
+namespace PpkmOnnx.Benchmarking.Running;
+
+/// <summary>
+/// The engine of <c>ppkm bench</c>: scores every variant of every package on a test split and times ONNX Runtime
+/// <c>Run</c> on pre-tokenized batches. All variants (of all packages) stay open and are timed round-robin inside
+/// each repeat, the starting variant moving by one each repeat, so that drift on a shared machine hits them alike
+/// and their ratios hold.
+/// </summary>
+public static class BenchmarkRunner
+{
+    /// <summary>The name of the sequence shape that uses the test texts' own lengths.</summary>
+    public const string DataSequence = "data";
+
+    /// <summary>Runs the benchmark described by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">Options out of range or inconsistent with a package.</exception>
+    /// <exception cref="FileNotFoundException">A package folder or a requested variant file is missing.</exception>
+    /// <exception cref="InvalidDataException">A package file is malformed or disagrees with the test split's labels.</exception>
+    /// <exception cref="InvalidOperationException">CUDA was required and is unavailable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public static BenchmarkReport Run(BenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var dataset = options.Dataset;
+        var models = new List<LoadedModel>();
+        try
+        {
+            for (int m = 0; m < options.Models.Count; m++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int index = m;
+                models.Add(LoadedModel.Open(options.Models[m], options,
+                    message => progress?.Report(new BenchmarkProgress("load", index, options.Models.Count, message))));
+            }
+            progress?.Report(new BenchmarkProgress("load", models.Count, models.Count, "packages loaded"));
+
+            var slots = models.SelectMany(model => model.Variants.Select(v => new Slot(model, v))).ToList();
+            var lengths = models.ToDictionary(m => m, m => TokenLengths(m, dataset));
+            Evaluate(models, slots, dataset, options, progress, cancellationToken);
+            var cells = Cells(options);
+            foreach (var cell in cells)
+                TimeCell(cell, models, slots, dataset, options, progress, cancellationToken);
+
+            var results = models.Select(model => new ModelResult
+            {
+                Name = model.Name,
+                PackageFolder = model.Folder,
+                ModelType = model.ModelType,
+                MaxLength = model.MaxLength,
+                ParameterCount = (model.Variants.FirstOrDefault(v => v.Variant == ModelVariant.Fp32) ?? model.Variants[0]).ParameterCount,
+                TrainableParameters = model.Training?.TrainableParameters,
+                TrainingSeconds = model.Training?.TrainingSeconds,
+                Training = model.Training,
+                Export = model.Export?.DeepClone(),
+                Quantize = model.Quantize?.DeepClone(),
+                TokenLengths = lengths[model],
+                SkippedVariants = model.Skipped.ToArray(),
+                Variants = slots.Where(s => s.Model == model).Select(s => new VariantResult
+                {
+                    Variant = ModelPackageLayout.VariantName(s.Variant.Variant),
+                    ModelFile = Path.GetFileName(s.Variant.Path),
+                    FileSizeBytes = s.Variant.FileSizeBytes,
+                    ParameterCount = s.Variant.ParameterCount,
+                    ExecutionProvider = s.Variant.Session.ExecutionProvider,
+                    ProviderNote = s.Variant.Session.ProviderNote,
+                    Metrics = s.Metrics!,
+                    EvaluationSeconds = s.EvaluationSeconds,
+                    Timings = s.Timings.ToArray(),
+                }).ToArray(),
+            }).ToArray();
+
+            return new BenchmarkReport
+            {
+                CreatedUtc = DateTimeOffset.UtcNow,
+                Title = options.Title,
+                Environment = EnvironmentProbe.Capture(options.Provider.ToString().ToLowerInvariant(),
+                    slots.Select(s => s.Variant.Session.ExecutionProvider).ToArray(), options.IntraOpThreads,
+                    options.TorchSharpVersion, options.GitWorkingDirectory),
+                Settings = new BenchmarkSettings
+                {
+                    Repeats = options.Repeats,
+                    Iterations = options.Iterations,
+                    WarmupIterations = options.WarmupIterations,
+                    BatchSizes = options.BatchSizes.ToArray(),
+                    Sequences = cells.Select(c => c.Sequence).Distinct().ToArray(),
+                    MaxLength = options.MaxLength,
+                    EvaluationBatchSize = options.EvaluationBatchSize,
+                },
+                Dataset = new DatasetSummary
+                {
+                    Name = dataset.Name,
+                    Count = dataset.Texts.Count,
+                    LabelNames = dataset.LabelNames.ToArray(),
+                    ClassCounts = ClassCounts(dataset),
+                },
+                Baseline = MajorityBaselineOf(dataset),
+                Models = results,
+            };
+        }
+        finally
+        {
+            foreach (var model in models) model.Dispose();
+        }
+    }
+
+    /// <summary>The majority-class baseline of <paramref name="dataset"/> (its <see cref="BenchmarkDataset.MajorityLabelId"/>, else the most frequent class, lowest id on ties).</summary>
+    public static MajorityBaseline MajorityBaselineOf(BenchmarkDataset dataset)
+    {
+        var counts = ClassCounts(dataset);
+        int majority = dataset.MajorityLabelId ?? Array.IndexOf(counts, counts.Max());
+        var predicted = Enumerable.Repeat(majority, dataset.GoldLabelIds.Count).ToArray();
+        return new MajorityBaseline(majority, dataset.LabelNames[majority], ClassificationMetrics.Compute(dataset.GoldLabelIds, predicted, dataset.LabelNames));
+    }
+
+    private static int[] ClassCounts(BenchmarkDataset dataset)
+    {
+        var counts = new int[dataset.LabelNames.Count];
+        foreach (var g in dataset.GoldLabelIds) counts[g]++;
+        return counts;
+    }
+
+    private static TokenLengthSummary TokenLengths(LoadedModel model, BenchmarkDataset dataset)
+    {
+        var lengths = dataset.Texts.Select(t => model.Tokenizer.EncodeToIds(t).Count).ToArray();
+        var summary = SampleStatistics.Summarize(lengths.Select(l => (double)l).ToArray());
+        return new TokenLengthSummary(summary.Mean, summary.P50, summary.P95, lengths.Max(), lengths.Count(l => l > model.MaxLength));
+    }
+
+    private static void Evaluate(List<LoadedModel> models, List<Slot> slots, BenchmarkDataset dataset, BenchmarkOptions options,
+        IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        int k = dataset.LabelNames.Count;
+        foreach (var model in models)
+        {
+            var batches = new List<PreparedBatch>();
+            try
+            {
+                for (int start = 0; start < dataset.Texts.Count; start += options.EvaluationBatchSize)
+                {
+                    var texts = dataset.Texts.Skip(start).Take(options.EvaluationBatchSize).ToArray();
+                    batches.Add(PreparedBatch.Create(model.Tokenizer.EncodeBatch(texts, model.MaxLength)));
+                }
+                foreach (var slot in slots.Where(s => s.Model == model))
+                {
+                    progress?.Report(new BenchmarkProgress("evaluate", done, slots.Count, $"{model.Name} {ModelPackageLayout.VariantName(slot.Variant.Variant)}: scoring {dataset.Texts.Count} texts"));
+                    var predicted = new List<int>(dataset.Texts.Count);
+                    long start = Stopwatch.GetTimestamp();
+                    foreach (var batch in batches)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var logits = slot.Variant.Session.Logits(batch, out int classes);
+                        if (classes != k)
+                            throw new InvalidDataException($"{slot.Variant.Path}: the model outputs {classes} classes but the test split has {k} labels.");
+                        for (int r = 0; r < batch.BatchSize; r++) predicted.Add(ArgMax(logits.AsSpan(r * classes, classes)));
+                    }
+                    slot.EvaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                    slot.Metrics = ClassificationMetrics.Compute(dataset.GoldLabelIds, predicted, dataset.LabelNames);
+                    done++;
+                }
+            }
+            finally
+            {
+                foreach (var b in batches) b.Dispose();
+            }
+        }
+        progress?.Report(new BenchmarkProgress("evaluate", done, slots.Count, "scoring done"));
+    }
+
+    /// <summary>Index of the largest value, the first on ties (numpy's argmax).</summary>
+    internal static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    private static List<Cell> Cells(BenchmarkOptions options)
+    {
+        var sequences = options.SequenceLengths.Distinct().Select(s => s.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (options.IncludeDataLengths) sequences.Add(DataSequence);
+        return [.. from s in sequences from b in options.BatchSizes.Distinct() select new Cell(s, b)];
+    }
+
+    private static void TimeCell(Cell cell, List<LoadedModel> models, List<Slot> slots, BenchmarkDataset dataset, BenchmarkOptions options,
+        IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
+    {
+        var inputs = new Dictionary<LoadedModel, List<PreparedBatch>>();
+        try
+        {
+            foreach (var model in models) inputs[model] = CellBatches(cell, model, dataset, options);
+            string label = $"seq {cell.Sequence} × batch {cell.BatchSize}";
+            progress?.Report(new BenchmarkProgress("warm-up", 0, 1, label));
+            foreach (var slot in slots)
+                for (int i = 0; i < options.WarmupIterations; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var batches = inputs[slot.Model];
+                    slot.Variant.Session.TimedRun(batches[i % batches.Count]);
+                }
+
+            var samples = slots.ToDictionary(s => s, _ => new List<double>());
+            var perRepeat = slots.ToDictionary(s => s, _ => new List<double>());
+            var padded = slots.ToDictionary(s => s, _ => 0L);
+            for (int r = 0; r < options.Repeats; r++)
+            {
+                progress?.Report(new BenchmarkProgress("time", r, options.Repeats, $"{label}: repeat {r + 1}/{options.Repeats}"));
+                for (int n = 0; n < slots.Count; n++)
+                {
+                    var slot = slots[(n + r) % slots.Count];
+                    var batches = inputs[slot.Model];
+                    long ticks = 0;
+                    for (int i = 0; i < options.Iterations; i++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var batch = batches[(options.WarmupIterations + r * options.Iterations + i) % batches.Count];
+                        long t = slot.Variant.Session.TimedRun(batch);
+                        ticks += t;
+                        samples[slot].Add(t * 1000.0 / Stopwatch.Frequency);
+                        padded[slot] += batch.SequenceLength;
+                    }
+                    double seconds = (double)ticks / Stopwatch.Frequency;
+                    perRepeat[slot].Add(seconds > 0 ? cell.BatchSize * options.Iterations / seconds : double.PositiveInfinity);
+                }
+            }
+            progress?.Report(new BenchmarkProgress("time", options.Repeats, options.Repeats, $"{label}: done"));
+
+            foreach (var slot in slots)
+            {
+                var summary = SampleStatistics.Summarize(samples[slot]);
+                slot.Timings.Add(new TimingResult
+                {
+                    Sequence = cell.Sequence,
+                    BatchSize = cell.BatchSize,
+                    MeanPaddedLength = (double)padded[slot] / summary.Count,
+                    Calls = summary.Count,
+                    LatencyP50Ms = summary.P50,
+                    LatencyP95Ms = summary.P95,
+                    LatencyP99Ms = summary.P99,
+                    LatencyMeanMs = summary.Mean,
+                    SequencesPerSecond = SampleStatistics.Median(perRepeat[slot]),
+                    SequencesPerSecondPerRepeat = perRepeat[slot].ToArray(),
+                });
+            }
+        }
+        finally
+        {
+            foreach (var list in inputs.Values) foreach (var b in list) b.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The distinct batches of one cell for one model. Rows cycle through the test texts, so every batch is full
+    /// even when the split is smaller than the batch. Fixed shapes are padded to exactly that length (longer texts
+    /// truncated); the "data" shape keeps each batch's own longest length, as serving does.
+    /// </summary>
+    private static List<PreparedBatch> CellBatches(Cell cell, LoadedModel model, BenchmarkDataset dataset, BenchmarkOptions options)
+    {
+        int n = dataset.Texts.Count;
+        bool data = cell.Sequence == DataSequence;
+        int wanted = data ? Math.Max(options.MaxBatchesPerCell, options.WarmupIterations + options.Repeats * options.Iterations) : options.MaxBatchesPerCell;
+        int count = Math.Max(1, Math.Min((n + cell.BatchSize - 1) / cell.BatchSize, wanted));
+        var batches = new List<PreparedBatch>(count);
+        for (int k = 0; k < count; k++)
+        {
+            var texts = new string[cell.BatchSize];
+            for (int j = 0; j < cell.BatchSize; j++) texts[j] = dataset.Texts[(k * cell.BatchSize + j) % n];
+            var encoded = data
+                ? model.Tokenizer.EncodeBatch(texts, model.MaxLength)
+                : PadTo(model.Tokenizer.EncodeBatch(texts, int.Parse(cell.Sequence, CultureInfo.InvariantCulture)),
+                    int.Parse(cell.Sequence, CultureInfo.InvariantCulture), model.Tokenizer.PadId);
+            batches.Add(PreparedBatch.Create(encoded));
+        }
+        return batches;
+    }
+
+    /// <summary>Right-pads every row of <paramref name="batch"/> to exactly <paramref name="length"/> columns.</summary>
+    internal static EncodedBatch PadTo(EncodedBatch batch, int length, int padId)
+    {
+        if (batch.SequenceLength == length) return batch;
+        if (batch.SequenceLength > length) throw new ArgumentException($"batch is already {batch.SequenceLength} long, more than {length}.");
+        var ids = new long[batch.BatchSize * length];
+        var mask = new long[ids.Length];
+        Array.Fill(ids, padId);
+        for (int r = 0; r < batch.BatchSize; r++)
+        {
+            Array.Copy(batch.InputIds, r * batch.SequenceLength, ids, r * length, batch.SequenceLength);
+            Array.Copy(batch.AttentionMask, r * batch.SequenceLength, mask, r * length, batch.SequenceLength);
+        }
+        return new EncodedBatch(ids, mask, new long[ids.Length], batch.BatchSize, length);
+    }
+
+    private sealed record Cell(string Sequence, int BatchSize);
+
+    private sealed class Slot(LoadedModel model, LoadedVariant variant)
+    {
+        public LoadedModel Model { get; } = model;
+        public LoadedVariant Variant { get; } = variant;
+        public ClassificationMetrics? Metrics { get; set; }
+        public double EvaluationSeconds { get; set; }
+        public List<TimingResult> Timings { get; } = [];
+    }
+}

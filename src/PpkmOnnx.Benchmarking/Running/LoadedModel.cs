@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using PpkmOnnx.Benchmarking.Inspection;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+
+namespace PpkmOnnx.Benchmarking.Running;
+
+/// <summary>A model package opened for benchmarking: tokenizer, side files and one session per variant.</summary>
+internal sealed class LoadedModel : IDisposable
+{
+    private const int DefaultMaxLength = 128;
+
+    private LoadedModel(string name, string folder) { Name = name; Folder = folder; }
+
+    public string Name { get; }
+    public string Folder { get; }
+    public BertWordPieceTokenizer Tokenizer { get; private set; } = null!;
+    public int MaxLength { get; private set; }
+    public int? MaxPositions { get; private set; }
+    public string? ModelType { get; private set; }
+    public JsonNode? Export { get; private set; }
+    public JsonNode? Quantize { get; private set; }
+    public TrainingSummary? Training { get; private set; }
+    public List<LoadedVariant> Variants { get; } = [];
+    public List<string> Skipped { get; } = [];
+
+    /// <summary>Opens the package and the variants <paramref name="options"/> asks for.</summary>
+    public static LoadedModel Open(BenchmarkModelInput input, BenchmarkOptions options, Action<string> log)
+    {
+        var folder = input.PackageFolder;
+        if (!Directory.Exists(folder)) throw new FileNotFoundException($"{folder}: model package folder not found.", folder);
+        var name = input.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        var model = new LoadedModel(name, folder);
+        try
+        {
+            model.Load(input, options, log);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private void Load(BenchmarkModelInput input, BenchmarkOptions options, Action<string> log)
+    {
+        var configPath = Path.Combine(Folder, ModelPackageLayout.ConfigFile);
+        var config = PackageFiles.ReadOptionalJson(configPath);
+        CheckLabels(PackageFiles.ReadLabels(config, configPath), options.Dataset.LabelNames, configPath);
+        Tokenizer = BertWordPieceTokenizer.FromFolder(Folder);
+        Export = PackageFiles.ReadOptionalJson(Path.Combine(Folder, ModelPackageLayout.ExportReportFile));
+        Quantize = PackageFiles.ReadOptionalJson(Path.Combine(Folder, ModelPackageLayout.QuantizeReportFile));
+        var trainingPath = TrainingRecordReader.Locate(Folder, Export, input.TrainingJsonPath);
+        Training = trainingPath is null ? null : TrainingRecordReader.Read(trainingPath);
+        MaxPositions = config?["max_position_embeddings"] is JsonValue mp && mp.TryGetValue<int>(out var positions) ? positions : null;
+
+        var present = ModelPackageLayout.AvailableVariants(Folder);
+        IReadOnlyList<ModelVariant> wanted;
+        if (options.Variants is { } requested)
+        {
+            foreach (var v in requested)
+                if (!present.Contains(v))
+                    throw new FileNotFoundException($"{ModelPackageLayout.ModelPath(Folder, v)}: variant {ModelPackageLayout.VariantName(v)} was requested but the package has no such file.");
+            wanted = requested.Distinct().ToList();
+        }
+        else
+        {
+            if (present.Count == 0) throw new FileNotFoundException($"{Folder}: the package holds no model*.onnx file.");
+            wanted = present;
+        }
+
+        foreach (var variant in wanted)
+        {
+            var path = ModelPackageLayout.ModelPath(Folder, variant);
+            log($"{Name}: opening {Path.GetFileName(path)}");
+            var session = VariantSession.Open(path, options.Provider, options.CudaDeviceId, options.IntraOpThreads);
+            if (variant == ModelVariant.Fp16 && session.ExecutionProvider != "CUDA" && !options.ForceFp16)
+            {
+                session.Dispose();
+                Skipped.Add($"fp16: a GPU variant and CUDA is not in use ({session.ProviderNote ?? "CPU requested"}); force it to measure on CPU");
+                continue;
+            }
+            Variants.Add(new LoadedVariant(variant, session, path, new FileInfo(path).Length, OnnxGraphInspector.CountParameters(path)));
+        }
+        if (Variants.Count == 0) throw new InvalidDataException($"{Folder}: no variant left to measure ({string.Join("; ", Skipped)}).");
+
+        var metadata = Variants[0].Session.Metadata;
+        ModelType = metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : config?["model_type"]?.ToString();
+        int packageMax = metadata.TryGetValue(ModelPackageLayout.MetadataMaxLength, out var ml) && int.TryParse(ml, out var parsed) && parsed >= 2
+            ? parsed : DefaultMaxLength;
+        MaxLength = options.MaxLength ?? packageMax;
+        if (MaxPositions is { } max)
+        {
+            if (MaxLength > max) throw new ArgumentException($"{Folder}: max length {MaxLength} exceeds the model's max_position_embeddings {max}.");
+            var tooLong = options.BatchSizes.Count > 0 ? options.SequenceLengths.Where(s => s > max).ToList() : [];
+            if (tooLong.Count > 0) throw new ArgumentException($"{Folder}: sequence length {tooLong[0]} exceeds the model's max_position_embeddings {max}.");
+        }
+    }
+
+    private static void CheckLabels(IReadOnlyList<string>? packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
+    {
+        if (packageLabels is null) return;
+        if (packageLabels.Count != datasetLabels.Count)
+            throw new InvalidDataException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
+        // Hugging Face's placeholder names (LABEL_0, …) say nothing about the order; real names must match id for id.
+        if (packageLabels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) return;
+        for (int i = 0; i < packageLabels.Count; i++)
+            if (!string.Equals(packageLabels[i], datasetLabels[i], StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"{configPath}: id2label[{i}] is '{packageLabels[i]}' but the test split calls class {i} '{datasetLabels[i]}'.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var v in Variants) v.Session.Dispose();
+        Variants.Clear();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace PpkmOnnx.Benchmarking.Running;
+
+/// <summary>One ONNX model opened on the chosen execution provider, with the input and output names it needs.</summary>
+internal sealed class VariantSession : IDisposable
+{
+    private readonly SessionOptions _sessionOptions;
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+
+    private VariantSession(string path, SessionOptions sessionOptions, InferenceSession session, string provider, string? note)
+    {
+        ModelPath = path;
+        _sessionOptions = sessionOptions;
+        _session = session;
+        ExecutionProvider = provider;
+        ProviderNote = note;
+        var inputs = session.InputMetadata;
+        foreach (var required in new[] { "input_ids", "attention_mask" })
+            if (!inputs.ContainsKey(required))
+                throw new InvalidDataException($"{path}: the graph has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}).");
+        UsesTokenTypes = inputs.ContainsKey("token_type_ids");
+        _inputNames = UsesTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        var extra = inputs.Keys.Except(_inputNames).ToList();
+        if (extra.Count > 0) throw new InvalidDataException($"{path}: the graph has inputs the bench cannot feed: {string.Join(", ", extra)}.");
+        var outputs = session.OutputMetadata;
+        _outputNames = [outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First()];
+        Metadata = session.ModelMetadata.CustomMetadataMap;
+    }
+
+    /// <summary>The ONNX file.</summary>
+    public string ModelPath { get; }
+    /// <summary>CUDA or CPU: the provider this session really runs on.</summary>
+    public string ExecutionProvider { get; }
+    /// <summary>Why CUDA was not used though asked for, or null.</summary>
+    public string? ProviderNote { get; }
+    /// <summary>The graph takes token_type_ids.</summary>
+    public bool UsesTokenTypes { get; }
+    /// <summary>The model's metadata_props.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Opens <paramref name="path"/>; CUDA first unless <paramref name="preference"/> is CPU.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was required but could not be used.</exception>
+    public static VariantSession Open(string path, ExecutionProviderPreference preference, int cudaDeviceId, int? intraOpThreads)
+    {
+        string? note = null;
+        if (preference != ExecutionProviderPreference.Cpu)
+        {
+            var cudaOptions = NewOptions(intraOpThreads);
+            try
+            {
+                cudaOptions.AppendExecutionProvider_CUDA(cudaDeviceId);
+                var session = new InferenceSession(path, cudaOptions);
+                return new VariantSession(path, cudaOptions, session, "CUDA", null);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                cudaOptions.Dispose();
+                note = $"CUDA unavailable: {e.GetType().Name}: {FirstLine(e.Message)}";
+                if (preference == ExecutionProviderPreference.Cuda)
+                    throw new InvalidOperationException($"{path}: the CUDA execution provider was required but could not be used ({note}).", e);
+            }
+        }
+        var cpuOptions = NewOptions(intraOpThreads);
+        try
+        {
+            return new VariantSession(path, cpuOptions, new InferenceSession(path, cpuOptions), "CPU", note);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            cpuOptions.Dispose();
+            throw new InvalidDataException($"{path}: ONNX Runtime cannot load the model ({FirstLine(e.Message)}).", e);
+        }
+        catch
+        {
+            cpuOptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="batch"/> and returns the logits, row-major [batch, classes].</summary>
+    public float[] Logits(PreparedBatch batch, out int classes)
+    {
+        using var outputs = _session.Run(_runOptions, _inputNames, batch.Inputs(UsesTokenTypes), _outputNames);
+        var logits = outputs[0];
+        var info = logits.GetTensorTypeAndShape();
+        if (info.Shape.Length != 2 || info.Shape[0] != batch.BatchSize)
+            throw new InvalidDataException($"{ModelPath}: output '{_outputNames[0]}' has shape [{string.Join(",", info.Shape)}], expected [{batch.BatchSize}, classes].");
+        classes = (int)info.Shape[1];
+        return info.ElementDataType switch
+        {
+            TensorElementType.Float => logits.GetTensorDataAsSpan<float>().ToArray(),
+            TensorElementType.Float16 => logits.GetTensorDataAsSpan<Float16>().ToArray().Select(h => (float)h).ToArray(),
+            _ => throw new InvalidDataException($"{ModelPath}: output '{_outputNames[0]}' is {info.ElementDataType}, expected float or float16."),
+        };
+    }
+
+    /// <summary>Runs <paramref name="batch"/> and returns the wall time of the call in stopwatch ticks.</summary>
+    public long TimedRun(PreparedBatch batch)
+    {
+        var inputs = batch.Inputs(UsesTokenTypes);
+        long start = Stopwatch.GetTimestamp();
+        using (_session.Run(_runOptions, _inputNames, inputs, _outputNames)) { }
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private static SessionOptions NewOptions(int? intraOpThreads)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (intraOpThreads is { } threads) options.IntraOpNumThreads = threads;
+        return options;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

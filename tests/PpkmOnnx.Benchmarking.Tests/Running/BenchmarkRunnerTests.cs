@@ -1,0 +1,289 @@
+using System.Text.Json.Nodes;
+using PpkmOnnx.Benchmarking.Reporting;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Benchmarking.Running;
+using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Benchmarking.Tests.Running;
+
+public class BenchmarkRunnerTests
+{
+    private const int MaxLength = 16;
+
+    // Gold labels are the truth a reader would give; the tiny model gets some wrong (e.g. "not good", and the long
+    // text whose positive words fall past the 16-token truncation).
+    private static readonly (string Text, int Gold)[] Split =
+    [
+        ("good movie", 2), ("great", 2), ("bad movie", 0), ("awful", 0), ("ok", 1), ("the movie is fine", 1),
+        ("not good", 0), ("movies", 1), ("the movie", 1), ("bad", 0), ("great movie!!", 2), ("fine", 1),
+        ("ok ok good", 1), ("the the the the the the the the the the the the the the great great great great", 2),
+        ("not bad", 1), ("AWFUL, awful", 0), ("good good bad", 2),
+    ];
+
+    private static BenchmarkDataset Dataset() =>
+        BenchmarkDataset.Create(Split.Select(s => s.Text).ToArray(), Split.Select(s => s.Gold).ToArray(), TinyClassifierPackage.Labels, "tiny-test");
+
+    private static BenchmarkOptions Options(string package) => new()
+    {
+        Models = [BenchmarkModelInput.ForPackage(package)],
+        Dataset = Dataset(),
+        Provider = ExecutionProviderPreference.Cpu,
+        IntraOpThreads = 1,
+        Repeats = 2,
+        Iterations = 3,
+        WarmupIterations = 1,
+        BatchSizes = [1, 4],
+        SequenceLengths = [8],
+        EvaluationBatchSize = 5,
+        MaxBatchesPerCell = 3,
+        TorchSharpVersion = "0.107.0",
+    };
+
+    /// <summary>A package with model.onnx (reference weights) and model.int8.onnx (rounded weights), a checkpoint with training.json.</summary>
+    private static string MakePackage(TempFolder temp, bool withTokenTypeIds = false)
+    {
+        var package = temp.Combine("package");
+        TinyClassifierPackage.WriteSideFiles(package);
+        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.onnx"), withTokenTypeIds, MaxLength);
+        TinyClassifierPackage.Reference().Rounded().WriteOnnx(Path.Combine(package, "model.int8.onnx"), withTokenTypeIds, MaxLength);
+        var checkpoint = temp.Combine("checkpoint");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "training.json"), """
+            {"hyperparameters": {"learningRate": 2e-5}, "trainingSeconds": 42.5, "trainableParameters": 57,
+             "epochs": [{"epoch": 1, "trainLoss": 1.0, "validation": {"accuracy": 0.5, "macroF1": 0.4}},
+                        {"epoch": 2, "trainLoss": 0.5, "validation": {"accuracy": 0.7, "macroF1": "n/a"}}]}
+            """);
+        File.WriteAllText(Path.Combine(package, "export.json"), """{"checkpoint": "../checkpoint", "opset": 11}""");
+        File.WriteAllText(Path.Combine(package, "quantize.json"), """{"variants": ["int8"]}""");
+        return package;
+    }
+
+    /// <summary>The hand reference: tokenize, truncate to [CLS] + 14 pieces + [SEP], run the model's arithmetic in double.</summary>
+    private static int[] HandPredictions(TinyClassifierPackage weights, BertWordPieceTokenizer tokenizer) =>
+        Split.Select(s => weights.Predict(Tokens(tokenizer, s.Text))).ToArray();
+
+    private static int[] Tokens(BertWordPieceTokenizer tokenizer, string text) =>
+        [tokenizer.ClsId, .. tokenizer.EncodeToIds(text, addSpecialTokens: false).Take(MaxLength - 2), tokenizer.SepId];
+
+    [Fact]
+    public void The_hand_reference_itself_reads_the_vocabulary_as_intended()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        var tokenizer = BertWordPieceTokenizer.FromFolder(package);
+        var reference = TinyClassifierPackage.Reference();
+        Assert.Equal(2, reference.Predict(Tokens(tokenizer, "good movie")));
+        Assert.Equal(0, reference.Predict(Tokens(tokenizer, "awful")));
+        Assert.Equal(1, reference.Predict(Tokens(tokenizer, "ok")));
+        // Truncation hides the positive words: 14 × "the" survive, which lean neutral.
+        Assert.Equal(1, reference.Predict(Tokens(tokenizer, Split[13].Text)));
+        Assert.Equal(2, reference.Predict([tokenizer.ClsId, .. tokenizer.EncodeToIds(Split[13].Text, false), tokenizer.SepId]));
+    }
+
+    [Fact]
+    public void Bench_scores_every_variant_like_the_hand_computation_and_times_every_cell()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        var progress = new RecordingProgress();
+        var report = BenchmarkRunner.Run(Options(package), progress);
+
+        var tokenizer = BertWordPieceTokenizer.FromFolder(package);
+        var gold = Split.Select(s => s.Gold).ToArray();
+        var model = Assert.Single(report.Models);
+        Assert.Equal(["fp32", "int8"], model.Variants.Select(v => v.Variant));
+        foreach (var (variant, weights) in new[] { ("fp32", TinyClassifierPackage.Reference()), ("int8", TinyClassifierPackage.Reference().Rounded()) })
+        {
+            var expected = ClassificationMetrics.Compute(gold, HandPredictions(weights, tokenizer), TinyClassifierPackage.Labels);
+            var measured = model.FindVariant(variant)!;
+            Assert.Equal(expected.ConfusionMatrix, measured.Metrics.ConfusionMatrix);
+            Assert.Equal(expected.Accuracy, measured.Metrics.Accuracy, 12);
+            Assert.Equal(expected.WeightedF1, measured.Metrics.WeightedF1, 12);
+            Assert.Equal(expected.MacroF1, measured.Metrics.MacroF1, 12);
+            Assert.Equal(expected.PerClass, measured.Metrics.PerClass);
+            Assert.InRange(measured.Metrics.Accuracy, 0.5, 0.95); // the split was built so the model is neither useless nor perfect
+            Assert.Equal(TinyClassifierPackage.ParameterCount, measured.ParameterCount);
+            Assert.Equal(new FileInfo(Path.Combine(package, measured.ModelFile)).Length, measured.FileSizeBytes);
+            Assert.Equal("CPU", measured.ExecutionProvider);
+            Assert.Null(measured.ProviderNote);
+        }
+        Assert.Equal(TinyClassifierPackage.ParameterCount, model.ParameterCount);
+
+        // Timings: 2 shapes × 2 batch sizes, each 2 repeats × 3 calls.
+        var fp32 = model.FindVariant("fp32")!;
+        Assert.Equal(4, fp32.Timings.Count);
+        foreach (var t in model.Variants.SelectMany(v => v.Timings))
+        {
+            Assert.Equal(6, t.Calls);
+            Assert.Equal(2, t.SequencesPerSecondPerRepeat.Count);
+            Assert.True(t.LatencyP50Ms > 0 && t.LatencyP50Ms <= t.LatencyP95Ms && t.LatencyP95Ms <= t.LatencyP99Ms, $"{t.Sequence}/{t.BatchSize}");
+            Assert.True(double.IsFinite(t.SequencesPerSecond) && t.SequencesPerSecond > 0);
+            Assert.Equal(Median(t.SequencesPerSecondPerRepeat), t.SequencesPerSecond, 9);
+        }
+        Assert.Equal(8, fp32.FindTiming("8", 4)!.MeanPaddedLength);
+        Assert.Equal(ExpectedDataPaddedLength(tokenizer, batchSize: 1), fp32.FindTiming("data", 1)!.MeanPaddedLength, 12);
+        Assert.Equal(ExpectedDataPaddedLength(tokenizer, batchSize: 4), fp32.FindTiming("data", 4)!.MeanPaddedLength, 12);
+
+        // Package facts, training.json via export.json's checkpoint, baseline, dataset, environment.
+        Assert.Equal(MaxLength, model.MaxLength);
+        Assert.Equal("bert", model.ModelType);
+        Assert.Equal(57, model.TrainableParameters);
+        Assert.Equal(42.5, model.TrainingSeconds);
+        Assert.Equal([1, 2], model.Training!.Epochs.Select(e => e.Epoch));
+        Assert.Equal(0.4, model.Training.Epochs[0].ValidationMacroF1);
+        Assert.Null(model.Training.Epochs[1].ValidationMacroF1);
+        Assert.Equal("int8", model.Quantize!["variants"]![0]!.GetValue<string>());
+        Assert.Equal(11, model.Export!["opset"]!.GetValue<int>());
+        var lengths = Split.Select(s => tokenizer.EncodeToIds(s.Text).Count).ToArray();
+        Assert.Equal(lengths.Max(), model.TokenLengths.Max);
+        Assert.Equal(lengths.Count(l => l > MaxLength), model.TokenLengths.Truncated);
+        Assert.Equal(1, model.TokenLengths.Truncated);
+
+        int[] counts = [gold.Count(g => g == 0), gold.Count(g => g == 1), gold.Count(g => g == 2)];
+        Assert.Equal(counts, report.Dataset.ClassCounts);
+        Assert.Equal(1, report.Baseline.LabelId); // neutral is the most frequent gold class of the split
+        Assert.Equal((double)counts[1] / gold.Length, report.Baseline.Metrics.Accuracy, 12);
+        Assert.Equal(["8", "data"], report.Settings.Sequences);
+        Assert.Equal(["CPU"], report.Environment.ExecutionProvidersUsed);
+        Assert.Equal("cpu", report.Environment.ExecutionProviderRequested);
+        Assert.Equal("0.107.0", report.Environment.TorchSharpVersion);
+        Assert.Equal(Environment.ProcessorCount, report.Environment.LogicalProcessors);
+        Assert.Matches(@"^\d+\.\d+", report.Environment.OnnxRuntimeVersion);
+
+        Assert.Contains(progress.Reports, p => p.Stage == "evaluate");
+        Assert.Contains(progress.Reports, p => p.Stage == "time" && p.Message.Contains("seq data × batch 4", StringComparison.Ordinal));
+
+        // The real result goes through bench.json and the report.
+        var json = temp.Combine("out", "bench.json");
+        BenchmarkJson.Write(report, json);
+        Assert.Equal(BenchmarkJson.Serialize(report), BenchmarkJson.Serialize(BenchmarkJson.Read(json)));
+        var files = ReportGenerator.Write([BenchmarkJson.Read(json)], temp.Combine("out"));
+        Assert.Contains($"| package (fp32) | {fp32.Metrics.Accuracy * 100:0.00}% |", File.ReadAllText(files.MarkdownPath));
+        Assert.Contains(files.ChartPaths, p => p.EndsWith("training-package.png", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Token_type_ids_are_fed_only_to_graphs_that_take_them()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp, withTokenTypeIds: true);
+        var report = BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Fp32], BatchSizes = [2] });
+        var tokenizer = BertWordPieceTokenizer.FromFolder(package);
+        var expected = ClassificationMetrics.Compute(Split.Select(s => s.Gold).ToArray(), HandPredictions(TinyClassifierPackage.Reference(), tokenizer), TinyClassifierPackage.Labels);
+        var variant = Assert.Single(report.Models[0].Variants);
+        Assert.Equal(expected.ConfusionMatrix, variant.Metrics.ConfusionMatrix);
+        Assert.Equal(2, variant.Timings.Count);
+    }
+
+    [Fact]
+    public void Fp16_is_skipped_on_cpu_unless_forced()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.fp16.onnx"), maxLength: MaxLength);
+        var options = Options(package) with { BatchSizes = [] };
+
+        var skipped = BenchmarkRunner.Run(options).Models[0];
+        Assert.Equal(["fp32", "int8"], skipped.Variants.Select(v => v.Variant));
+        Assert.StartsWith("fp16:", Assert.Single(skipped.SkippedVariants));
+
+        var forced = BenchmarkRunner.Run(options with { ForceFp16 = true }).Models[0];
+        Assert.Equal(["fp32", "int8", "fp16"], forced.Variants.Select(v => v.Variant));
+        Assert.Empty(forced.SkippedVariants);
+        Assert.All(forced.Variants, v => Assert.Empty(v.Timings));
+    }
+
+    [Fact]
+    public void Auto_records_the_provider_really_used()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        var report = BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Auto, BatchSizes = [], Variants = [ModelVariant.Fp32] });
+        var variant = report.Models[0].Variants[0];
+        if (variant.ExecutionProvider == "CUDA") Assert.Null(variant.ProviderNote);
+        else
+        {
+            Assert.Equal("CPU", variant.ExecutionProvider);
+            Assert.Contains("CUDA unavailable", variant.ProviderNote);
+        }
+        Assert.Equal([variant.ExecutionProvider], report.Environment.ExecutionProvidersUsed);
+    }
+
+    [SkippableFact]
+    public void Required_cuda_fails_loudly_where_it_cannot_be_used()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        var auto = BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Auto, BatchSizes = [], Variants = [ModelVariant.Fp32] });
+        Skip.If(auto.Models[0].Variants[0].ExecutionProvider == "CUDA", "CUDA works on this machine.");
+        var e = Assert.Throws<InvalidOperationException>(() => BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Cuda }));
+        Assert.Contains("model", e.Message);
+        Assert.Contains("CUDA", e.Message);
+    }
+
+    [Fact]
+    public void Package_problems_are_reported_with_the_file_and_the_reason()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+
+        var missingVariant = Assert.Throws<FileNotFoundException>(() => BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Int8Static] }));
+        Assert.Contains("model.int8-static.onnx", missingVariant.Message);
+
+        Assert.Throws<FileNotFoundException>(() => BenchmarkRunner.Run(Options(temp.Combine("nowhere"))));
+
+        var tooLong = Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { SequenceLengths = [128] }));
+        Assert.Contains("max_position_embeddings 64", tooLong.Message);
+
+        TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "positive", "neutral"]);
+        var swapped = Assert.Throws<InvalidDataException>(() => BenchmarkRunner.Run(Options(package)));
+        Assert.Contains("config.json", swapped.Message);
+        Assert.Contains("id2label[1] is 'positive'", swapped.Message);
+
+        TinyClassifierPackage.WriteSideFiles(package, id2label: ["LABEL_0", "LABEL_1"]);
+        var count = Assert.Throws<InvalidDataException>(() => BenchmarkRunner.Run(Options(package)));
+        Assert.Contains("id2label has 2 labels", count.Message);
+    }
+
+    [Fact]
+    public void Options_out_of_range_and_cancellation_stop_the_run()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        Assert.Contains("repeats", Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { Repeats = 0 })).Message);
+        Assert.Contains("batch sizes", Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { BatchSizes = [0] })).Message);
+        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a"], [3], TinyClassifierPackage.Labels));
+        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a", "b"], [1], TinyClassifierPackage.Labels));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => BenchmarkRunner.Run(Options(package), null, cancelled.Token));
+    }
+
+    /// <summary>
+    /// The "data" shape's mean padded length worked out independently: call c of the timed ones (after the warm-up
+    /// call) uses batch (1 + c) mod count, batch k holds texts (k·B + j) mod n, and its width is its longest row.
+    /// </summary>
+    private static double ExpectedDataPaddedLength(BertWordPieceTokenizer tokenizer, int batchSize)
+    {
+        int n = Split.Length;
+        int count = Math.Min((n + batchSize - 1) / batchSize, Math.Max(3, 1 + 2 * 3));
+        var widths = Enumerable.Range(0, count).Select(k => Enumerable.Range(0, batchSize)
+            .Max(j => Tokens(tokenizer, Split[(k * batchSize + j) % n].Text).Length)).ToArray();
+        return Enumerable.Range(0, 6).Average(c => widths[(1 + c) % count]);
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed class RecordingProgress : IProgress<BenchmarkProgress>
+    {
+        public List<BenchmarkProgress> Reports { get; } = [];
+        public void Report(BenchmarkProgress value) => Reports.Add(value);
+    }
+}
