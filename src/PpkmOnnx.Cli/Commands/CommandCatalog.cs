@@ -8,6 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DataCommand.Create();
+        yield return BenchCommand.Create();
+        yield return ReportCommand.Create();
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Benchmarking.Running;
+using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging;
+using Spectre.Console;
+
+namespace PpkmOnnx.Cli.Commands;
+
+/// <summary><c>ppkm bench PACKAGE... --data FILE -o DIR</c>: accuracy, latency, throughput and size of every variant, interleaved.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var packages = new Argument<string[]>("packages") { Description = "Model package folders (from ppkm export/quantize); name=folder to name one.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for bench.json.", Required = true };
+        var variants = new Option<string>("--variants") { Description = "Variants to measure: all present (default) or e.g. fp32,int8,int8-static,fp16." };
+        var provider = new Option<string>("--provider") { Description = "Execution provider: auto (CUDA, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var batchSizes = new Option<string>("--batch-sizes") { Description = "Batch sizes for throughput.", DefaultValueFactory = _ => "1,8,32,128" };
+        var sequences = new Option<string>("--sequences") { Description = "Sequence lengths for timing; 'data' times the test texts' own lengths.", DefaultValueFactory = _ => "32,64,128,data" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repeats per cell (medians are reported).", DefaultValueFactory = _ => 5 };
+        var iterations = new Option<int>("--iterations") { Description = "Calls per repeat.", DefaultValueFactory = _ => 10 };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores)." };
+        var split = new Option<string>("--split") { Description = "Which split of --data to evaluate: test (default), validation, train or all.", DefaultValueFactory = _ => "test" };
+        var quick = new Option<bool>("--quick") { Description = "Short run: batch 1,8,32, seq 64 + data, 3 repeats of 5 calls." };
+        var forceFp16 = new Option<bool>("--force-fp16") { Description = "Time the fp16 variant on CPU too (it is a GPU variant)." };
+        var title = new Option<string>("--title") { Description = "Title recorded in bench.json." };
+        var data = DataOptions.Create();
+        var command = new Command("bench", "Measure accuracy (weighted and macro P/R/F1), latency p50/p95/p99, throughput, size and parameters of model packages and their variants, interleaved in one run.");
+        command.Arguments.Add(packages);
+        foreach (var o in new Option[] { output, variants, provider, batchSizes, sequences, repeats, iterations, threads, split, quick, forceFp16, title }) command.Options.Add(o);
+        data.Add(command);
+        command.SetAction((parseResult, ct) =>
+        {
+            var console = CliConsole.For(parseResult);
+            var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult));
+            DataSummary.Write(console, prepared);
+            var evaluated = parseResult.GetValue(split)!.ToLowerInvariant() switch
+            {
+                "test" => prepared.Split.Test,
+                "validation" => prepared.Split.Validation,
+                "train" => prepared.Split.Train,
+                "all" => prepared.Dataset,
+                var other => throw new UserInputException($"--split must be test, validation, train or all, got '{other}'."),
+            };
+            // The majority baseline predicts the class most frequent in *training* data, as a trained model would know it.
+            var trainCounts = prepared.Split.Train.ClassCounts();
+            int majority = Array.IndexOf(trainCounts, trainCounts.Max());
+            bool isQuick = parseResult.GetValue(quick);
+            var (lengths, withData) = BenchmarkArguments.ParseSequences(isQuick ? "64,data" : parseResult.GetValue(sequences)!);
+            var options = new BenchmarkOptions
+            {
+                Models = parseResult.GetValue(packages)!.Select(ParseModel).ToList(),
+                Dataset = BenchmarkDataset.FromDataset(evaluated, majority),
+                Variants = parseResult.GetValue(variants) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ModelPackageLayout.ParseVariant).ToList() : null,
+                ForceFp16 = parseResult.GetValue(forceFp16),
+                Provider = BenchmarkArguments.ParseProvider(parseResult.GetValue(provider)!),
+                IntraOpThreads = parseResult.GetValue(threads),
+                Repeats = isQuick ? 3 : parseResult.GetValue(repeats),
+                Iterations = isQuick ? 5 : parseResult.GetValue(iterations),
+                BatchSizes = BenchmarkArguments.ParseBatchSizes(isQuick ? "1,8,32" : parseResult.GetValue(batchSizes)!),
+                SequenceLengths = lengths,
+                IncludeDataLengths = withData,
+                Title = parseResult.GetValue(title),
+                TorchSharpVersion = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+            };
+            var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), ct));
+            var path = Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName);
+            BenchmarkJson.Write(report, path);
+            Render(console, report);
+            console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/]");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static BenchmarkModelInput ParseModel(string spec)
+    {
+        var eq = spec.IndexOf('=');
+        return eq > 0 && !Directory.Exists(spec)
+            ? new BenchmarkModelInput { Name = spec[..eq], PackageFolder = spec[(eq + 1)..] }
+            : BenchmarkModelInput.ForPackage(spec);
+    }
+
+    private static void Render(IAnsiConsole console, BenchmarkReport report)
+    {
+        var table = new Table().Title("Quality and speed").AddColumns("model", "variant", "provider", "accuracy", "weighted F1", "macro F1", "size MB", "p50 ms (b1)", "best seq/s");
+        foreach (var m in report.Models)
+            foreach (var v in m.Variants)
+            {
+                var b1 = v.Timings.Where(t => t.BatchSize == 1).OrderBy(t => t.Sequence == "data" ? 0 : 1).FirstOrDefault();
+                var best = v.Timings.Count == 0 ? 0 : v.Timings.Max(t => t.SequencesPerSecond);
+                table.AddRow(Markup.Escape(m.Name), v.Variant, Markup.Escape(v.ExecutionProvider), $"{v.Metrics.Accuracy:P2}", $"{v.Metrics.WeightedF1:P2}", $"{v.Metrics.MacroF1:P2}",
+                    $"{v.FileSizeBytes / 1e6:0.0}", b1 is null ? "-" : $"{b1.LatencyP50Ms:0.00}", $"{best:0.0}");
+            }
+        console.Write(table);
+        console.MarkupLine($"Majority-class baseline ({Markup.Escape(report.Baseline.Label)}): accuracy {report.Baseline.Metrics.Accuracy:P2}, macro F1 {report.Baseline.Metrics.MacroF1:P2}");
+    }
+}

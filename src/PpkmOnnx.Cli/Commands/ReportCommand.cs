@@ -1,0 +1,39 @@
+using System.CommandLine;
+using PpkmOnnx.Benchmarking.Reporting;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Cli.Common;
+using Spectre.Console;
+
+namespace PpkmOnnx.Cli.Commands;
+
+/// <summary><c>ppkm report BENCH.json... -o DIR</c>: Markdown + self-contained HTML with the paper's tables and charts.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("bench") { Description = "bench.json files (or folders holding one) from ppkm bench.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for report.md, report.html and charts/.", Required = true };
+        var published = new Option<string>("--published") { Description = "JSON file of published results to print beside ours (e.g. the paper's Table 1/2)." };
+        var title = new Option<string>("--title") { Description = "Report title.", DefaultValueFactory = _ => "PpkmOnnx efficiency study" };
+        var command = new Command("report", "Write the efficiency study (Markdown and self-contained HTML with charts) from bench.json files.");
+        command.Arguments.Add(inputs);
+        command.Options.Add(output);
+        command.Options.Add(published);
+        command.Options.Add(title);
+        command.SetAction(parseResult =>
+        {
+            var reports = parseResult.GetValue(inputs)!
+                .Select(p => Directory.Exists(p) ? Path.Combine(p, BenchmarkJson.FileName) : p)
+                .Select(BenchmarkJson.Read)
+                .ToList();
+            var options = new ReportOptions { Title = parseResult.GetValue(title)! };
+            if (parseResult.GetValue(published) is { } publishedPath)
+                options = options with { PublishedResults = PublishedResultFile.Read(publishedPath), PublishedSource = Path.GetFileName(publishedPath) };
+            var files = ReportGenerator.Write(reports, parseResult.GetValue(output)!, options);
+            var console = CliConsole.For(parseResult);
+            console.MarkupLine($"Wrote [bold]{Markup.Escape(files.HtmlPath)}[/] and {Markup.Escape(files.MarkdownPath)} ({files.ChartPaths.Count} charts).");
+            return 0;
+        });
+        return command;
+    }
+}
