@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using PpkmOnnx.Server.Api;
 using PpkmOnnx.Server.Metrics;
@@ -36,6 +37,8 @@ public static class ServerApp
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ModelLoaderService>();
         builder.Services.AddOpenApi();
+        // One line per request is noise for a classification service; /metrics counts them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -53,7 +56,7 @@ public static class ServerApp
         app.MapPost("/v1/classify", (HttpContext context, ModelCatalog catalog, ServerOptions o) => ClassifyEndpoint.HandleAsync(context, catalog, o))
             .WithName("Classify")
             .WithSummary("Classify one text or a batch: every label with its probability, per input, most probable first.")
-            .Accepts<ClassifyRequest>("application/json")
+            .Accepts<ClassifyRequest>("application/json", "*/*")
             .Produces<ClassifyResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)

@@ -81,6 +81,23 @@ public sealed class ClassifyEndpointTests
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("detail").GetString()));
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Any_content_type_is_read_as_json(string? contentType)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"inputs\": \"pasar sepi\"}"));
+        if (contentType is not null) content.Headers.ContentType = new(contentType);
+        var response = await h.Client.PostAsync("/v1/classify", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertPrediction(h, "tiny", "pasar sepi", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[0]);
+        var malformed = new ByteArrayContent(Encoding.UTF8.GetBytes("inputs=pasar"));
+        if (contentType is not null) malformed.Headers.ContentType = new(contentType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await h.Client.PostAsync("/v1/classify", malformed)).StatusCode);
+    }
+
     [Fact]
     public async Task Too_long_text_and_too_large_body_are_refused()
     {
