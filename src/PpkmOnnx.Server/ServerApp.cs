@@ -42,6 +42,8 @@ public static class ServerApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Outermost, so it records the status the exception handler finally wrote.
+        app.UseMiddleware<RequestMetricsMiddleware>();
         // Anything unexpected still answers in the API's error shape; user mistakes never get here.
         app.UseExceptionHandler(error => error.Run(async context =>
         {
@@ -50,7 +52,6 @@ public static class ServerApp
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(new ApiError(code, feature?.Error.Message ?? "unexpected error"));
         }));
-        app.UseMiddleware<RequestMetricsMiddleware>();
 
         app.MapGet("/", () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapPost("/v1/classify", (HttpContext context, ModelCatalog catalog, ServerOptions o) => ClassifyEndpoint.HandleAsync(context, catalog, o))

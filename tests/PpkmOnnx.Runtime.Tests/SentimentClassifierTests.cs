@@ -217,6 +217,20 @@ public sealed class SentimentClassifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Float16_logits_are_read_as_float32()
+    {
+        var model = TinyPackage.Create(32);
+        var folder = _temp.Combine("fp16");
+        model.WriteTo(folder, ModelVariant.Fp16, float16Logits: true);
+        using var classifier = SentimentClassifier.Load(folder, Cpu with { Variant = ModelVariant.Fp16 });
+        var result = await classifier.ClassifyAsync(Tweets[5]);
+        Assert.Equal(ModelVariant.Fp16, result.Variant);
+        var expected = model.ExpectedLogits(folder, Tweets[5]);
+        // float16 keeps about three significant digits.
+        for (int c = 0; c < 3; c++) Assert.InRange(result.Logits[c], expected[c] - 0.01 * Math.Max(1, Math.Abs(expected[c])), expected[c] + 0.01 * Math.Max(1, Math.Abs(expected[c])));
+    }
+
+    [Fact]
     public void Labels_and_max_length_come_from_metadata_when_config_json_is_absent()
     {
         var model = TinyPackage.Create(23, withTokenTypeIds: false, maxLength: 10);

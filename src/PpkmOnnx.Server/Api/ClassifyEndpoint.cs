@@ -104,6 +104,11 @@ internal static class ClassifyEndpoint
             {
                 return Error(400, "invalid_text", e.Message);
             }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away while queued: nobody reads this answer (499 in nginx terms).
+                return Results.StatusCode(499);
+            }
             catch (ObjectDisposedException)
             {
                 context.Response.Headers.RetryAfter = "1";

@@ -56,7 +56,7 @@ internal sealed class TinyPackage
     }
 
     /// <summary>Writes the package files into <paramref name="folder"/>.</summary>
-    public void WriteTo(string folder, ModelVariant variant = ModelVariant.Fp32, bool writeConfig = true, bool writeMetadata = false, string[]? labels = null)
+    public void WriteTo(string folder, ModelVariant variant = ModelVariant.Fp32, bool writeConfig = true, bool writeMetadata = false, string[]? labels = null, bool float16Logits = false)
     {
         Directory.CreateDirectory(folder);
         labels ??= LabelNames;
@@ -95,7 +95,7 @@ internal sealed class TinyPackage
             metadata[ModelPackageLayout.MetadataModelType] = WithTokenTypeIds ? "bert" : "distilbert";
             metadata[ModelPackageLayout.MetadataVariant] = ModelPackageLayout.VariantName(variant);
         }
-        File.WriteAllBytes(ModelPackageLayout.ModelPath(folder, variant), BuildModel(metadata).ToByteArray());
+        File.WriteAllBytes(ModelPackageLayout.ModelPath(folder, variant), BuildModel(metadata, float16Logits).ToByteArray());
     }
 
     /// <summary>Token ids as the model sees them: [CLS] + first MaxLength−2 pieces + [SEP].</summary>
@@ -131,7 +131,7 @@ internal sealed class TinyPackage
         return exp.Select(e => e / exp.Sum()).ToArray();
     }
 
-    private ModelProto BuildModel(IReadOnlyDictionary<string, string> metadata)
+    private ModelProto BuildModel(IReadOnlyDictionary<string, string> metadata, bool float16Logits)
     {
         var graph = new GraphProto { Name = "tiny-sentiment" };
         graph.Input.Add(Int64Input("input_ids"));
@@ -140,7 +140,7 @@ internal sealed class TinyPackage
         graph.Output.Add(new ValueInfoProto
         {
             Name = "logits",
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = Shape("batch", LabelNames.Length) } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)(float16Logits ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float), Shape = Shape("batch", LabelNames.Length) } },
         });
         graph.Initializer.Add(FloatTensor("embedding", Embedding));
         graph.Initializer.Add(FloatTensor("token_type_embedding", TokenTypes));
@@ -169,7 +169,13 @@ internal sealed class TinyPackage
         graph.Node.Add(KeepDimsOff(Node("ReduceSum", ["mask3", "axis1"], "count")));
         graph.Node.Add(Node("Div", ["summed", "count"], "mean"));
         graph.Node.Add(Node("MatMul", ["mean", "classifier.weight"], "projected"));
-        graph.Node.Add(Node("Add", ["projected", "classifier.bias"], "logits"));
+        graph.Node.Add(Node("Add", ["projected", "classifier.bias"], float16Logits ? "logits_float" : "logits"));
+        if (float16Logits)
+        {
+            var toHalf = Node("Cast", ["logits_float"], "logits");
+            toHalf.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float16 });
+            graph.Node.Add(toHalf);
+        }
 
         var model = new ModelProto { IrVersion = 8, ProducerName = "ppkm-tests", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
