@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return DataCommand.Create();
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
+        yield return ServeCommand.Create();
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>

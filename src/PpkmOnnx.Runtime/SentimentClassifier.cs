@@ -1,0 +1,434 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+
+namespace PpkmOnnx.Runtime;
+
+/// <summary>
+/// A sentiment classifier over one variant of a PpkmOnnx model package: tokenizes, groups texts into
+/// length-sorted micro-batches with dynamic padding, runs ONNX Runtime and returns softmax probabilities in input order.
+/// Thread-safe: one <see cref="InferenceSession"/> is shared by all callers (ONNX Runtime's Run is thread-safe).
+/// Create it with <see cref="Load"/>; dispose it to free the native session.
+/// </summary>
+public sealed class SentimentClassifier : IDisposable
+{
+    /// <summary>ONNX Runtime's name of the CPU provider.</summary>
+    public const string CpuProviderName = "CPUExecutionProvider";
+    /// <summary>ONNX Runtime's name of the CUDA provider.</summary>
+    public const string CudaProviderName = "CUDAExecutionProvider";
+
+    private readonly InferenceSession _session;
+    private readonly BertWordPieceTokenizer _tokenizer;
+    private readonly ClassifierOptions _options;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly bool _hasTokenTypeIds;
+    private int _disposed;
+
+    private SentimentClassifier(InferenceSession session, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
+        ModelPackageInfo info, string outputName, bool cacheHit, string? cachePath)
+    {
+        _session = session;
+        _tokenizer = tokenizer;
+        _options = options;
+        Info = info;
+        _hasTokenTypeIds = info.HasTokenTypeIds;
+        _inputNames = _hasTokenTypeIds ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        _outputNames = [outputName];
+        LoadedFromOptimizedModelCache = cacheHit;
+        OptimizedModelCachePath = cachePath;
+    }
+
+    /// <summary>What was loaded: name, architecture, variant, provider, labels, max length, file size and hash.</summary>
+    public ModelPackageInfo Info { get; }
+    /// <summary>The execution provider really used (<see cref="CpuProviderName"/> or <see cref="CudaProviderName"/>).</summary>
+    public string ExecutionProvider => Info.ExecutionProvider;
+    /// <summary>Label names by class id.</summary>
+    public IReadOnlyList<string> Labels => Info.Labels;
+    /// <summary>Maximum tokens per text (including [CLS]/[SEP]); longer texts are truncated.</summary>
+    public int MaxLength => Info.MaxLength;
+    /// <summary>The variant loaded.</summary>
+    public ModelVariant Variant => Info.Variant;
+    /// <summary>The options it was loaded with.</summary>
+    public ClassifierOptions Options => _options;
+    /// <summary>True when the session was created from a previously saved optimized graph.</summary>
+    public bool LoadedFromOptimizedModelCache { get; }
+    /// <summary>The optimized-model cache file used or written, or null when the cache is off.</summary>
+    public string? OptimizedModelCachePath { get; }
+
+    /// <summary>
+    /// Opens <paramref name="packageFolder"/>: the ONNX file of <see cref="ClassifierOptions.Variant"/>, labels from
+    /// config.json (or <c>ppkm.labels</c> metadata), tokenizer from vocab.txt + tokenizer_config.json (or
+    /// <c>ppkm.tokenizer</c> metadata) and maximum length from <c>ppkm.max_length</c> or the tokenizer.
+    /// </summary>
+    /// <param name="packageFolder">A model package folder (see <see cref="ModelPackageLayout"/>).</param>
+    /// <param name="options">Variant, provider, threads, cache and batching; defaults when null.</param>
+    /// <param name="name">The name shown in <see cref="Info"/>; the folder name when null.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The variant's ONNX file or vocab.txt is missing.</exception>
+    /// <exception cref="InvalidDataException">Labels are nowhere to be found, or the graph lacks the expected inputs/outputs.</exception>
+    /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used.</exception>
+    public static SentimentClassifier Load(string packageFolder, ClassifierOptions? options = null, string? name = null)
+    {
+        options ??= new ClassifierOptions();
+        options.Validate();
+        var folder = Path.GetFullPath(packageFolder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: model package folder not found.");
+        var modelPath = ModelPackageLayout.ModelPath(folder, options.Variant);
+        if (!File.Exists(modelPath))
+        {
+            var available = ModelPackageLayout.AvailableVariants(folder).Select(ModelPackageLayout.VariantName).ToList();
+            throw new FileNotFoundException(
+                $"{modelPath}: the {ModelPackageLayout.VariantName(options.Variant)} variant is not in this package (available: {(available.Count == 0 ? "none" : string.Join(", ", available))}).",
+                modelPath);
+        }
+        var vocabPath = Path.Combine(folder, "vocab.txt");
+        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{vocabPath}: vocabulary not found in the model package.", vocabPath);
+
+        var fileInfo = new FileInfo(modelPath);
+        string sha256;
+        using (var stream = File.OpenRead(modelPath)) sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
+
+        var (session, provider, cacheHit, cachePath) = OpenSession(modelPath, sha256, options);
+        try
+        {
+            return Describe(session, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, provider, options, cacheHit, cachePath, vocabPath);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static SentimentClassifier Describe(InferenceSession session, string folder, string name, string modelPath, long size,
+        string sha256, string provider, ClassifierOptions options, bool cacheHit, string? cachePath, string vocabPath)
+    {
+        var inputs = session.InputMetadata;
+        foreach (var required in new[] { "input_ids", "attention_mask" })
+            if (!inputs.ContainsKey(required))
+                throw new InvalidDataException($"{modelPath}: the graph has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
+        var unexpected = inputs.Keys.Except(["input_ids", "attention_mask", "token_type_ids"]).ToList();
+        if (unexpected.Count > 0) throw new InvalidDataException($"{modelPath}: unexpected graph inputs {string.Join(", ", unexpected)}.");
+        bool hasTokenTypes = inputs.ContainsKey("token_type_ids");
+
+        var outputs = session.OutputMetadata;
+        var outputName = outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First();
+        var outputMeta = outputs[outputName];
+        if (outputMeta.Dimensions.Length != 2)
+            throw new InvalidDataException($"{modelPath}: output '{outputName}' has rank {outputMeta.Dimensions.Length}, expected logits [batch, num_labels] (is this a base model without a classification head?).");
+
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        ModelConfig? config = null;
+        var configPath = Path.Combine(folder, ModelPackageLayout.ConfigFile);
+        if (File.Exists(configPath)) config = ModelConfig.Load(configPath);
+
+        IReadOnlyList<string> labels = config?.Labels ?? [];
+        if (labels.Count == 0 && metadata.TryGetValue(ModelPackageLayout.MetadataLabels, out var labelsJson))
+        {
+            try { labels = JsonSerializer.Deserialize<string[]>(labelsJson) ?? []; }
+            catch (JsonException e) { throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataLabels} is not a JSON array of strings ({e.Message})."); }
+        }
+        if (labels.Count == 0)
+            throw new InvalidDataException(File.Exists(configPath)
+                ? $"{configPath}: no id2label and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes."
+                : $"{configPath}: config.json not found and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes.");
+        long numOutputs = outputMeta.Dimensions[1];
+        if (numOutputs > 0 && numOutputs != labels.Count)
+            throw new InvalidDataException($"{modelPath}: the graph outputs {numOutputs} logits but the package names {labels.Count} labels.");
+
+        var tokenizer = File.Exists(Path.Combine(folder, "tokenizer_config.json")) || !metadata.ContainsKey(ModelPackageLayout.MetadataTokenizer)
+            ? BertWordPieceTokenizer.FromFolder(folder)
+            : BertWordPieceTokenizer.Create(vocabPath, TokenizerSettingsFromMetadata(metadata[ModelPackageLayout.MetadataTokenizer], modelPath));
+
+        int maxLength = tokenizer.Settings.ModelMaxLength;
+        if (metadata.TryGetValue(ModelPackageLayout.MetadataMaxLength, out var ml))
+        {
+            if (!int.TryParse(ml, System.Globalization.CultureInfo.InvariantCulture, out maxLength) || maxLength < 2)
+                throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataMaxLength} '{ml}' is not a length of at least 2.");
+        }
+        if (config is not null) maxLength = Math.Min(maxLength, config.MaxPositionEmbeddings);
+        if (options.MaxLength is { } cap) maxLength = Math.Min(maxLength, cap);
+
+        var architecture = config is not null
+            ? (config.Architecture == ModelArchitecture.Bert ? "bert" : "distilbert")
+            : metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : "unknown";
+
+        var info = new ModelPackageInfo(name, architecture, options.Variant, provider, labels.ToArray(), maxLength, modelPath, size, sha256, hasTokenTypes);
+        return new SentimentClassifier(session, tokenizer, options, info, outputName, cacheHit, cachePath);
+    }
+
+    private static BertTokenizerSettings TokenizerSettingsFromMetadata(string json, string modelPath)
+    {
+        try
+        {
+            var c = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not a JSON object.");
+            var s = new BertTokenizerSettings();
+            return s with
+            {
+                DoLowerCase = c["do_lower_case"]?.GetValue<bool>() ?? s.DoLowerCase,
+                StripAccents = c["strip_accents"] is JsonValue sa ? sa.GetValue<bool>() : null,
+                TokenizeChineseChars = c["tokenize_chinese_chars"]?.GetValue<bool>() ?? s.TokenizeChineseChars,
+                UnknownToken = c["unk_token"]?.GetValue<string>() ?? s.UnknownToken,
+                ClassificationToken = c["cls_token"]?.GetValue<string>() ?? s.ClassificationToken,
+                SeparatorToken = c["sep_token"]?.GetValue<string>() ?? s.SeparatorToken,
+                PaddingToken = c["pad_token"]?.GetValue<string>() ?? s.PaddingToken,
+                MaskToken = c["mask_token"]?.GetValue<string>() ?? s.MaskToken,
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not valid ({e.Message}).");
+        }
+    }
+
+    private static (InferenceSession Session, string Provider, bool CacheHit, string? CachePath) OpenSession(string modelPath, string sha256, ClassifierOptions options)
+    {
+        var sessionOptions = NewSessionOptions(options);
+        try
+        {
+            string provider = CpuProviderName;
+            if (options.ExecutionProvider != ExecutionProviderPreference.Cpu)
+            {
+                try
+                {
+                    sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                    provider = CudaProviderName;
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+                {
+                    // The options stay usable without CUDA: an auto load carries on with them on CPU.
+                    if (options.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
+                }
+            }
+            try
+            {
+                var (session, hit, path) = CreateSession(modelPath, sha256, provider, options, sessionOptions);
+                return (session, provider, hit, path);
+            }
+            catch (OnnxRuntimeException e) when (provider == CudaProviderName)
+            {
+                // CUDA appended but the session could not start on it (e.g. missing cuDNN): same rule as above.
+                if (options.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
+                sessionOptions.Dispose();
+                sessionOptions = NewSessionOptions(options);
+                var (session, hit, path) = CreateSession(modelPath, sha256, CpuProviderName, options, sessionOptions);
+                return (session, CpuProviderName, hit, path);
+            }
+        }
+        finally
+        {
+            // InferenceSession copies what it needs from the options at creation.
+            sessionOptions.Dispose();
+        }
+    }
+
+    private static NotSupportedException CudaUnavailable(Exception e) =>
+        new($"the CUDA execution provider is not usable here ({e.GetType().Name}: {FirstLine(e.Message)}); use the auto or cpu provider.", e);
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    private static SessionOptions NewSessionOptions(ClassifierOptions options)
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = options.OptimizationLevel };
+        if (options.IntraOpThreads > 0) so.IntraOpNumThreads = options.IntraOpThreads;
+        if (options.InterOpThreads > 0)
+        {
+            so.InterOpNumThreads = options.InterOpThreads;
+            if (options.InterOpThreads > 1) so.ExecutionMode = ExecutionMode.ORT_PARALLEL;
+        }
+        return so;
+    }
+
+    private static (InferenceSession Session, bool CacheHit, string? CachePath) CreateSession(string modelPath, string sha256, string provider,
+        ClassifierOptions options, SessionOptions sessionOptions)
+    {
+        if (options.OptimizedModelCacheFolder is null) return (new InferenceSession(modelPath, sessionOptions), false, null);
+
+        Directory.CreateDirectory(options.OptimizedModelCacheFolder);
+        var key = $"{sha256[..16]}-{provider.Replace("ExecutionProvider", "", StringComparison.Ordinal).ToLowerInvariant()}-{LevelTag(options.OptimizationLevel)}-{CpuIsa.Tag}";
+        var cachePath = Path.Combine(Path.GetFullPath(options.OptimizedModelCacheFolder), key + ".onnx");
+        if (File.Exists(cachePath))
+        {
+            var level = sessionOptions.GraphOptimizationLevel;
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            try
+            {
+                return (new InferenceSession(cachePath, sessionOptions), true, cachePath);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // A damaged cache entry is rebuilt, never trusted.
+                File.Delete(cachePath);
+            }
+            finally
+            {
+                sessionOptions.GraphOptimizationLevel = level;
+            }
+        }
+        // ONNX Runtime writes the optimized graph itself; give it a temporary name and rename, so no half-written cache exists.
+        var temp = cachePath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        sessionOptions.OptimizedModelFilePath = temp;
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(modelPath, sessionOptions);
+        }
+        finally
+        {
+            sessionOptions.OptimizedModelFilePath = "";
+        }
+        if (File.Exists(temp)) File.Move(temp, cachePath, overwrite: true);
+        return (session, false, cachePath);
+    }
+
+    private static string LevelTag(GraphOptimizationLevel level) => level switch
+    {
+        GraphOptimizationLevel.ORT_DISABLE_ALL => "none",
+        GraphOptimizationLevel.ORT_ENABLE_BASIC => "basic",
+        GraphOptimizationLevel.ORT_ENABLE_EXTENDED => "extended",
+        _ => "all",
+    };
+
+    /// <summary>Tokens the model sees for <paramref name="text"/> (with [CLS]/[SEP], after truncation to <see cref="MaxLength"/>).</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or blank.</exception>
+    public int CountTokens(string text)
+    {
+        ValidateText(text, 0);
+        return Math.Min(_tokenizer.EncodeToIds(text, addSpecialTokens: false).Count, MaxLength - 2) + 2;
+    }
+
+    /// <summary>Classifies one text.</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or blank.</exception>
+    public ClassificationResult Classify(string text) => Classify([text])[0];
+
+    /// <summary>
+    /// Classifies a batch: length-sorted micro-batches of at most <see cref="ClassifierOptions.MaxBatchSize"/> texts and
+    /// <see cref="ClassifierOptions.MaxBatchTokens"/> padded tokens, each padded to its own longest row; results in input order.
+    /// </summary>
+    /// <exception cref="ArgumentException">A text is null, empty or blank (the message gives its index).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (between micro-batches or by terminating the run).</exception>
+    public IReadOnlyList<ClassificationResult> Classify(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        for (int i = 0; i < texts.Count; i++) ValidateText(texts[i], i);
+        var rows = new int[texts.Count][];
+        for (int i = 0; i < texts.Count; i++) rows[i] = Encode(texts[i]);
+
+        var results = new ClassificationResult[texts.Count];
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
+        foreach (var batch in MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), _options.MaxBatchSize, _options.MaxBatchTokens))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                RunMicroBatch(rows, batch, results, runOptions);
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("classification cancelled.", cancellationToken);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Classifies one text off the calling thread.</summary>
+    public async Task<ClassificationResult> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
+        (await ClassifyAsync([text], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Classifies a batch off the calling thread (see <see cref="Classify(IReadOnlyList{string}, CancellationToken)"/>).</summary>
+    public Task<IReadOnlyList<ClassificationResult>> ClassifyAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        for (int i = 0; i < texts.Count; i++) ValidateText(texts[i], i);
+        return Task.Run(() => Classify(texts, cancellationToken), cancellationToken);
+    }
+
+    private static void ValidateText(string? text, int index)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ArgumentException(text is null ? $"text {index} is null." : $"text {index} is empty.", "texts");
+    }
+
+    private int[] Encode(string text)
+    {
+        var ids = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        int keep = Math.Min(ids.Count, MaxLength - 2);
+        var row = new int[keep + 2];
+        row[0] = _tokenizer.ClsId;
+        for (int i = 0; i < keep; i++) row[i + 1] = ids[i];
+        row[keep + 1] = _tokenizer.SepId;
+        return row;
+    }
+
+    private void RunMicroBatch(int[][] rows, IReadOnlyList<int> batch, ClassificationResult[] results, RunOptions runOptions)
+    {
+        int size = batch.Count;
+        int sequence = batch.Max(i => rows[i].Length);
+        var ids = new long[size * sequence];
+        var mask = new long[size * sequence];
+        for (int r = 0; r < size; r++)
+        {
+            var row = rows[batch[r]];
+            for (int t = 0; t < sequence; t++)
+            {
+                bool real = t < row.Length;
+                ids[r * sequence + t] = real ? row[t] : _tokenizer.PadId;
+                mask[r * sequence + t] = real ? 1 : 0;
+            }
+        }
+        long[] shape = [size, sequence];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[size * sequence], shape) : null;
+        OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+        using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
+        var output = outputs[0];
+        var typeAndShape = output.GetTensorTypeAndShape();
+        int numLabels = Labels.Count;
+        if (typeAndShape.Shape.Length != 2 || typeAndShape.Shape[0] != size || typeAndShape.Shape[1] != numLabels)
+            throw new InvalidDataException($"{Info.ModelPath}: logits have shape [{string.Join(", ", typeAndShape.Shape)}], expected [{size}, {numLabels}].");
+        var logits = new float[size * numLabels];
+        if (typeAndShape.ElementDataType == TensorElementType.Float16)
+        {
+            var half = output.GetTensorDataAsSpan<Float16>();
+            for (int i = 0; i < logits.Length; i++) logits[i] = (float)half[i].ToFloat();
+        }
+        else if (typeAndShape.ElementDataType == TensorElementType.Float)
+            output.GetTensorDataAsSpan<float>().CopyTo(logits);
+        else
+            throw new InvalidDataException($"{Info.ModelPath}: logits are {typeAndShape.ElementDataType}, expected float.");
+
+        for (int r = 0; r < size; r++)
+        {
+            var rowLogits = logits.AsSpan(r * numLabels, numLabels).ToArray();
+            var probabilities = Softmax(rowLogits);
+            int best = 0;
+            for (int c = 1; c < numLabels; c++) if (probabilities[c] > probabilities[best]) best = c;
+            int index = batch[r];
+            results[index] = new ClassificationResult(Labels[best], best, probabilities, rowLogits, Labels, Variant, rows[index].Length);
+        }
+    }
+
+    private static float[] Softmax(float[] logits)
+    {
+        double max = logits.Max();
+        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
+        double sum = exp.Sum();
+        return exp.Select(e => (float)(e / sum)).ToArray();
+    }
+
+    /// <summary>Frees the native session. Calls after disposal throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _session.Dispose();
+    }
+}

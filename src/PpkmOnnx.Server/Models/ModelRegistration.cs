@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Packaging;
+
+namespace PpkmOnnx.Server.Models;
+
+/// <summary>One model to serve: a name clients use, a package folder and the variant inside it.</summary>
+/// <param name="Name">Name used in requests (<c>"model": "..."</c>).</param>
+/// <param name="PackagePath">Model package folder.</param>
+/// <param name="Variant">Variant to load.</param>
+public sealed record ModelRegistration(string Name, string PackagePath, ModelVariant Variant = ModelVariant.Fp32)
+{
+    /// <summary>Parses <c>name=path[:variant]</c> (or a bare <c>path</c>, named after its folder).</summary>
+    /// <exception cref="ArgumentException">Empty name or path, or an unknown variant.</exception>
+    public static ModelRegistration Parse(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException("empty --model value (expected name=path[:variant]).");
+        string? name = null;
+        var rest = spec;
+        int eq = spec.IndexOf('=', StringComparison.Ordinal);
+        if (eq >= 0) { name = spec[..eq].Trim(); rest = spec[(eq + 1)..]; }
+        var variant = ModelVariant.Fp32;
+        int colon = rest.LastIndexOf(':');
+        // Only a known variant after the last colon is a variant; anything else stays part of the path.
+        if (colon > 0 && !rest[(colon + 1)..].Contains('/', StringComparison.Ordinal))
+        {
+            variant = ModelPackageLayout.ParseVariant(rest[(colon + 1)..]);
+            rest = rest[..colon];
+        }
+        if (string.IsNullOrWhiteSpace(rest)) throw new ArgumentException($"--model '{spec}': no package path (expected name=path[:variant]).");
+        name ??= new DirectoryInfo(Path.GetFullPath(rest)).Name + (variant == ModelVariant.Fp32 ? "" : "-" + ModelPackageLayout.VariantName(variant));
+        if (name.Length == 0) throw new ArgumentException($"--model '{spec}': empty model name.");
+        return new ModelRegistration(name, rest, variant);
+    }
+
+    /// <summary>
+    /// Reads a models file: <c>{"models": [{"name": ..., "path": ..., "variant": ...}]}</c> or the bare array.
+    /// Relative paths are relative to the file.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is missing, not JSON, or an entry lacks name/path.</exception>
+    public static IReadOnlyList<ModelRegistration> LoadFile(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: models file not found.");
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message})."); }
+        var array = root as JsonArray ?? (root as JsonObject)?["models"] as JsonArray
+            ?? throw new InvalidDataException($"{path}: expected {{\"models\": [...]}} or a JSON array.");
+        var baseFolder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var list = new List<ModelRegistration>();
+        for (int i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonObject entry) throw new InvalidDataException($"{path}: models[{i}] is not an object.");
+            string? Str(string key) => entry[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            var name = Str("name");
+            var package = Str("path");
+            if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{path}: models[{i}] has no \"name\".");
+            if (string.IsNullOrWhiteSpace(package)) throw new InvalidDataException($"{path}: models[{i}] has no \"path\".");
+            ModelVariant variant;
+            try { variant = Str("variant") is { } v ? ModelPackageLayout.ParseVariant(v) : ModelVariant.Fp32; }
+            catch (ArgumentException e) { throw new InvalidDataException($"{path}: models[{i}]: {e.Message}"); }
+            list.Add(new ModelRegistration(name, Path.Combine(baseFolder, package), variant));
+        }
+        return list;
+    }
+}

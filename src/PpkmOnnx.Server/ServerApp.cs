@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using PpkmOnnx.Server.Api;
+using PpkmOnnx.Server.Metrics;
+using PpkmOnnx.Server.Models;
+using PpkmOnnx.Server.Web;
+
+namespace PpkmOnnx.Server;
+
+/// <summary>Builds the <c>ppkm serve</c> web application.</summary>
+public static class ServerApp
+{
+    /// <summary>
+    /// Builds (does not start) the application: endpoints, metrics, OpenAPI, limits and background model loading.
+    /// </summary>
+    /// <param name="options">Models, address, batching and limits.</param>
+    /// <param name="configure">Extra builder configuration (tests use it to swap in a test server).</param>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddHostedService<ModelLoaderService>();
+        builder.Services.AddOpenApi();
+        // One line per request is noise for a classification service; /metrics counts them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        // Outermost, so it records the status the exception handler finally wrote.
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        // Anything unexpected still answers in the API's error shape; user mistakes never get here.
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            var feature = context.Features.Get<IExceptionHandlerFeature>();
+            var (status, code) = feature?.Error is BadHttpRequestException bad ? (bad.StatusCode, "bad_request") : (500, "internal_error");
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new ApiError(code, feature?.Error.Message ?? "unexpected error"));
+        }));
+
+        app.MapGet("/", () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+        app.MapPost("/v1/classify", (HttpContext context, ModelCatalog catalog, ServerOptions o) => ClassifyEndpoint.HandleAsync(context, catalog, o))
+            .WithName("Classify")
+            .WithSummary("Classify one text or a batch: every label with its probability, per input, most probable first.")
+            .Accepts<ClassifyRequest>("application/json", "*/*")
+            .Produces<ClassifyResponse>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/models", (ModelCatalog catalog) =>
+                Results.Json(new ModelList(catalog.Models.Select(m => ModelDescription.From(m.Name, m.Classifier.Info)).ToList())))
+            .WithName("Models")
+            .WithSummary("The loaded models.")
+            .Produces<ModelList>();
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("Health").WithSummary("The process is up.");
+        app.MapGet("/readyz", (ModelCatalog catalog) =>
+            {
+                var loaded = catalog.Models.Select(m => m.Name).ToList();
+                if (catalog.IsReady) return Results.Json(new ReadinessReport("ready", loaded, null));
+                return Results.Json(catalog.LoadError is { } error ? new ReadinessReport("failed", loaded, error) : new ReadinessReport("loading", loaded, null),
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            })
+            .WithName("Ready")
+            .WithSummary("Ready once every model is loaded and has run a warm-up batch.")
+            .Produces<ReadinessReport>()
+            .Produces<ReadinessReport>(StatusCodes.Status503ServiceUnavailable);
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
+        app.MapMetrics("/metrics", metrics.Registry).ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapFallback((HttpContext context) =>
+            ClassifyEndpoint.Error(StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
+        return app;
+    }
+}

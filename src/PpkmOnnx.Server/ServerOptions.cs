@@ -1,0 +1,50 @@
+using PpkmOnnx.Runtime;
+using PpkmOnnx.Server.Models;
+
+namespace PpkmOnnx.Server;
+
+/// <summary>Everything <c>ppkm serve</c> can be told: models, address, batching and limits.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The models to serve; the first is the default when a request names none.</summary>
+    public IReadOnlyList<ModelRegistration> Models { get; init; } = [];
+    /// <summary>Addresses Kestrel listens on (semicolon-separated). Loopback only by default.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+    /// <summary>Execution provider for every model.</summary>
+    public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
+    /// <summary>ONNX Runtime intra-op threads per model (0: ONNX Runtime decides).</summary>
+    public int IntraOpThreads { get; init; }
+    /// <summary>Optimized-model cache folder, or null for none.</summary>
+    public string? OptimizedModelCacheFolder { get; init; }
+    /// <summary>Most texts in one session run.</summary>
+    public int MaxBatchSize { get; init; } = 32;
+    /// <summary>Most padded tokens in one session run.</summary>
+    public int MaxBatchTokens { get; init; } = 8192;
+    /// <summary>Longest a queued request waits for others to share its batch.</summary>
+    public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Most texts waiting per model; beyond it requests get 429.</summary>
+    public int MaxQueuedTexts { get; init; } = 1024;
+    /// <summary>Most texts in one request.</summary>
+    public int MaxTextsPerRequest { get; init; } = 64;
+    /// <summary>Most characters in one text (model truncation to its max length happens after this check).</summary>
+    public int MaxCharactersPerText { get; init; } = 2000;
+    /// <summary>Largest request body in bytes; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1_000_000;
+    /// <summary>How long shutdown waits for in-flight requests.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Models.Count == 0) throw new ArgumentException("no model to serve: give --model name=path[:variant] or --config models.json.");
+        var duplicate = Models.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"model name '{duplicate.Key}' is given twice.");
+        if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
+        if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");
+        if (MaxQueueDelay < TimeSpan.Zero) throw new ArgumentException("max queue delay cannot be negative.");
+        if (MaxQueuedTexts < 1) throw new ArgumentException("max queued texts must be at least 1.");
+        if (MaxTextsPerRequest < 1) throw new ArgumentException("max texts per request must be at least 1.");
+        if (MaxCharactersPerText < 1) throw new ArgumentException("max characters per text must be at least 1.");
+        if (MaxRequestBodyBytes < 16) throw new ArgumentException("max request body must be at least 16 bytes.");
+    }
+}

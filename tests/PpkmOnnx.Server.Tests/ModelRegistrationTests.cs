@@ -1,0 +1,50 @@
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Server.Models;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Server.Tests;
+
+public sealed class ModelRegistrationTests
+{
+    [Fact]
+    public void Parses_name_path_and_variant()
+    {
+        Assert.Equal(new ModelRegistration("a", "/m/pkg", ModelVariant.Int8), ModelRegistration.Parse("a=/m/pkg:int8"));
+        Assert.Equal(new ModelRegistration("b", "/m/pkg"), ModelRegistration.Parse("b=/m/pkg"));
+        Assert.Equal(new ModelRegistration("pkg-fp16", "/m/pkg", ModelVariant.Fp16), ModelRegistration.Parse("/m/pkg:fp16"));
+        Assert.Equal(new ModelRegistration("c", "/m/pkg", ModelVariant.Int8Static), ModelRegistration.Parse("c=/m/pkg:int8-static"));
+    }
+
+    [Theory]
+    [InlineData("a=/m/pkg:int4", "unknown model variant")]
+    [InlineData("a=", "no package path")]
+    [InlineData("=/m/pkg", "empty model name")]
+    [InlineData("", "empty --model")]
+    public void Rejects_bad_specs(string spec, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => ModelRegistration.Parse(spec)).Message);
+
+    [Fact]
+    public void Reads_a_models_file_relative_to_itself()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var file = temp.Combine("models.json");
+        File.WriteAllText(file, "{\"models\": [{\"name\": \"x\", \"path\": \"pkg\", \"variant\": \"int8\"}, {\"name\": \"y\", \"path\": \"/abs\"}]}");
+        var models = ModelRegistration.LoadFile(file);
+        Assert.Equal([new ModelRegistration("x", temp.Combine("pkg"), ModelVariant.Int8), new ModelRegistration("y", "/abs")], models);
+
+        File.WriteAllText(file, "[{\"name\": \"x\"}]");
+        Assert.Contains("models[0] has no \"path\"", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+        File.WriteAllText(file, "{");
+        Assert.Contains("not valid JSON", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+        File.WriteAllText(file, "[{\"name\": \"x\", \"path\": \"p\", \"variant\": \"bf16\"}]");
+        Assert.Contains("unknown model variant", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+    }
+
+    [Fact]
+    public void Server_options_reject_duplicates_and_empty_model_lists()
+    {
+        Assert.Contains("no model", Assert.Throws<ArgumentException>(() => new PpkmOnnx.Server.ServerOptions().Validate()).Message);
+        var twice = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x"), new("a", "/y")] };
+        Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => twice.Validate()).Message);
+    }
+}

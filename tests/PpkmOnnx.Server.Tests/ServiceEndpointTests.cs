@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using PpkmOnnx.Server.Models;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Server.Tests;
+
+public sealed class ServiceEndpointTests
+{
+    [Fact]
+    public async Task Models_lists_every_loaded_model_with_its_description()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var body = await h.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        var models = body.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["tiny", "tiny-int8"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["fp32", "int8"], models.Select(m => m.GetProperty("variant").GetString()));
+        foreach (var m in models)
+        {
+            Assert.Equal("bert", m.GetProperty("architecture").GetString());
+            Assert.Equal("CPUExecutionProvider", m.GetProperty("provider").GetString());
+            Assert.Equal(TinyPackage.LabelNames, m.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+            Assert.Equal(16, m.GetProperty("max_length").GetInt32());
+            Assert.Equal(64, m.GetProperty("sha256").GetString()!.Length);
+            Assert.True(m.GetProperty("file_size_bytes").GetInt64() > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Health_and_readiness_follow_model_loading()
+    {
+        await using var h = await ServerHarness.StartAsync(waitReady: false);
+        Assert.Equal(HttpStatusCode.OK, (await h.Client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(200, await h.WaitForReadinessAsync());
+        var ready = await h.Client.GetFromJsonAsync<JsonElement>("/readyz");
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        Assert.Equal(2, ready.GetProperty("models").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Readiness_is_false_before_the_host_starts_loading()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        TinyPackage.Create(3).WriteTo(temp.Path);
+        await using var app = ServerApp.Build(new ServerOptions { Models = [new ModelRegistration("m", temp.Path)], ExecutionProvider = PpkmOnnx.Runtime.ExecutionProviderPreference.Cpu },
+            b => b.WebHost.UseTestServer());
+        var catalog = (ModelCatalog)app.Services.GetService(typeof(ModelCatalog))!;
+        Assert.False(catalog.IsReady);
+        Assert.Null(catalog.Find(null));
+        await app.StartAsync();
+        // Loading finishes in the background; the warm-up ran before readiness (the model answers at once afterwards).
+        var client = app.GetTestClient();
+        for (int i = 0; i < 600 && !catalog.IsReady; i++) await Task.Delay(50);
+        Assert.True(catalog.IsReady);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_to_load_keeps_the_server_unready_but_healthy()
+    {
+        await using var h = await ServerHarness.StartAsync(o => o with { Models = [.. o.Models, new ModelRegistration("ghost", "/nonexistent/package")] }, waitReady: false);
+        Assert.Equal(503, await h.WaitForReadinessAsync());
+        var response = await h.Client.GetAsync("/readyz");
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("failed", report.GetProperty("status").GetString());
+        Assert.Contains("/nonexistent/package", report.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await h.Client.GetAsync("/healthz")).StatusCode);
+        var ghost = await h.Client.PostAsync("/v1/classify", new StringContent("{\"inputs\":\"ppkm\",\"model\":\"ghost\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ghost.StatusCode);
+        Assert.True(ghost.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task Metrics_expose_the_named_series_with_real_counts()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        string[] texts = ["PPKM bagus!", "pasar sepi", "vaksin corona di jakarta, kasus turun"];
+        var ok = await h.Client.PostAsync("/v1/classify", new StringContent(JsonSerializer.Serialize(new { inputs = texts }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var bad = await h.Client.PostAsync("/v1/classify", new StringContent("{", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        var metrics = await h.Client.GetStringAsync("/metrics");
+        Assert.Equal(1, MetricsText.Value(metrics, "ppkm_http_requests_total", "route=\"/v1/classify\",method=\"POST\",status=\"200\""));
+        Assert.Equal(1, MetricsText.Value(metrics, "ppkm_http_requests_total", "route=\"/v1/classify\",method=\"POST\",status=\"400\""));
+        Assert.Equal(2, MetricsText.Value(metrics, "ppkm_http_request_duration_seconds_count", "route=\"/v1/classify\""));
+        Assert.Equal(1, MetricsText.Value(metrics, "ppkm_batch_size_count", "model=\"tiny\""));
+        Assert.Equal(3, MetricsText.Value(metrics, "ppkm_batch_size_sum", "model=\"tiny\""));
+        Assert.Equal(0, MetricsText.Value(metrics, "ppkm_queue_depth", "model=\"tiny\""));
+        var (model, folder) = h.Packages["tiny"];
+        Assert.Equal(texts.Sum(t => model.TokenIds(folder, t).Count), MetricsText.Value(metrics, "ppkm_tokens_processed_total", "model=\"tiny\""));
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_api()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var doc = await h.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = doc.GetProperty("paths");
+        foreach (var p in new[] { "/v1/classify", "/v1/models", "/healthz", "/readyz" }) Assert.True(paths.TryGetProperty(p, out _), p);
+        Assert.True(paths.GetProperty("/v1/classify").TryGetProperty("post", out var post));
+        Assert.True(post.GetProperty("responses").TryGetProperty("429", out _));
+    }
+
+    [Fact]
+    public async Task Web_page_is_self_contained_and_unknown_routes_get_json_404()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var page = await h.Client.GetAsync("/");
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<textarea id=\"text\"", html);
+        Assert.Contains("/v1/classify", html);
+        Assert.DoesNotContain("<script src", html);
+        Assert.DoesNotContain("<link", html);
+
+        var missing = await h.Client.GetAsync("/v2/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("not_found", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Shutdown_drains_in_flight_requests()
+    {
+        var h = await ServerHarness.StartAsync(o => o with { MaxQueueDelay = TimeSpan.FromMilliseconds(800), MaxBatchSize = 64 }, kestrel: true);
+        try
+        {
+            var inFlight = h.Client.PostAsync("/v1/classify", new StringContent("{\"inputs\":[\"pasar sepi\",\"senang\"]}", Encoding.UTF8, "application/json"));
+            var catalog = (ModelCatalog)h.App.Services.GetService(typeof(ModelCatalog))!;
+            while (catalog.Find("tiny")!.Batcher.QueuedTexts < 2) await Task.Delay(10);
+            var stopping = h.App.StopAsync();
+            var response = await inFlight;
+            await stopping;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(2, body.GetProperty("predictions").GetArrayLength());
+        }
+        finally
+        {
+            await h.DisposeAsync();
+        }
+    }
+}
