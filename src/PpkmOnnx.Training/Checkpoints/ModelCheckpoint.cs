@@ -11,12 +11,17 @@ public static class ModelCheckpoint
 
     /// <summary>
     /// Writes config.json (with id2label/label2id), model.safetensors (Hugging Face names, float32) and the tokenizer
-    /// files of <paramref name="tokenizerFolder"/> into <paramref name="folder"/>, each atomically.
+    /// files of <paramref name="tokenizerFolder"/> into <paramref name="folder"/>, each atomically. A model without
+    /// labels is written as a base model (<c>BertModel</c>/<c>DistilBertModel</c>: no head, names without the prefix).
     /// </summary>
     public static void Save(SequenceClassifier model, string folder, string? tokenizerFolder)
     {
         Directory.CreateDirectory(folder);
-        SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), model.NamedTensors());
+        var tensors = model.NamedTensors();
+        if (model.Config.NumLabels == 0)
+            tensors = tensors.Where(kv => kv.Key.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[model.BaseModelPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
+        SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), tensors);
         model.Config.Save(folder);
         if (tokenizerFolder is not null) CopyTokenizer(tokenizerFolder, folder);
     }
