@@ -121,4 +121,12 @@ public class ModelTests
         var e = Assert.Throws<ArgumentException>(() => BertForSequenceClassification.Create(TinyModels.Bert(hidden: 30, heads: 4)));
         Assert.Contains("num_attention_heads", e.Message);
     }
+
+    [Fact]
+    public void SequencesLongerThanThePositionTableAreRejected()
+    {
+        using var model = DistilBertForSequenceClassification.Create(TinyModels.DistilBert(layers: 1));
+        var batch = new EncodedBatch(new long[65], Enumerable.Repeat(1L, 65).ToArray(), new long[65], 1, 65);
+        Assert.Contains("exceeds max_position_embeddings 64", Assert.Throws<ArgumentException>(() => model.Logits(batch)).Message);
+    }
 }

@@ -150,6 +150,9 @@ public class TrainerTests
         Assert.Equal(3, resumed.Epochs.Count);
         for (int i = 0; i < 3; i++) Assert.Equal(full.Epochs[i].TrainLoss, resumed.Epochs[i].TrainLoss, 5);
         Assert.Equal(full.BestEpoch, resumed.BestEpoch);
+        Assert.Equal(3, File.ReadAllLines(temp.Combine("cut", "training-log.jsonl")).Length);
+        Assert.Equal(File.ReadAllLines(temp.Combine("full", "training-log.jsonl")).Select(l => JsonNode.Parse(l)!["train_loss"]!.GetValue<double>()),
+            File.ReadAllLines(temp.Combine("cut", "training-log.jsonl")).Select(l => JsonNode.Parse(l)!["train_loss"]!.GetValue<double>()));
         var a = SafeTensorsFile.Read(temp.Combine("full", "model.safetensors"));
         var b = SafeTensorsFile.Read(temp.Combine("cut", "model.safetensors"));
         foreach (var (name, t) in a)
@@ -191,5 +194,20 @@ public class TrainerTests
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
+    }
+}
+
+public class ClassWeightsTests
+{
+    [Fact]
+    public void InverseFrequencyIsNOverKTimesCount()
+    {
+        // 40 rows, 2 classes: 10 → 40/20 = 2, 30 → 40/60 = 2/3.
+        var w = ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 10, 30 })!;
+        Assert.Equal(2f, w[0], 6);
+        Assert.Equal(2f / 3f, w[1], 6);
+        Assert.Equal(new[] { 1f, 1f, 1f }, ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 5, 5, 5 }));
+        Assert.Equal(1f, ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 4, 0 })![1]);
+        Assert.Null(ClassWeights.Compute(ClassWeighting.None, new[] { 10, 30 }));
     }
 }

@@ -56,7 +56,7 @@ internal static class TrainingLoop
             state = LoadResume(resumeDir, job, fingerprint, optimizer);
         int resumedAfter = state.CompletedEpochs;
 
-        using var classWeights = ClassWeights(job, options.ClassWeighting);
+        using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var trainClock = Stopwatch.StartNew();
         long stepsThisProcess = 0;
@@ -67,6 +67,8 @@ internal static class TrainingLoop
         long globalStep = state.GlobalStep;
         var epochs = new List<EpochRecord>(state.Epochs);
         double lastLr = 0;
+        // The log holds exactly the epochs behind the weights: none for a fresh run, those before the resume point otherwise.
+        AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(epochs.Select(e => JsonSerializer.Serialize(e, JsonLine) + "\n")));
         WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
@@ -195,14 +197,8 @@ internal static class TrainingLoop
         return (ClassificationMetrics.Compute(gold, predicted, job.Data.LabelNames), lossSum / Math.Max(1, split.Count));
     }
 
-    private static Tensor? ClassWeights(TrainingJob job, ClassWeighting weighting)
-    {
-        if (weighting == ClassWeighting.None) return null;
-        var counts = job.Data.TrainClassCounts();
-        int n = counts.Sum(), k = counts.Length;
-        var w = counts.Select(c => c == 0 ? 1f : (float)n / (k * c)).ToArray();
-        return torch.tensor(w).to(job.Device);
-    }
+    private static Tensor? ClassWeightTensor(TrainingJob job, ClassWeighting weighting) =>
+        ClassWeights.Compute(weighting, job.Data.TrainClassCounts()) is { } w ? torch.tensor(w).to(job.Device) : null;
 
     private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, AdamW optimizer)
     {
