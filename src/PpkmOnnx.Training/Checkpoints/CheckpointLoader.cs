@@ -1,0 +1,96 @@
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PpkmOnnx.Training.Checkpoints;
+
+/// <summary>
+/// Builds a <see cref="SequenceClassifier"/> from a Hugging Face folder (config.json + model.safetensors), strictly:
+/// every checkpoint tensor must match a parameter by name and shape. Missing parameters (a base model's pooler or
+/// classification head) are initialised as transformers does and reported; names without the <c>bert.</c> /
+/// <c>distilbert.</c> prefix (base-model checkpoints) are accepted as transformers accepts them.
+/// </summary>
+public static class CheckpointLoader
+{
+    private static readonly string[] IgnoredPrefixes = { "cls.", "vocab_transform.", "vocab_layer_norm.", "vocab_projector." };
+
+    /// <summary>Loads <paramref name="folder"/>.</summary>
+    /// <exception cref="InvalidDataException">Missing files, unexpected tensor names or shape mismatches (all listed).</exception>
+    public static LoadedCheckpoint Load(string folder, CheckpointLoadOptions? options = null)
+    {
+        options ??= new CheckpointLoadOptions();
+        var config = ModelConfig.Load(folder);
+        if (options.Labels is { Count: > 0 } labels) config = config with { Labels = labels.ToArray() };
+        var weightsPath = Path.Combine(folder, "model.safetensors");
+        if (!File.Exists(weightsPath))
+            throw new InvalidDataException($"{weightsPath}: model.safetensors not found (only safetensors checkpoints are supported).");
+        var tensors = SafeTensorsFile.Read(weightsPath);
+        var model = SequenceClassifierFactory.Create(config);
+        try
+        {
+            var (fresh, ignored) = Assign(model, tensors, weightsPath);
+            if (options.Device is { } device && device != "cpu") model.to(torch.device(device));
+            return new LoadedCheckpoint(model, folder, fresh, ignored);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into <paramref name="model"/> under the strict rules above and returns the
+    /// parameters left at their fresh initialisation and the checkpoint tensors ignored.
+    /// </summary>
+    public static (IReadOnlyList<string> NewlyInitialized, IReadOnlyList<string> Ignored) Assign(
+        SequenceClassifier model, IReadOnlyDictionary<string, TensorData> tensors, string source)
+    {
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        var headNames = parameters.Keys.Where(n => !n.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal)).ToHashSet();
+        var unexpected = new List<string>();
+        var mismatched = new List<string>();
+        var ignored = new List<string>();
+        var assigned = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        foreach (var (rawName, data) in tensors)
+        {
+            if (rawName.EndsWith("position_ids", StringComparison.Ordinal) || IgnoredPrefixes.Any(p => rawName.StartsWith(p, StringComparison.Ordinal)))
+            {
+                ignored.Add(rawName);
+                continue;
+            }
+            var name = parameters.ContainsKey(rawName) || headNames.Contains(rawName) ? rawName : model.BaseModelPrefix + rawName;
+            if (!parameters.TryGetValue(name, out var p)) { unexpected.Add(rawName); continue; }
+            if (!p.shape.SequenceEqual(data.Shape))
+            {
+                mismatched.Add($"{rawName} is {data.ShapeText} in the checkpoint but [{string.Join(", ", p.shape)}] in the model");
+                continue;
+            }
+            assigned[name] = data;
+        }
+        if (unexpected.Count > 0 || mismatched.Count > 0)
+        {
+            var parts = new List<string>();
+            if (unexpected.Count > 0) parts.Add($"unexpected tensors (not in {model.Config.Architecture}): {string.Join(", ", unexpected.Take(20))}{(unexpected.Count > 20 ? $" … ({unexpected.Count} in all)" : "")}");
+            if (mismatched.Count > 0) parts.Add($"shape mismatches: {string.Join("; ", mismatched.Take(20))}{(mismatched.Count > 20 ? $" … ({mismatched.Count} in all)" : "")}");
+            throw new InvalidDataException($"{source}: checkpoint does not match config.json — {string.Join(" | ", parts)}.");
+        }
+        var fresh = parameters.Keys.Where(n => !assigned.ContainsKey(n)).ToList();
+        var freshBase = fresh.Where(n => n.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal)
+            && !n.StartsWith(model.BaseModelPrefix + "pooler.", StringComparison.Ordinal)).ToList();
+        if (freshBase.Count > 0)
+            throw new InvalidDataException($"{source}: checkpoint lacks encoder tensors: {string.Join(", ", freshBase.Take(20))}{(freshBase.Count > 20 ? $" … ({freshBase.Count} in all)" : "")}.");
+        using (torch.no_grad())
+        {
+            foreach (var (name, data) in assigned)
+            {
+                var p = parameters[name];
+                using var src = torch.tensor(data.Data, data.Shape, dtype: p.dtype, device: p.device);
+                p.copy_(src);
+            }
+        }
+        model.InitializeWeights(fresh);
+        return (fresh, ignored);
+    }
+}

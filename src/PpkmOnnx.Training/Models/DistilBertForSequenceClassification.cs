@@ -1,0 +1,97 @@
+using PpkmOnnx.Core.Checkpoints;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PpkmOnnx.Training.Models;
+
+/// <summary>
+/// Hugging Face <c>DistilBertForSequenceClassification</c>: embeddings (word + position, LayerNorm, dropout),
+/// N post-norm transformer blocks (<c>q_lin/k_lin/v_lin/out_lin</c>, <c>sa_layer_norm</c>, <c>ffn.lin1/lin2</c>,
+/// <c>output_layer_norm</c>), head <c>pre_classifier</c> + ReLU + dropout + <c>classifier</c> on the first token.
+/// </summary>
+public sealed class DistilBertForSequenceClassification : SequenceClassifier
+{
+    private readonly Embedding _wordEmbeddings, _positionEmbeddings;
+    private readonly LayerNorm _embeddingNorm;
+    private readonly Block[] _layers;
+    private readonly Linear _preClassifier, _classifier;
+
+    private sealed record Block(Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm AttentionNorm,
+        Linear Lin1, Linear Lin2, LayerNorm OutputNorm);
+
+    private DistilBertForSequenceClassification(ModelConfig config) : base(nameof(DistilBertForSequenceClassification), config)
+    {
+        if (config.Architecture != ModelArchitecture.DistilBert) throw new ArgumentException("config is not a DistilBERT configuration.", nameof(config));
+        if (config.HiddenSize % config.NumAttentionHeads != 0)
+            throw new ArgumentException($"dim {config.HiddenSize} is not a multiple of n_heads {config.NumAttentionHeads}.", nameof(config));
+        int h = config.HiddenSize;
+        double eps = config.LayerNormEps;
+        _wordEmbeddings = nn.Embedding(config.VocabSize, h);
+        _positionEmbeddings = nn.Embedding(config.MaxPositionEmbeddings, h);
+        _embeddingNorm = nn.LayerNorm(h, eps);
+        var embeddings = new ModuleContainer("embeddings",
+            ("word_embeddings", _wordEmbeddings), ("position_embeddings", _positionEmbeddings), ("LayerNorm", _embeddingNorm));
+        _layers = new Block[config.NumHiddenLayers];
+        var blocks = new List<ModuleContainer>();
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var b = new Block(nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.LayerNorm(h, eps),
+                nn.Linear(h, config.IntermediateSize), nn.Linear(config.IntermediateSize, h), nn.LayerNorm(h, eps));
+            _layers[i] = b;
+            blocks.Add(new ModuleContainer($"layer{i}",
+                ("attention", new ModuleContainer("attention", ("q_lin", b.Query), ("k_lin", b.Key), ("v_lin", b.Value), ("out_lin", b.Output))),
+                ("sa_layer_norm", b.AttentionNorm),
+                ("ffn", new ModuleContainer("ffn", ("lin1", b.Lin1), ("lin2", b.Lin2))),
+                ("output_layer_norm", b.OutputNorm)));
+        }
+        var transformer = new ModuleContainer("transformer", ("layer", nn.ModuleList(blocks.ToArray())));
+        register_module("distilbert", new ModuleContainer("distilbert", ("embeddings", embeddings), ("transformer", transformer)));
+        _preClassifier = nn.Linear(h, h);
+        _classifier = nn.Linear(h, Math.Max(1, config.NumLabels));
+        register_module("pre_classifier", _preClassifier);
+        register_module("classifier", _classifier);
+    }
+
+    /// <summary>Creates a model with Hugging Face's random initialisation (call <c>torch.manual_seed</c> first for reproducibility).</summary>
+    /// <param name="config">A DistilBERT configuration; its <see cref="ModelConfig.Labels"/> size the classifier.</param>
+    public static DistilBertForSequenceClassification Create(ModelConfig config)
+    {
+        var model = new DistilBertForSequenceClassification(config);
+        model.InitializeWeights();
+        return model;
+    }
+
+    /// <inheritdoc />
+    public override string BaseModelPrefix => "distilbert.";
+
+    /// <inheritdoc />
+    public override Tensor Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, List<Tensor>? hiddenStates = null)
+    {
+        long seq = inputIds.shape[1];
+        if (seq > Config.MaxPositionEmbeddings)
+            throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
+        var positions = torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions);
+        x = nn.functional.dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb, training);
+        hiddenStates?.Add(x);
+        var mask = AdditiveMask(attentionMask, x.dtype);
+        foreach (var b in _layers)
+        {
+            var attended = b.AttentionNorm.forward(b.Output.forward(Attention(b.Query.forward(x), b.Key.forward(x), b.Value.forward(x), mask)) + x);
+            var ffn = b.Lin2.forward(Activate(b.Lin1.forward(attended), Config.HiddenAct));
+            x = b.OutputNorm.forward(nn.functional.dropout(ffn, Config.HiddenDropoutProb, training) + attended);
+            hiddenStates?.Add(x);
+        }
+        return x;
+    }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        var hidden = Encode(inputIds, attentionMask, tokenTypeIds);
+        var pooled = nn.functional.relu(_preClassifier.forward(hidden.select(1, 0)));
+        pooled = nn.functional.dropout(pooled, Config.ClassifierDropout ?? 0.2, training);
+        return _classifier.forward(pooled);
+    }
+}

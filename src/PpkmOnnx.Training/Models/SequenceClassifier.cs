@@ -1,0 +1,169 @@
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PpkmOnnx.Training.Models;
+
+/// <summary>
+/// A BERT-family encoder with a sequence-classification head, its parameters named exactly as Hugging Face
+/// transformers names them, so a checkpoint's <c>model.safetensors</c> maps one-to-one onto <see cref="NamedTensors"/>.
+/// </summary>
+public abstract class SequenceClassifier : nn.Module
+{
+    /// <summary>Creates the module; subclasses register their parameters under Hugging Face names.</summary>
+    protected SequenceClassifier(string name, ModelConfig config) : base(name)
+    {
+        Config = config;
+    }
+
+    /// <summary>The configuration the model was built from (labels included).</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Prefix of the base-model parameters (<c>bert.</c> or <c>distilbert.</c>).</summary>
+    public abstract string BaseModelPrefix { get; }
+
+    /// <summary>The device the parameters live on.</summary>
+    public Device Device => parameters().First().device;
+
+    /// <summary>
+    /// Runs the encoder and returns the last hidden state <c>[batch, sequence, hidden]</c>. When
+    /// <paramref name="hiddenStates"/> is given, the embedding output and every layer's output are appended to it
+    /// (Hugging Face's <c>output_hidden_states</c>).
+    /// </summary>
+    /// <param name="inputIds">Token ids, int64 <c>[batch, sequence]</c>.</param>
+    /// <param name="attentionMask">1 for real tokens, 0 for padding, int64 <c>[batch, sequence]</c>.</param>
+    /// <param name="tokenTypeIds">Segment ids (ignored by DistilBERT), int64 <c>[batch, sequence]</c>.</param>
+    /// <param name="hiddenStates">Optional list receiving every hidden state.</param>
+    public abstract Tensor Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, List<Tensor>? hiddenStates = null);
+
+    /// <summary>Classification logits <c>[batch, num_labels]</c> (dropout active in training mode).</summary>
+    public abstract Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds);
+
+    /// <summary>
+    /// Reference forward for other stages (export validation): logits of <paramref name="batch"/> in eval mode
+    /// without gradients, row-major <c>[BatchSize, NumLabels]</c>. The module's training mode is restored afterwards.
+    /// </summary>
+    public float[] Logits(EncodedBatch batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            var (ids, mask, types) = ToTensors(batch, Device);
+            return Forward(ids, mask, types).to(torch.float32).cpu().data<float>().ToArray();
+        }
+        finally
+        {
+            if (wasTraining) train();
+        }
+    }
+
+    /// <summary>
+    /// The encoder's last hidden state of <paramref name="batch"/> in eval mode without gradients, row-major
+    /// <c>[BatchSize, SequenceLength, HiddenSize]</c> (what an exported base model outputs as <c>last_hidden_state</c>).
+    /// </summary>
+    public float[] LastHiddenState(EncodedBatch batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            var (ids, mask, types) = ToTensors(batch, Device);
+            return Encode(ids, mask, types).cpu().data<float>().ToArray();
+        }
+        finally
+        {
+            if (wasTraining) train();
+        }
+    }
+
+    /// <summary>Every parameter by its Hugging Face name, copied to CPU float32 row-major arrays.</summary>
+    public Dictionary<string, TensorData> NamedTensors()
+    {
+        var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        using var scope = torch.NewDisposeScope();
+        foreach (var (name, p) in named_parameters())
+            result[name] = new TensorData(p.shape.ToArray(), p.detach().to(torch.float32).cpu().contiguous().data<float>().ToArray());
+        return result;
+    }
+
+    /// <summary>Number of trainable parameters (elements).</summary>
+    public long TrainableParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>Converts an encoded batch to int64 tensors on <paramref name="device"/>.</summary>
+    public static (Tensor InputIds, Tensor AttentionMask, Tensor TokenTypeIds) ToTensors(EncodedBatch batch, Device device)
+    {
+        var shape = new long[] { batch.BatchSize, batch.SequenceLength };
+        return (torch.tensor(batch.InputIds, shape).to(device),
+                torch.tensor(batch.AttentionMask, shape).to(device),
+                torch.tensor(batch.TokenTypeIds, shape).to(device));
+    }
+
+    /// <summary>
+    /// Hugging Face's extended attention mask: <c>(1 − mask)·finfo(float32).min</c> shaped <c>[batch, 1, 1, sequence]</c>,
+    /// added to the attention scores.
+    /// </summary>
+    protected static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype)
+    {
+        var m = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
+        return (1.0f - m) * float.MinValue;
+    }
+
+    /// <summary>The activation named by config.json's <c>hidden_act</c>/<c>activation</c>.</summary>
+    protected static Tensor Activate(Tensor x, string name) => name switch
+    {
+        "gelu" => nn.functional.gelu(x),
+        "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh(x),
+        "relu" => nn.functional.relu(x),
+        _ => throw new InvalidDataException($"config.json: unsupported activation '{name}' (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)."),
+    };
+
+    private static Tensor GeluTanh(Tensor x)
+    {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) — Hugging Face's NewGELUActivation.
+        var inner = (x + x.pow(3) * 0.044715) * Math.Sqrt(2.0 / Math.PI);
+        return x * 0.5 * (inner.tanh() + 1.0);
+    }
+
+    /// <summary>Multi-head scaled dot-product attention as Hugging Face computes it (eager path).</summary>
+    protected Tensor Attention(Tensor query, Tensor key, Tensor value, Tensor additiveMask)
+    {
+        long b = query.shape[0], s = query.shape[1];
+        int heads = Config.NumAttentionHeads, size = Config.HeadSize;
+        Tensor Split(Tensor t) => t.view(b, s, heads, size).transpose(1, 2);
+        var q = Split(query);
+        var k = Split(key);
+        var v = Split(value);
+        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(size) + additiveMask;
+        var probs = nn.functional.softmax(scores, -1);
+        probs = nn.functional.dropout(probs, Config.AttentionProbsDropoutProb, training);
+        return probs.matmul(v).transpose(1, 2).reshape(b, s, heads * size);
+    }
+
+    /// <summary>
+    /// Hugging Face's <c>_init_weights</c>: Linear and Embedding weights ~ N(0, 0.02), biases 0, padding row 0,
+    /// LayerNorm weight 1 and bias 0. Applied to every parameter whose name is in <paramref name="names"/> (all when null).
+    /// </summary>
+    public void InitializeWeights(IReadOnlyCollection<string>? names = null)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (names is not null && !names.Contains(name)) continue;
+            bool isNorm = name.Contains("LayerNorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal);
+            if (isNorm) { if (name.EndsWith(".weight", StringComparison.Ordinal)) p.fill_(1.0f); else p.zero_(); }
+            else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
+            else
+            {
+                p.normal_(0.0, 0.02);
+                if (name.EndsWith("word_embeddings.weight", StringComparison.Ordinal) && Config.PadTokenId >= 0 && Config.PadTokenId < p.shape[0])
+                    p[Config.PadTokenId].zero_();
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Training.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PpkmOnnx.Training.Training;
+
+/// <summary>
+/// Fine-tunes a BERT or DistilBERT checkpoint for sequence classification and writes the best epoch (validation
+/// macro-F1) as a Hugging Face checkpoint plus training.json, training-log.jsonl and, while running, resume/.
+/// </summary>
+public static class SequenceClassifierTrainer
+{
+    /// <summary>Runs the whole fine-tuning: train, validate every epoch, keep the best, score the test split.</summary>
+    /// <param name="options">Hyperparameters and folders.</param>
+    /// <param name="data">The splits; their label names become the model's id2label.</param>
+    /// <param name="progress">Receives a report per step and per epoch (may be null).</param>
+    /// <param name="cancellationToken">Cancelling stops at the next step with <see cref="OperationCanceledException"/>; the output
+    /// folder keeps the best checkpoint so far and resume/ the last completed epoch.</param>
+    /// <exception cref="ArgumentException">Bad options or data.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint folder is missing files or does not match its config.</exception>
+    public static TrainingResult Run(TrainingRunOptions options, DatasetSplits data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        data.Validate();
+        var device = Prepare(options);
+        using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames });
+        loaded.Model.to(device);
+        var tokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
+        var job = new TrainingJob
+        {
+            Stage = "train", Options = options, Data = data, Model = loaded.Model, Device = device, Tokenizer = tokenizer,
+            TokenizerFolder = options.ModelPath, NewlyInitialized = loaded.NewlyInitialized,
+            Loss = (logits, labels, _, _, _, weights) => nn.functional.cross_entropy(logits, labels, weights),
+        };
+        return TrainingLoop.Run(job, progress, cancellationToken);
+    }
+
+    /// <summary>Seeds torch, sets its thread count and picks the device for a run.</summary>
+    internal static Device Prepare(TrainingRunOptions options)
+    {
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        // The seed fixes the fresh head's initialisation; epochs reseed from it for dropout.
+        torch.manual_seed(options.Seed);
+        return DeviceSelector.Resolve(options.Device);
+    }
+}

@@ -1,0 +1,12 @@
+namespace PpkmOnnx.Training.Training;
+
+/// <summary>What a run is doing when it reports progress.</summary>
+public enum TrainingPhase
+{
+    /// <summary>Optimizer steps over the train split.</summary>
+    Train,
+    /// <summary>Scoring the validation split after an epoch.</summary>
+    Validate,
+    /// <summary>Scoring the test split with the best checkpoint.</summary>
+    Test,
+}

@@ -1,0 +1,31 @@
+using PpkmOnnx.Training.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace PpkmOnnx.Training.Training;
+
+/// <summary>
+/// transformers' optimizer grouping: weight decay on every weight except biases and LayerNorm parameters.
+/// </summary>
+public static class WeightDecayGroups
+{
+    /// <summary>Whether the parameter named <paramref name="name"/> (Hugging Face name) is decayed.</summary>
+    public static bool IsDecayed(string name) =>
+        !name.EndsWith(".bias", StringComparison.Ordinal)
+        && !name.Contains("LayerNorm", StringComparison.Ordinal)
+        && !name.Contains("layer_norm", StringComparison.Ordinal);
+
+    /// <summary>AdamW (β 0.9/0.999, ε 1e-8) over <paramref name="model"/>'s trainable parameters in two groups.</summary>
+    public static AdamW CreateAdamW(SequenceClassifier model, double learningRate, double weightDecay)
+    {
+        var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        var groups = new List<AdamW.ParamGroup>
+        {
+            new(named.Where(p => IsDecayed(p.name)).Select(p => p.parameter).ToList(),
+                new AdamW.Options { LearningRate = learningRate, weight_decay = weightDecay }),
+            new(named.Where(p => !IsDecayed(p.name)).Select(p => p.parameter).ToList(),
+                new AdamW.Options { LearningRate = learningRate, weight_decay = 0.0 }),
+        };
+        return torch.optim.AdamW(groups, learningRate, 0.9, 0.999, 1e-8, weightDecay);
+    }
+}

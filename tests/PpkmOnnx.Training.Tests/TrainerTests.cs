@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Models;
+using PpkmOnnx.Training.Training;
+using TorchSharp;
+
+namespace PpkmOnnx.Training.Tests;
+
+public class TrainerTests
+{
+    [Fact]
+    public void LinearScheduleMatchesHandComputedValues()
+    {
+        // 50 steps, 10 % warmup → W = 5; transformers' lambda: s/W, then (T − s)/(T − W).
+        var s = LinearWarmupSchedule.Create(1e-3, 0.1, 50);
+        Assert.Equal(5, s.WarmupSteps);
+        Assert.Equal(0.0, s.At(0), 12);
+        Assert.Equal(2e-4, s.At(1), 12);
+        Assert.Equal(8e-4, s.At(4), 12);
+        Assert.Equal(1e-3, s.At(5), 12);
+        Assert.Equal(1e-3 * 40 / 45, s.At(10), 12);
+        Assert.Equal(1e-3 / 45, s.At(49), 12);
+        Assert.Equal(0.0, s.At(50), 12);
+        Assert.Equal(0.0, s.At(60), 12);
+        // 7 % of 30 = 2.1 → ceil 3 warmup steps; no warmup starts at the peak.
+        Assert.Equal(3, LinearWarmupSchedule.Create(1.0, 0.07, 30).WarmupSteps);
+        Assert.Equal(1.0, LinearWarmupSchedule.Create(1.0, 0.0, 30).At(0), 12);
+    }
+
+    [Fact]
+    public void WeightDecayReachesWeightsButNotBiasesOrLayerNorm()
+    {
+        torch.manual_seed(2);
+        using var model = BertForSequenceClassification.Create(TinyModels.Bert(layers: 1));
+        using (torch.no_grad()) foreach (var p in model.parameters()) p.add_(torch.randn_like(p) * 0.1);
+        var before = model.NamedTensors();
+        using var optimizer = WeightDecayGroups.CreateAdamW(model, learningRate: 0.1, weightDecay: 0.5);
+        // A zero gradient leaves only AdamW's decoupled decay: p ← p·(1 − lr·wd) = 0.95·p where decay applies.
+        optimizer.zero_grad();
+        var zero = model.parameters().Select(p => p.sum() * 0.0).Aggregate((a, b) => a + b);
+        zero.backward();
+        optimizer.step();
+        var after = model.NamedTensors();
+        int decayed = 0, kept = 0;
+        foreach (var (name, b) in before)
+        {
+            bool expectDecay = !name.EndsWith(".bias", StringComparison.Ordinal) && !name.Contains("LayerNorm", StringComparison.Ordinal);
+            Assert.Equal(expectDecay, WeightDecayGroups.IsDecayed(name));
+            for (int i = 0; i < b.Data.Length; i += 7)
+                Assert.Equal(expectDecay ? b.Data[i] * 0.95f : b.Data[i], after[name].Data[i], 1e-6f);
+            if (expectDecay) decayed++; else kept++;
+        }
+        Assert.Equal(3 + 6 + 2, decayed); // 3 embedding tables, 6 encoder Linear weights, pooler and classifier weights
+        Assert.Equal(8 + 3 * 2, kept); // 8 Linear biases, 3 LayerNorms × (weight, bias)
+        Assert.False(WeightDecayGroups.IsDecayed("distilbert.transformer.layer.0.sa_layer_norm.weight"));
+        Assert.False(WeightDecayGroups.IsDecayed("distilbert.transformer.layer.0.output_layer_norm.weight"));
+    }
+
+    [Fact]
+    public void OneOptimizerStepLowersTheLossOnAFixedBatch()
+    {
+        torch.manual_seed(8);
+        using var model = BertForSequenceClassification.Create(TinyModels.Bert());
+        model.eval(); // no dropout: the two losses differ only by the update
+        var batch = new EncodedBatch(new long[] { 2, 5, 6, 3, 2, 10, 11, 3, 2, 7, 3, 0 }, new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 }, new long[12], 3, 4);
+        var (ids, mask, types) = SequenceClassifier.ToTensors(batch, torch.CPU);
+        var labels = torch.tensor(new long[] { 1, 0, 1 });
+        using var optimizer = WeightDecayGroups.CreateAdamW(model, 1e-3, 0.01);
+        var loss0 = torch.nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
+        optimizer.zero_grad();
+        loss0.backward();
+        optimizer.step();
+        var loss1 = torch.nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
+        Assert.True(loss1.item<float>() < loss0.item<float>(), $"loss {loss0.item<float>()} → {loss1.item<float>()}");
+    }
+
+    [Fact]
+    public void TrainingOnSeparableDataReachesHighAccuracyAndWritesItsOutputs()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(labels: 2) with { Labels = Array.Empty<string>() }, temp.Combine("base"));
+        var data = TinyModels.SeparableSplits();
+        var reports = new List<TrainingProgress>();
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 4, LearningRate = 5e-3, ClassWeighting = ClassWeighting.InverseFrequency };
+        var result = SequenceClassifierTrainer.Run(options, data, new SyncProgress(reports.Add));
+
+        Assert.Equal(4, result.Epochs.Count);
+        Assert.NotNull(result.Test);
+        Assert.True(result.Test!.Accuracy >= 0.9, $"test accuracy {result.Test.Accuracy}");
+        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss);
+        Assert.Equal(result.Epochs.MaxBy(e => e.Validation.MacroF1)!.Epoch, result.BestEpoch);
+        Assert.Contains("classifier.weight", result.NewlyInitialized);
+        Assert.Equal(40, result.Test.ConfusionMatrix.Sum(r => r.Sum()));
+        Assert.Equal("cpu", result.Device);
+
+        // Progress: one report per step (160/16 = 10 per epoch) plus two per epoch and one for the test.
+        Assert.Equal(4 * 10, reports.Count(r => r.Phase == TrainingPhase.Train));
+        Assert.Equal(4, reports.Count(r => r.CompletedEpoch is not null));
+        Assert.All(reports.Where(r => r.Phase == TrainingPhase.Train), r => Assert.True(r.StepsPerSecond > 0 && r.Eta is not null));
+        Assert.Equal(40, reports.Last(r => r.Phase == TrainingPhase.Train).GlobalStep);
+
+        // Outputs: checkpoint of the best epoch, training.json, one log line per epoch, no resume state left.
+        var json = JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!;
+        Assert.Equal("completed", json["status"]!.GetValue<string>());
+        Assert.Equal(result.BestEpoch, json["best_epoch"]!.GetValue<int>());
+        Assert.Equal(160, json["data"]!["train"]!.GetValue<int>());
+        Assert.Equal(data.Fingerprint(), json["data"]!["fingerprint"]!.GetValue<string>());
+        Assert.Equal(options.LearningRate, json["hyperparameters"]!["learning_rate"]!.GetValue<double>());
+        Assert.Equal(result.Test.Accuracy, json["test"]!["accuracy"]!.GetValue<double>());
+        Assert.Equal(4, json["epochs"]!.AsArray().Count);
+        Assert.Equal(result.TrainableParameters, json["trainable_parameters"]!.GetValue<long>());
+        Assert.Equal(4, File.ReadAllLines(temp.Combine("out", "training-log.jsonl")).Length);
+        Assert.False(Directory.Exists(temp.Combine("out", "resume")));
+
+        // The saved checkpoint reproduces the reported test accuracy.
+        using var loaded = CheckpointLoader.Load(temp.Combine("out"));
+        Assert.Equal(TinyModels.Labels, loaded.Model.Config.Labels);
+        var tokenizer = BertWordPieceTokenizer.FromFolder(temp.Combine("out"));
+        var enc = tokenizer.EncodeBatch(data.Test.Select(r => r.Text).ToList(), 16);
+        var logits = loaded.Model.Logits(enc);
+        int correct = data.Test.Select((r, i) => logits[2 * i + 1] > logits[2 * i] == (r.Label == 1) ? 1 : 0).Sum();
+        Assert.Equal(result.Test.Accuracy, correct / 40.0, 9);
+    }
+
+    [Fact]
+    public void CancelledRunResumesToTheSameWeightsAsAnUninterruptedOne()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 64, validation: 16, test: 16);
+        var baseOptions = TinyModels.FastOptions(modelDir, "") with { Epochs = 3, Threads = 1 };
+
+        var full = SequenceClassifierTrainer.Run(baseOptions with { OutputPath = temp.Combine("full") }, data);
+
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p => { if (p.CompletedEpoch?.Epoch == 1) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            SequenceClassifierTrainer.Run(baseOptions with { OutputPath = temp.Combine("cut") }, data, progress, cts.Token));
+        // The interrupted folder holds a loadable checkpoint (epoch 1) and resume state.
+        Assert.True(File.Exists(temp.Combine("cut", "resume", "resume.json")));
+        using (var partial = CheckpointLoader.Load(temp.Combine("cut"))) Assert.Empty(partial.NewlyInitialized);
+        Assert.Equal("running", JsonNode.Parse(File.ReadAllText(temp.Combine("cut", "training.json")))!["status"]!.GetValue<string>());
+
+        var resumed = SequenceClassifierTrainer.Run(baseOptions with { OutputPath = temp.Combine("cut"), Resume = true }, data);
+        Assert.Equal(1, resumed.ResumedAfterEpoch);
+        Assert.Equal(3, resumed.Epochs.Count);
+        for (int i = 0; i < 3; i++) Assert.Equal(full.Epochs[i].TrainLoss, resumed.Epochs[i].TrainLoss, 5);
+        Assert.Equal(full.BestEpoch, resumed.BestEpoch);
+        Assert.Equal(3, File.ReadAllLines(temp.Combine("cut", "training-log.jsonl")).Length);
+        Assert.Equal(File.ReadAllLines(temp.Combine("full", "training-log.jsonl")).Select(l => JsonNode.Parse(l)!["train_loss"]!.GetValue<double>()),
+            File.ReadAllLines(temp.Combine("cut", "training-log.jsonl")).Select(l => JsonNode.Parse(l)!["train_loss"]!.GetValue<double>()));
+        var a = SafeTensorsFile.Read(temp.Combine("full", "model.safetensors"));
+        var b = SafeTensorsFile.Read(temp.Combine("cut", "model.safetensors"));
+        foreach (var (name, t) in a)
+            for (int i = 0; i < t.Data.Length; i++) Assert.Equal(t.Data[i], b[name].Data[i], 1e-5f);
+    }
+
+    [Fact]
+    public void ResumeRefusesChangedData()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 32, validation: 8, test: 0);
+        using var cts = new CancellationTokenSource();
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2 };
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data,
+            new SyncProgress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+        var changed = data with { Train = data.Train.Skip(1).ToList() };
+        var e = Assert.Throws<InvalidDataException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, changed));
+        Assert.Contains("data changed", e.Message);
+    }
+
+    [Fact]
+    public void BadOptionsAndDataAreRejectedWithClearMessages()
+    {
+        var good = TinyModels.FastOptions("m", "o");
+        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => (good with { BatchSize = 0 }).Validate()).Message);
+        Assert.Contains("warmup ratio", Assert.Throws<ArgumentException>(() => (good with { WarmupRatio = 1.5 }).Validate()).Message);
+        Assert.Contains("device must be auto, cpu or cuda", Assert.Throws<ArgumentException>(() => (good with { Device = "tpu" }).Validate()).Message);
+        var data = TinyModels.SeparableSplits(8, 4, 0);
+        var bad = data with { Validation = new[] { new LabelledText("x", 5, SourceLine: 12) } };
+        var e = Assert.Throws<ArgumentException>(() => bad.Validate());
+        Assert.Contains("validation row 1 (line 12): label id 5 is outside 0..1", e.Message);
+        Assert.Contains("validation split is empty", Assert.Throws<ArgumentException>(() => (data with { Validation = Array.Empty<LabelledText>() }).Validate()).Message);
+        Assert.NotEqual(data.Fingerprint(), (data with { Train = data.Train.Reverse().ToList() }).Fingerprint());
+        Assert.Equal(data.Fingerprint(), TinyModels.SeparableSplits(8, 4, 0).Fingerprint());
+    }
+
+    /// <summary>An IProgress that runs its callback synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
+
+public class ClassWeightsTests
+{
+    [Fact]
+    public void InverseFrequencyIsNOverKTimesCount()
+    {
+        // 40 rows, 2 classes: 10 → 40/20 = 2, 30 → 40/60 = 2/3.
+        var w = ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 10, 30 })!;
+        Assert.Equal(2f, w[0], 6);
+        Assert.Equal(2f / 3f, w[1], 6);
+        Assert.Equal(new[] { 1f, 1f, 1f }, ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 5, 5, 5 }));
+        Assert.Equal(1f, ClassWeights.Compute(ClassWeighting.InverseFrequency, new[] { 4, 0 })![1]);
+        Assert.Null(ClassWeights.Compute(ClassWeighting.None, new[] { 10, 30 }));
+    }
+}

@@ -1,0 +1,64 @@
+// Training step time of a MiniLM-sized BERT (6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522; random init)
+// and of the 3-layer DistilBERT student built from it, at batch × sequence (default 32 × 64), measured side by side
+// on this machine. Usage: dotnet run -c Release --project tools/PpkmOnnx.Training.Bench -- [steps] [batch] [seq] [threads]
+using System.Diagnostics;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Training.Distillation;
+using PpkmOnnx.Training.Models;
+using PpkmOnnx.Training.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+int steps = args.Length > 0 ? int.Parse(args[0]) : 5;
+int batch = args.Length > 1 ? int.Parse(args[1]) : 32;
+int seq = args.Length > 2 ? int.Parse(args[2]) : 64;
+if (args.Length > 3) torch.set_num_threads(int.Parse(args[3]));
+Console.WriteLine($"torch threads {torch.get_num_threads()}, batch {batch} × seq {seq}, {steps} timed steps after 1 warm-up");
+
+torch.manual_seed(1);
+var config = new ModelConfig
+{
+    Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
+    NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
+};
+using var teacher = BertForSequenceClassification.Create(config);
+using var student = StudentBuilder.FromTeacher(teacher, new[] { 0, 2, 4 });
+var ids = torch.randint(5, 30522, new long[] { batch, seq });
+var mask = torch.ones(batch, seq, dtype: int64);
+var types = torch.zeros(batch, seq, dtype: int64);
+var labels = torch.randint(0, 3, new long[] { batch });
+
+double Measure(string name, SequenceClassifier model, Func<Tensor, Tensor> loss)
+{
+    model.train();
+    using var optimizer = WeightDecayGroups.CreateAdamW(model, 2e-5, 0.01);
+    var parameters = model.parameters().ToList();
+    double total = 0;
+    for (int i = 0; i <= steps; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var scope = torch.NewDisposeScope())
+        {
+            optimizer.zero_grad();
+            var l = loss(model.Forward(ids, mask, types));
+            l.backward();
+            nn.utils.clip_grad_norm_(parameters, 1.0);
+            optimizer.step();
+        }
+        if (i > 0) total += clock.Elapsed.TotalSeconds;
+    }
+    double mean = total / steps;
+    Console.WriteLine($"{name,-40} {mean,7:F3} s/step  ({model.TrainableParameterCount() / 1e6:F1} M params)");
+    return mean;
+}
+
+double bert = Measure("BERT 6×384 fine-tune (CE)", teacher, l => nn.functional.cross_entropy(l, labels));
+double distil = Measure("DistilBERT 3×384 fine-tune (CE)", student, l => nn.functional.cross_entropy(l, labels));
+teacher.eval();
+double kd = Measure("DistilBERT 3×384 distill (KD, teacher fwd)", student, l =>
+{
+    Tensor t;
+    using (torch.no_grad()) t = teacher.Forward(ids, mask, types);
+    return DistillationLoss.Compute(l, t, labels, 2.0, 0.5);
+});
+Console.WriteLine($"ratio student/teacher step (CE): {distil / bert:F2}; distillation step / teacher step: {kd / bert:F2}");
