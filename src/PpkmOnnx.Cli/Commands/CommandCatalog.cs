@@ -8,6 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DataCommand.Create();
+        yield return TrainCommand.Create();
+        yield return DistillCommand.Create();
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
         yield return ServeCommand.Create();
