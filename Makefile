@@ -19,3 +19,8 @@ demo: build
 clean:
 	dotnet clean PpkmOnnx.sln -v q
 	rm -rf artifacts/demo
+
+# make paper DATA=file [LABELS=1=negative,2=neutral,3=positive] [EPOCHS=2]: the paper's two cases (see tools/paper.sh)
+.PHONY: paper
+paper: build
+	DATA="$(DATA)" LABELS="$(LABELS)" EPOCHS="$(EPOCHS)" OUT="$(or $(OUT),artifacts/paper)" bash tools/paper.sh
