@@ -7,7 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return PretrainedCommand.Create();
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>
