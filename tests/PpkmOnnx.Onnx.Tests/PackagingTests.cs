@@ -49,6 +49,23 @@ public sealed class PackagingTests
     }
 
     [Fact]
+    public void Builder_continuing_an_exported_model_never_reuses_its_names()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.Bert, new[] { "a", "b" }, seed: 6);
+        var result = OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), Flavour = GraphFlavour.Standard });
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.ModelPath));
+        var existing = model.Graph.Initializer.Select(t => t.Name).Concat(model.Graph.Node.SelectMany(n => n.Output)).ToHashSet();
+        var builder = OnnxGraphBuilder.FromModel(model);
+        var weightName = model.Graph.Initializer[0].Name;
+        var added = builder.AddInitializer(weightName, new float[] { 1f });
+        Assert.NotEqual(weightName, added);
+        Assert.DoesNotContain(added, existing);
+        Assert.Throws<ArgumentException>(() => builder.AddInput("input_ids", global::Onnx.TensorProto.Types.DataType.Int64, "batch"));
+    }
+
+    [Fact]
     public void Onnx_assembly_does_not_reference_torchsharp()
     {
         var referenced = typeof(OnnxExporter).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();

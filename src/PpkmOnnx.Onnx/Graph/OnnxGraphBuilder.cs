@@ -42,6 +42,24 @@ public sealed class OnnxGraphBuilder
         return new OnnxGraphBuilder(model);
     }
 
+    /// <summary>
+    /// Continues building an existing model (e.g. to quantize it): every input, initializer and node output already in
+    /// the graph is reserved, so new names never collide with them.
+    /// </summary>
+    public static OnnxGraphBuilder FromModel(ModelProto model)
+    {
+        var builder = new OnnxGraphBuilder(model);
+        model.Graph ??= new GraphProto { Name = "graph" };
+        foreach (var i in model.Graph.Input) builder._names.Add(i.Name);
+        foreach (var t in model.Graph.Initializer) builder._names.Add(t.Name);
+        foreach (var n in model.Graph.Node)
+        {
+            builder._names.Add(n.Name);
+            foreach (var o in n.Output) if (o.Length > 0) builder._names.Add(o);
+        }
+        return builder;
+    }
+
     /// <summary>A name starting with <paramref name="prefix"/> not used yet in this graph (reserved on return).</summary>
     public string UniqueName(string prefix)
     {
