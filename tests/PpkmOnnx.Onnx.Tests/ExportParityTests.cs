@@ -80,6 +80,28 @@ public sealed class ExportParityTests
     }
 
     [Fact]
+    public void Old_gamma_beta_layer_norm_names_export_the_same_graph_outputs()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.Bert, Labels, seed: 21);
+        var reference = new NaiveTransformer(checkpoint);
+        var path = Path.Combine(checkpoint, "model.safetensors");
+        var renamed = SafeTensorsFile.Read(path).ToDictionary(
+            kv => kv.Key.Contains("LayerNorm.", StringComparison.Ordinal) ? kv.Key.Replace("LayerNorm.weight", "LayerNorm.gamma", StringComparison.Ordinal).Replace("LayerNorm.bias", "LayerNorm.beta", StringComparison.Ordinal) : kv.Key,
+            kv => kv.Value);
+        Assert.Contains("bert.embeddings.LayerNorm.gamma", renamed.Keys);
+        SafeTensorsFile.Write(path, renamed);
+
+        var result = OnnxExporter.Export(new ExportOptions
+        {
+            CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), Flavour = GraphFlavour.Fused,
+            Validation = new ExportValidationOptions { Reference = reference, Texts = TinyCheckpoint.Texts },
+        });
+        Assert.True(result.Validation!.Passed, result.Validation.ToString());
+    }
+
+    [Fact]
     public void Validation_failure_aborts_the_export_and_leaves_no_package()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -115,8 +115,11 @@ public static class CheckpointReader
         public LinearWeights Linear(string prefix, int outFeatures, int inFeatures) =>
             new(Tensor(prefix + ".weight", outFeatures, inFeatures), Tensor(prefix + ".bias", outFeatures), outFeatures, inFeatures);
 
+        // Checkpoints saved by old transformers versions name LayerNorm parameters gamma/beta.
         public LayerNormWeights Norm(string prefix, int size) =>
-            new(Tensor(prefix + ".weight", size), Tensor(prefix + ".bias", size));
+            !Has(prefix + ".weight") && Has(prefix + ".gamma")
+                ? new(Tensor(prefix + ".gamma", size), Tensor(prefix + ".beta", size))
+                : new(Tensor(prefix + ".weight", size), Tensor(prefix + ".bias", size));
 
         public void RejectExtraLayer(string prefix, int configured)
         {
