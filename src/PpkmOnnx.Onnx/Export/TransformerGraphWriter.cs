@@ -128,6 +128,7 @@ public static class TransformerGraphWriter
                 b.AddInitializer("embeddings.LayerNorm.weight", w.EmbeddingNorm.Gamma, _c.HiddenSize),
                 b.AddInitializer("embeddings.LayerNorm.bias", w.EmbeddingNorm.Beta, _c.HiddenSize),
             };
+            // No segment inputs for DistilBERT: ORT's EmbedLayerNormalization treats segment_ids/segment_embedding as optional.
             var outputs = new[] { b.UniqueName("embeddings"), b.UniqueName("embeddings_mask_index") };
             return b.AddNode("EmbedLayerNormalization", inputs, outputs, OnnxGraphBuilder.MicrosoftDomain, Float("epsilon", Eps))[0];
         }
@@ -182,6 +183,8 @@ public static class TransformerGraphWriter
                 Array.Copy(vT, r * h, qkv, r * 3 * h + 2 * h, h);
             }
             var bias = layer.Query.Bias.Concat(layer.Key.Bias).Concat(layer.Value.Bias).ToArray();
+            // The mask goes in raw ([batch, sequence] int32, 0 = padding), so any padding pattern works; ORT adds
+            // mask_filter_value (-10000) where transformers adds finfo.min: both underflow to exactly 0 after softmax.
             var attention = b.AddNode("Attention",
                 new[] { x, b.AddInitializer(p + "attention.qkv.weight", qkv, h, 3 * h), b.AddInitializer(p + "attention.qkv.bias", bias, 3 * h), mask },
                 p + "attention", OnnxGraphBuilder.MicrosoftDomain, Int("num_heads", _c.NumAttentionHeads));
