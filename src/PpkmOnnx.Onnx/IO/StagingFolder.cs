@@ -1,0 +1,68 @@
+namespace PpkmOnnx.Onnx.IO;
+
+/// <summary>
+/// A temporary sibling of a destination folder that is filled and then renamed into place by <see cref="Commit"/>,
+/// so a failed export or import never leaves a partial folder where a reader would take it for a finished one.
+/// Disposing without committing deletes the temporary folder.
+/// </summary>
+public sealed class StagingFolder : IDisposable
+{
+    private readonly bool _overwrite;
+    private bool _committed;
+
+    private StagingFolder(string destination, bool overwrite)
+    {
+        Destination = destination;
+        _overwrite = overwrite;
+        Path = destination + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(Path);
+    }
+
+    /// <summary>Where the folder lands on commit.</summary>
+    public string Destination { get; }
+
+    /// <summary>The temporary folder to write into.</summary>
+    public string Path { get; }
+
+    /// <summary>Starts staging for <paramref name="destination"/>.</summary>
+    /// <exception cref="IOException">The destination exists, is not empty and <paramref name="overwrite"/> is false.</exception>
+    public static StagingFolder Begin(string destination, bool overwrite)
+    {
+        var full = System.IO.Path.GetFullPath(destination.TrimEnd('/', '\\'));
+        if (File.Exists(full)) throw new IOException($"{full}: exists and is a file, not a folder.");
+        if (!overwrite && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+            throw new IOException($"{full}: folder exists and is not empty (choose another output or allow overwriting).");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        return new StagingFolder(full, overwrite);
+    }
+
+    /// <summary>A path inside the temporary folder.</summary>
+    public string Combine(params string[] parts) => System.IO.Path.Combine(new[] { Path }.Concat(parts).ToArray());
+
+    /// <summary>Moves the temporary folder to <see cref="Destination"/>, replacing an existing one when allowed.</summary>
+    public void Commit()
+    {
+        if (Directory.Exists(Destination))
+        {
+            if (!_overwrite && Directory.EnumerateFileSystemEntries(Destination).Any())
+                throw new IOException($"{Destination}: folder appeared while writing; not replacing it.");
+            // Move the old folder aside first so the destination is never half old, half new.
+            var aside = Destination + $".old-{Guid.NewGuid():N}";
+            Directory.Move(Destination, aside);
+            Directory.Move(Path, Destination);
+            try { Directory.Delete(aside, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        else
+        {
+            Directory.Move(Path, Destination);
+        }
+        _committed = true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_committed) return;
+        try { if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,77 @@
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Onnx.Export;
+using PpkmOnnx.Onnx.Graph;
+using PpkmOnnx.Onnx.Tests.Support;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Onnx.Tests;
+
+/// <summary>Triton repository output, the graph builder's contracts and the project's dependencies.</summary>
+public sealed class PackagingTests
+{
+    [Fact]
+    public void Triton_repository_gets_config_and_versioned_model()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.DistilBert, new[] { "negative", "neutral", "positive" }, seed: 2);
+        var result = OnnxExporter.Export(new ExportOptions
+        {
+            CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), TritonRepository = temp.Combine("triton"), TritonModelName = "ppkm", TritonMaxBatchSize = 16,
+        });
+        Assert.Equal(temp.Combine("triton", "ppkm"), result.TritonModelFolder);
+        Assert.Equal(File.ReadAllBytes(result.ModelPath), File.ReadAllBytes(temp.Combine("triton", "ppkm", "1", "model.onnx")));
+        var config = File.ReadAllText(temp.Combine("triton", "ppkm", "config.pbtxt"));
+        Assert.Contains("platform: \"onnxruntime_onnx\"", config);
+        Assert.Contains("max_batch_size: 16", config);
+        Assert.Contains("dynamic_batching { }", config);
+        Assert.Contains("name: \"input_ids\"", config);
+        Assert.Contains("name: \"attention_mask\"", config);
+        Assert.DoesNotContain("token_type_ids", config);
+        Assert.Contains("name: \"logits\"\n    data_type: TYPE_FP32\n    dims: [ 3 ]", config);
+        Assert.Equal(2, config.Split("dims: [ -1 ]").Length - 1);
+    }
+
+    [Fact]
+    public void Graph_builder_rejects_wrong_initializer_sizes_and_duplicate_inputs()
+    {
+        var b = OnnxGraphBuilder.Create("g", importMicrosoftDomain: true);
+        Assert.Throws<ArgumentException>(() => b.AddInitializer("w", new float[5], 2, 3));
+        b.AddInput("x", global::Onnx.TensorProto.Types.DataType.Float, "batch");
+        Assert.Throws<ArgumentException>(() => b.AddInput("x", global::Onnx.TensorProto.Types.DataType.Float, "batch"));
+        Assert.Equal("w", b.AddInitializer("w", new float[6], 2, 3));
+        Assert.Equal("w_1", b.AddInitializer("w", new float[6], 2, 3));
+        b.SetMetadata("k", "1");
+        b.SetMetadata("k", "2");
+        var model = b.Build();
+        Assert.Equal("2", model.MetadataProps.Single(p => p.Key == "k").Value);
+        Assert.Equal(new[] { "", "com.microsoft" }, model.OpsetImport.Select(o => o.Domain));
+    }
+
+    [Fact]
+    public void Builder_continuing_an_exported_model_never_reuses_its_names()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.Bert, new[] { "a", "b" }, seed: 6);
+        var result = OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), Flavour = GraphFlavour.Standard });
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.ModelPath));
+        var existing = model.Graph.Initializer.Select(t => t.Name).Concat(model.Graph.Node.SelectMany(n => n.Output)).ToHashSet();
+        var builder = OnnxGraphBuilder.FromModel(model);
+        var weightName = model.Graph.Initializer[0].Name;
+        var added = builder.AddInitializer(weightName, new float[] { 1f });
+        Assert.NotEqual(weightName, added);
+        Assert.DoesNotContain(added, existing);
+        Assert.Throws<ArgumentException>(() => builder.AddInput("input_ids", global::Onnx.TensorProto.Types.DataType.Int64, "batch"));
+    }
+
+    [Fact]
+    public void Onnx_assembly_does_not_reference_torchsharp()
+    {
+        var referenced = typeof(OnnxExporter).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains("Microsoft.ML.OnnxRuntime", referenced);
+        Assert.DoesNotContain(referenced, n => n.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase));
+        var deps = Path.Combine(AppContext.BaseDirectory, "PpkmOnnx.Onnx.Tests.deps.json");
+        Assert.DoesNotContain("TorchSharp", File.ReadAllText(deps), StringComparison.OrdinalIgnoreCase);
+    }
+}
