@@ -15,9 +15,8 @@ public static class TrainingRecordReader
     /// <summary>The conventional file name.</summary>
     public const string FileName = "training.json";
 
-    /// <summary>Keys of export.json that may name the source checkpoint folder (or its training.json), tried in order.</summary>
-    public static IReadOnlyList<string> ExportCheckpointKeys { get; } =
-        ["trainingJson", "checkpoint", "checkpointFolder", "sourceCheckpoint", "source", "input", "checkpointPath"];
+    /// <summary>The key of export.json (written by <c>ppkm export</c>) that names the source checkpoint folder.</summary>
+    public const string ExportCheckpointKey = "source_checkpoint";
 
     /// <summary>Reads one training.json.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -61,7 +60,7 @@ public static class TrainingRecordReader
     /// <summary>
     /// Finds the training.json of a package: <paramref name="explicitPath"/> when given (a file or a folder holding
     /// one), else training.json in the package, else the one in the checkpoint that export.json names
-    /// (<see cref="ExportCheckpointKeys"/>; relative paths are taken from the package folder). Null when none exists.
+    /// (<see cref="ExportCheckpointKey"/>; relative paths are taken from the package folder). Null when none exists.
     /// </summary>
     /// <exception cref="FileNotFoundException">An explicit path that holds no training.json.</exception>
     public static string? Locate(string packageFolder, JsonNode? exportReport, string? explicitPath)
@@ -74,14 +73,10 @@ public static class TrainingRecordReader
         var inPackage = Path.Combine(packageFolder, FileName);
         if (File.Exists(inPackage)) return inPackage;
         if (exportReport is not JsonObject export) return null;
-        foreach (var key in ExportCheckpointKeys)
-        {
-            if (export[key] is not JsonValue value || !value.TryGetValue<string>(out var named) || string.IsNullOrWhiteSpace(named)) continue;
-            var full = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(packageFolder, named));
-            var file = Directory.Exists(full) ? Path.Combine(full, FileName) : full;
-            if (File.Exists(file) && string.Equals(Path.GetFileName(file), FileName, StringComparison.Ordinal)) return file;
-        }
-        return null;
+        if (export[ExportCheckpointKey] is not JsonValue value || !value.TryGetValue<string>(out var named) || string.IsNullOrWhiteSpace(named)) return null;
+        var full = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(packageFolder, named));
+        var file = Path.Combine(full, FileName);
+        return File.Exists(file) ? file : null;
     }
 
     private static double? Number(JsonNode? node) =>

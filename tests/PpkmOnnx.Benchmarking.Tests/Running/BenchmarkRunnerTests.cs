@@ -56,7 +56,7 @@ public class BenchmarkRunnerTests
              "epochs": [{"epoch": 1, "trainLoss": 1.0, "validation": {"accuracy": 0.5, "macroF1": 0.4}},
                         {"epoch": 2, "trainLoss": 0.5, "validation": {"accuracy": 0.7, "macroF1": "n/a"}}]}
             """);
-        File.WriteAllText(Path.Combine(package, "export.json"), """{"checkpoint": "../checkpoint", "opset": 11}""");
+        File.WriteAllText(Path.Combine(package, "export.json"), """{"source_checkpoint": "../checkpoint", "opset": 11}""");
         File.WriteAllText(Path.Combine(package, "quantize.json"), """{"variants": ["int8"]}""");
         return package;
     }
