@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Quantization;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Onnx.Tests.Quantization;
+
+public class FusedAttentionAndGuardTests
+{
+    private static ModelProto Load(string path) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+
+    private static EncodedBatch Encode(string package, IReadOnlyList<string> texts) => BertWordPieceTokenizer.FromFolder(package).EncodeBatch(texts, 32);
+
+    [Fact]
+    public void FusedAttentionBecomesQAttentionAndMatchesOrtFp32()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var result = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package });
+        var model = Load(result.OutputPath);
+        var ops = model.Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("QAttention", ops);
+        Assert.Contains("DynamicQuantizeLinear", ops);
+        Assert.DoesNotContain("Attention", ops);
+        Assert.Contains("DynamicQuantizeMatMul", ops);
+        var qa = model.Graph.Node.Single(n => n.OpType == "QAttention");
+        Assert.Equal(4, qa.Attribute.Single(a => a.Name == "num_heads").I);
+        Assert.Equal("com.microsoft", qa.Domain);
+
+        var optimized = tmp.Combine("opt.onnx");
+        using (var o = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = optimized })
+        using (new InferenceSession(result.OutputPath, o)) { }
+        Assert.Contains(Load(optimized).Graph.Node, n => n.OpType == "QAttention");
+
+        // Attention output: int8 weights (±max/254) and uint8 inputs (±range/510) keep it within a few percent.
+        var batch = Encode(package, TinyFusedBert.Texts(24, 5));
+        var a = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), batch, "attn", "logits");
+        var b = MiniLmFixture.Run(result.OutputPath, batch, "attn", "logits");
+        double num = 0, den = 0;
+        for (int i = 0; i < a[0].Length; i++) { num += Math.Pow(a[0][i] - b[0][i], 2); den += Math.Pow(a[0][i], 2); }
+        double relative = Math.Sqrt(num / den);
+        Assert.InRange(relative, 1e-5, 0.05);
+        Assert.All(MiniLmFixture.RowCosines(a[0], b[0], TinyFusedBert.Hidden), c => Assert.True(c > 0.99, $"cosine {c:F4}"));
+    }
+
+    [Fact]
+    public void PerTensorOptionStoresScalarScales()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var result = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, PerChannel = false });
+        var scale = Load(result.OutputPath).Graph.Initializer.Single(t => t.Name == "encoder.layer.0.attention.qkv.weight_scale");
+        Assert.Empty(scale.Dims);
+        var batch = Encode(package, TinyFusedBert.Texts(8, 5));
+        var a = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), batch, "attn")[0];
+        var b = MiniLmFixture.Run(result.OutputPath, batch, "attn")[0];
+        Assert.All(MiniLmFixture.RowCosines(a, b, TinyFusedBert.Hidden), c => Assert.True(c > 0.98, $"cosine {c:F4}"));
+    }
+
+    [Fact]
+    public void ExcludeGlobKeepsMatchingNodesInFp32()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var result = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Exclude = ["/classifier/*"] });
+        Assert.Equal(["/classifier/MatMul"], result.ExcludedNodes);
+        var ops = Load(result.OutputPath).Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("MatMul", ops);
+        Assert.Contains("QAttention", ops);
+        Assert.DoesNotContain("DynamicQuantizeMatMul", ops);
+    }
+
+    private static (string Package, EvaluationSet Validation) NearTiePackage(TempFolder tmp)
+    {
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"), nearTieHead: true);
+        var texts = TinyFusedBert.Texts(200, 9);
+        var fp32 = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), Encode(package, texts), "logits")[0];
+        return (package, new EvaluationSet("validation", texts, MiniLmFixture.ArgMaxRows(fp32, 3)));
+    }
+
+    [Fact]
+    public void GuardRejectsAVariantThatLosesMacroF1AndKeepsNoFile()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var (package, validation) = NearTiePackage(tmp);
+        var output = ModelPackageLayout.ModelPath(package, ModelVariant.Int8);
+        var rejected = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation });
+        Assert.False(rejected.Accepted);
+        Assert.False(rejected.Written);
+        Assert.False(File.Exists(output));
+        Assert.True(rejected.Checks[0].MacroF1Drop > 0.01, $"drop {rejected.Checks[0].MacroF1Drop}");
+        Assert.Contains("macro-F1 dropped", rejected.FailureReason);
+        Assert.Empty(Directory.GetFiles(package, "*.tmp-*"));
+        Assert.Equal("rejected", JsonNode.Parse(File.ReadAllText(rejected.ReportPath))!["variants"]!["int8"]!["status"]!.GetValue<string>());
+
+        var forced = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation, Force = true });
+        Assert.False(forced.Accepted);
+        Assert.True(forced.Written);
+        Assert.True(File.Exists(output));
+        Assert.Equal("forced", JsonNode.Parse(File.ReadAllText(forced.ReportPath))!["variants"]!["int8"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void AutoExcludeKeepsTheSensitiveHeadInFp32UntilTheDropIsSmall()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var (package, validation) = NearTiePackage(tmp);
+        var result = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation, AutoExclude = true, MaxDrop = 0.05 });
+        Assert.True(result.Accepted, result.FailureReason);
+        Assert.Equal("/classifier/MatMul", result.AutoExcludedLayers[0]);
+        Assert.Contains("/classifier/MatMul", result.ExcludedNodes);
+        Assert.True(result.Checks[0].MacroF1Drop <= 0.05);
+        Assert.Contains(Load(result.OutputPath).Graph.Node, n => n.OpType == "QAttention");
+    }
+
+    [Fact]
+    public void BadInputsFailWithClearErrors()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var empty = Directory.CreateDirectory(tmp.Combine("empty")).FullName;
+        var e1 = Assert.Throws<FileNotFoundException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = empty }));
+        Assert.Contains("not an exported model package", e1.Message);
+        Assert.Throws<DirectoryNotFoundException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = tmp.Combine("missing") }));
+
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Fp32 }));
+        Assert.Throws<ArgumentException>(() => ModelPackageLayout.ParseVariant("int4"));
+        var noTexts = Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Int8Static }));
+        Assert.Contains("calibration texts", noTexts.Message);
+        Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, AutoExclude = true }));
+
+        // Already quantized: the int8 file put in model.onnx's place.
+        var quantized = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package });
+        var again = Directory.CreateDirectory(tmp.Combine("again")).FullName;
+        File.Copy(quantized.OutputPath, Path.Combine(again, "model.onnx"));
+        File.Copy(Path.Combine(package, "config.json"), Path.Combine(again, "config.json"));
+        var e2 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        Assert.Contains("already", e2.Message);
+
+        // No config.json: not a package.
+        File.Delete(Path.Combine(again, "config.json"));
+        var e3 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        Assert.Contains("config.json", e3.Message);
+
+        // Garbage bytes.
+        File.Copy(Path.Combine(package, "config.json"), Path.Combine(again, "config.json"));
+        File.WriteAllBytes(Path.Combine(again, "model.onnx"), [0xff, 0xff, 0xff, 0x07, 0x01]);
+        var e4 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        Assert.Contains("model.onnx", e4.Message);
+    }
+
+    [Fact]
+    public void CpuIsaDetectionMatchesTheRuntimeFlags()
+    {
+        var isa = CpuIsa.Detect();
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, isa.Avx2);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, isa.Avx512F);
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ') ?? [];
+            Assert.Equal(flags.Contains("avx512_vnni") && isa.Avx512F, isa.Avx512Vnni);
+            Assert.Equal(flags.Contains("avx_vnni") && isa.Avx2, isa.AvxVnni);
+        }
+    }
+}
