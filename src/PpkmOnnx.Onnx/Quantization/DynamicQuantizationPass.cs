@@ -94,27 +94,30 @@ internal static class DynamicQuantizationPass
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var graphInputs = graph.Input.Select(i => i.Name).ToHashSet();
-        foreach (var node in graph.Node)
-        {
-            if (node.OpType != "Gather" || !string.IsNullOrEmpty(node.Domain) || node.Input.Count < 2) continue;
-            if (!initializers.TryGetValue(node.Input[0], out var table) || table.DataType != QuantProto.Float || table.Dims.Count != 2) continue;
-            if (!graphInputs.Contains(node.Input[1]) || (QuantProto.IntAttributeOf(node, "axis") ?? 0) != 0) continue;
-            var name = string.IsNullOrEmpty(node.Name) ? "Gather:" + node.Output[0] : node.Name;
-            if (exclude.Any(p => p.IsMatch(name) || p.IsMatch(table.Name))) { excluded.Add(name); continue; }
-            var q = WeightQuantizer.QuantizeRows(QuantProto.ReadFloats(table), (int)table.Dims[0], (int)table.Dims[1]);
-            string qName = table.Name + "_quantized", sName = table.Name + "_row_scale";
-            newInitializers.Add(QuantProto.Int8Tensor(qName, table.Dims, q.Values));
-            newInitializers.Add(QuantProto.FloatTensor(sName, [table.Dims[0], 1], q.Scales));
-            string ids = node.Input[1], o = node.Output[0];
-            replacements[node] =
-            [
-                QuantProto.Node("Gather", name, [qName, ids], [o + "_int8"], "", QuantProto.IntAttribute("axis", 0)),
-                QuantProto.Node("Cast", name + "_Cast", [o + "_int8"], [o + "_int8_float"], "", QuantProto.IntAttribute("to", QuantProto.Float)),
-                QuantProto.Node("Gather", name + "_scale_Gather", [sName, ids], [o + "_scale"], "", QuantProto.IntAttribute("axis", 0)),
-                QuantProto.Node("Mul", name + "_Dequantize", [o + "_int8_float", o + "_scale"], [o]),
-            ];
-            converted.Add(name);
-        }
+        // The word-embedding lookup: a Gather on a graph input (input_ids) from a float table; with several
+        // (token-type embeddings look alike) the one with the most rows.
+        var node = graph.Node
+            .Where(n => n.OpType == "Gather" && string.IsNullOrEmpty(n.Domain) && n.Input.Count == 2
+                && initializers.TryGetValue(n.Input[0], out var t) && t.DataType == QuantProto.Float && t.Dims.Count == 2
+                && graphInputs.Contains(n.Input[1]) && (QuantProto.IntAttributeOf(n, "axis") ?? 0) == 0)
+            .OrderByDescending(n => initializers[n.Input[0]].Dims[0]).FirstOrDefault();
+        if (node is null) return;
+        var table = initializers[node.Input[0]];
+        var name = string.IsNullOrEmpty(node.Name) ? "Gather:" + node.Output[0] : node.Name;
+        if (exclude.Any(p => p.IsMatch(name) || p.IsMatch(table.Name))) { excluded.Add(name); return; }
+        var q = WeightQuantizer.QuantizeRows(QuantProto.ReadFloats(table), (int)table.Dims[0], (int)table.Dims[1]);
+        string qName = table.Name + "_quantized", sName = table.Name + "_row_scale";
+        newInitializers.Add(QuantProto.Int8Tensor(qName, table.Dims, q.Values));
+        newInitializers.Add(QuantProto.FloatTensor(sName, [table.Dims[0], 1], q.Scales));
+        string ids = node.Input[1], o = node.Output[0];
+        replacements[node] =
+        [
+            QuantProto.Node("Gather", name, [qName, ids], [o + "_int8"], "", QuantProto.IntAttribute("axis", 0)),
+            QuantProto.Node("Cast", name + "_Cast", [o + "_int8"], [o + "_int8_float"], "", QuantProto.IntAttribute("to", QuantProto.Float)),
+            QuantProto.Node("Gather", name + "_scale_Gather", [sName, ids], [o + "_scale"], "", QuantProto.IntAttribute("axis", 0)),
+            QuantProto.Node("Mul", name + "_Dequantize", [o + "_int8_float", o + "_scale"], [o]),
+        ];
+        converted.Add(name);
     }
 
     /// <summary>Drops initializers no node reads any more (the replaced float weights).</summary>

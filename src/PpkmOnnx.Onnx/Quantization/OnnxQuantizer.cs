@@ -142,7 +142,7 @@ public static class OnnxQuantizer
             : string.Join("; ", failing.Select(c => $"{c.SetName} macro-F1 dropped {c.MacroF1Drop * 100:F2} points ({c.Fp32.MacroF1:F4} → {c.Variant.MacroF1:F4}), more than the allowed {options.MaxDrop * 100:F2}"));
         bool accepted = failure is null;
         bool write = accepted || options.Force;
-        if (write) AtomicFile.WriteAllBytes(outputPath, bytes);
+        if (write) AtomicFile.Write(outputPath, s => s.Write(bytes));
 
         var result = new QuantizeResult
         {

@@ -50,7 +50,9 @@ internal sealed class OrtModelRunner : IDisposable
         foreach (var r in results)
         {
             var t = r.AsTensor<float>();
-            list.Add((t.ToArray(), t.Dimensions.ToArray()));
+            // DenseTensor's buffer copies in one go; Tensor<T>.ToArray() would enumerate element by element.
+            var values = t is DenseTensor<float> dense ? dense.Buffer.ToArray() : t.ToArray();
+            list.Add((values, t.Dimensions.ToArray()));
         }
         return list;
     }

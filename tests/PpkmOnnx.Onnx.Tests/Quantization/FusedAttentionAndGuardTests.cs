@@ -47,6 +47,64 @@ public class FusedAttentionAndGuardTests
     }
 
     [Fact]
+    public void ScalesInTheGraphMatchAHandComputationAndReduceRangeHalvesTheLevels()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var source = Load(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32)).Graph.Initializer.ToDictionary(t => t.Name);
+        var w = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source["encoder.layer.0.attention.qkv.weight"].RawData.Span).ToArray();
+        int n = 3 * TinyFusedBert.Hidden;
+        foreach (var reduce in new[] { false, true })
+        {
+            var path = tmp.Combine($"rr{reduce}.onnx");
+            OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, ReduceRange = reduce, OutputPath = path });
+            var init = Load(path).Graph.Initializer.ToDictionary(t => t.Name);
+            var scales = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init["encoder.layer.0.attention.qkv.weight_scale"].RawData.Span).ToArray();
+            var q = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(init["encoder.layer.0.attention.qkv.weight_quantized"].RawData.Span).ToArray();
+            int levels = reduce ? 63 : 127;
+            Assert.Equal(n, scales.Length);
+            for (int c = 0; c < n; c++)
+            {
+                float max = 0;
+                for (int r = 0; r < TinyFusedBert.Hidden; r++) max = Math.Max(max, Math.Abs(w[r * n + c]));
+                Assert.Equal(max / levels, scales[c], 1e-7f);
+                // The column's largest weight maps to ±levels; every value reconstructs within half a step.
+                for (int r = 0; r < TinyFusedBert.Hidden; r++)
+                    Assert.True(Math.Abs(q[r * n + c] * scales[c] - w[r * n + c]) <= scales[c] / 2 + 1e-6f);
+            }
+            Assert.Equal(levels, q.Max(v => Math.Abs((int)v)));
+            Assert.False(init.ContainsKey("encoder.layer.0.attention.qkv.weight"));
+        }
+    }
+
+    [Fact]
+    public void StaticCalibrationMethodsAreDeterministicAndAccurate()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var calibration = TinyFusedBert.Texts(64, 3);
+        var batch = Encode(package, TinyFusedBert.Texts(32, 4));
+        var reference = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), batch, "cls")[0];
+        foreach (var method in Enum.GetValues<CalibrationMethod>())
+        {
+            QuantizeResult Make(string name) => OnnxQuantizer.Quantize(new QuantizeOptions
+            {
+                PackageFolder = package, Variant = ModelVariant.Int8Static, CalibrationTexts = calibration, Calibration = method,
+                OutputPath = tmp.Combine(name),
+            });
+            var a = Make($"{method}-a.onnx");
+            var b = Make($"{method}-b.onnx");
+            Assert.Equal(File.ReadAllBytes(a.OutputPath), File.ReadAllBytes(b.OutputPath));
+            // Only the head MatMul is a static candidate here (QAttention is dynamic-only); its input gets one Q/DQ pair.
+            Assert.Equal(["/classifier/MatMul"], a.ConvertedNodes);
+            var got = MiniLmFixture.Run(a.OutputPath, batch, "head_mm")[0];
+            var want = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), batch, "head_mm")[0];
+            Assert.All(MiniLmFixture.RowCosines(want, got, TinyFusedBert.Labels), c => Assert.True(c > 0.99, $"{method}: cosine {c:F4}"));
+        }
+        Assert.NotEmpty(reference);
+    }
+
+    [Fact]
     public void PerTensorOptionStoresScalarScales()
     {
         using var tmp = TestPaths.NewTempFolder();
