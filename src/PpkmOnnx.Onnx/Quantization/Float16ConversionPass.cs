@@ -119,6 +119,13 @@ internal static class Float16ConversionPass
 
     private static void ConvertAttributes(NodeProto n)
     {
+        // ConstantOfShape without a value makes float32 zeros: give it an explicit float16 zero.
+        if (n.OpType == "ConstantOfShape" && string.IsNullOrEmpty(n.Domain) && n.Attribute.All(a => a.Name != "value"))
+            n.Attribute.Add(new AttributeProto
+            {
+                Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
+                T = QuantProto.Raw("value", QuantProto.Float16, [1], new[] { (Half)0 }.AsSpan()),
+            });
         foreach (var a in n.Attribute)
         {
             if (n.OpType == "Cast" && a.Name == "to" && a.I == QuantProto.Float) a.I = QuantProto.Float16;

@@ -24,7 +24,10 @@ public sealed record QuantizeOptions
     /// <summary>Dynamic mode: store the word-embedding table as int8 with a per-token scale, dequantized after the Gather.</summary>
     public bool QuantizeWordEmbedding { get; init; }
 
-    /// <summary>Node names, weight names, or glob patterns (<c>*</c>, <c>?</c>) of nodes to keep in FP32.</summary>
+    /// <summary>
+    /// Nodes to keep in FP32: node names, weight or bias initializer names, layer keys (<c>layer.0</c>: every candidate of
+    /// encoder layer 0), each possibly a glob (<c>*</c>, <c>?</c>), e.g. <c>/classifier/*</c>. In fp16 mode, node names.
+    /// </summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
     /// <summary>

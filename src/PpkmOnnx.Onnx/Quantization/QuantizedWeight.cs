@@ -6,7 +6,7 @@ namespace PpkmOnnx.Onnx.Quantization;
 /// Zero points are all 0.
 /// </summary>
 /// <param name="Values">Row-major int8 values.</param>
-/// <param name="Scales">One scale per column, or a single scale.</param>
+/// <param name="Scales">One scale per column, or a single scale (from <see cref="WeightQuantizer.QuantizeRows"/>: one per row).</param>
 /// <param name="Rows">K, the input features.</param>
 /// <param name="Columns">N, the output channels.</param>
 /// <param name="QuantMax">The largest magnitude used: 127, or 63 with reduced range.</param>
@@ -15,6 +15,6 @@ public sealed record QuantizedWeight(sbyte[] Values, float[] Scales, int Rows, i
     /// <summary>True when there is one scale per output channel.</summary>
     public bool PerChannel => Scales.Length == Columns && Columns > 1;
 
-    /// <summary>The float value stored at (<paramref name="row"/>, <paramref name="column"/>) after dequantization.</summary>
+    /// <summary>The float value stored at (<paramref name="row"/>, <paramref name="column"/>) after dequantization (weights from <see cref="WeightQuantizer.Quantize"/>).</summary>
     public float Dequantized(int row, int column) => Values[row * Columns + column] * Scales[PerChannel ? column : 0];
 }

@@ -88,7 +88,7 @@ internal static class StaticQdqPass
         lo = Math.Min(lo, 0); hi = Math.Max(hi, 0);
         int qmin = signed ? -128 : 0, qmax = signed ? 127 : 255;
         float scale = (hi - lo) / (qmax - qmin);
-        if (!(scale > 0) || float.IsInfinity(scale)) return (1f, signed ? 0 : 0);
+        if (!(scale > 0) || float.IsInfinity(scale)) return (1f, 0);
         int zero = (int)Math.Clamp(MathF.Round(qmin - lo / scale, MidpointRounding.ToEven), qmin, qmax);
         return (scale, zero);
     }

@@ -105,6 +105,23 @@ public class FusedAttentionAndGuardTests
     }
 
     [Fact]
+    public void Fp16FusedGraphRunsOnCpuWithFloat32Io()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var result = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Fp16 });
+        var model = Load(result.OutputPath);
+        Assert.Equal(1, model.Graph.Output.Single().Type.TensorType.ElemType);
+        Assert.All(model.Graph.Initializer.Where(t => t.Name != "cls_index"), t => Assert.Equal(10, t.DataType));
+        Assert.Contains(model.Graph.Node, n => n.OpType == "Cast" && n.Attribute[0].I == 1 && n.Output[0] == "logits");
+        var batch = Encode(package, TinyFusedBert.Texts(16, 5));
+        var a = MiniLmFixture.Run(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32), batch, "logits")[0];
+        var b = MiniLmFixture.Run(result.OutputPath, batch, "logits")[0];
+        // float16 keeps ~3 significant digits: logits agree to a relative 1e-2.
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-2 * (1 + Math.Abs(a[i])), $"logit {i}: {a[i]} vs {b[i]}");
+    }
+
+    [Fact]
     public void PerTensorOptionStoresScalarScales()
     {
         using var tmp = TestPaths.NewTempFolder();
