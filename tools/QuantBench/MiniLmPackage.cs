@@ -82,6 +82,25 @@ public static class MiniLmPackage
         return w;
     }
 
+    /// <summary>Drops nodes nothing downstream of <paramref name="output"/> needs (the pooler of the base model).</summary>
+    private static void PruneDeadNodes(GraphProto g, string output)
+    {
+        var needed = new HashSet<string> { output };
+        var keep = new List<NodeProto>();
+        foreach (var n in g.Node.Reverse())
+        {
+            if (!n.Output.Any(needed.Contains)) continue;
+            keep.Add(n);
+            foreach (var i in n.Input) needed.Add(i);
+        }
+        keep.Reverse();
+        g.Node.Clear();
+        g.Node.AddRange(keep);
+        var inits = g.Initializer.Where(t => needed.Contains(t.Name)).ToList();
+        g.Initializer.Clear();
+        g.Initializer.AddRange(inits);
+    }
+
     private static void AppendHead(ModelProto model, int labels, float[] weights)
     {
         var g = model.Graph;
@@ -108,6 +127,7 @@ public static class MiniLmPackage
         g.Node.Add(Node("MatMul", "/head/classifier/MatMul", ["head.cls", "head.weight"], "head.matmul"));
         g.Node.Add(Node("Add", "/head/classifier/Add", ["head.matmul", "head.bias"], "logits"));
         g.Output.Clear();
+        PruneDeadNodes(g, "logits");
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = labels });

@@ -5,15 +5,17 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.QuantBench;
 
-// QuantBench [package-folder] [--rounds N]
+// QuantBench [package-folder] [--rounds N] [--keep]
 // Without a package: builds all-MiniLM-L6-v2 + a random 3-class head in a temp folder.
 // Makes int8 (dynamic) and int8-static variants, then measures FP32 / INT8 dynamic / INT8 static side by side:
 // throughput at batch 1/8/32 × seq 64 and batch-1 latency, interleaved round by round; reports medians and ratios.
 int rounds = 5;
+bool keep = false;
 string? package = null;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--rounds") rounds = int.Parse(args[++i]);
+    else if (args[i] == "--keep") keep = true;
     else package = args[i];
 }
 string? temp = null;
@@ -135,7 +137,7 @@ try
 }
 finally
 {
-    if (temp is not null) try { Directory.Delete(temp, true); } catch (IOException) { }
+    if (temp is not null && !keep) try { Directory.Delete(temp, true); } catch (IOException) { }
 }
 
 static double Median(List<double> xs) => Percentile(xs, 50);

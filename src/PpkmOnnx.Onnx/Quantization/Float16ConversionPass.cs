@@ -24,11 +24,11 @@ internal static class Float16ConversionPass
         var graph = model.Graph;
         var converted = new List<string>();
         var excluded = new List<string>();
-        var blocked = new HashSet<NodeProto>();
+        var blocked = new HashSet<NodeProto>(DecomposedLayerNorms(graph));
         foreach (var n in graph.Node)
         {
             var name = string.IsNullOrEmpty(n.Name) ? n.OpType + ":" + n.Output[0] : n.Name;
-            if (KeptFloat32.Contains(n.OpType) || exclude.Any(p => p.IsMatch(name))) { blocked.Add(n); excluded.Add(name); }
+            if (KeptFloat32.Contains(n.OpType) || blocked.Contains(n) || exclude.Any(p => p.IsMatch(name))) { blocked.Add(n); excluded.Add(name); }
         }
 
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
@@ -59,31 +59,43 @@ internal static class Float16ConversionPass
         }
         // Float graph outputs: the producing node writes <name>_fp16 and a Cast restores float32 under the public name.
         var outputRename = floatOutputs.ToDictionary(o => o, o => o + "_fp16");
+        var keptOutput = new Dictionary<string, string>();
+        var backToFloat = new Dictionary<string, string>();
+        // Integer-valued tensors a kept node may read (Constant axes, shapes): never cast those.
+        var nonFloat = graph.Node.Where(n => n.OpType is "Shape" or "Size" || (n.OpType == "Constant" && n.Attribute.Any(a => a.T is { } t && t.DataType != QuantProto.Float))
+                || (n.OpType == "Cast" && n.Attribute.Any(a => a.Name == "to" && a.I != QuantProto.Float)))
+            .SelectMany(n => n.Output).ToHashSet();
 
         foreach (var n in graph.Node)
         {
             var name = string.IsNullOrEmpty(n.Name) ? n.OpType + ":" + n.Output[0] : n.Name;
             if (blocked.Contains(n))
             {
-                // Inputs: float16 activations come back to float32; float32 initializers and graph inputs are used as they are.
+                // Inputs: float32 initializers, graph inputs and other kept nodes' results are used as they are;
+                // float16 activations come back to float32 through a Cast.
                 for (int k = 0; k < n.Input.Count; k++)
                 {
                     var input = n.Input[k];
-                    if (string.IsNullOrEmpty(input) || initializers.ContainsKey(input) || floatInputs.Contains(input)) continue;
-                    var cast = $"{input}_fp32_for_{name}";
-                    nodes.Add(QuantProto.Node("Cast", cast + "_Cast", [input], [cast], "", QuantProto.IntAttribute("to", QuantProto.Float)));
+                    if (string.IsNullOrEmpty(input) || initializers.ContainsKey(input) || floatInputs.Contains(input) || nonFloat.Contains(input)) continue;
+                    if (keptOutput.TryGetValue(input, out var raw32)) { n.Input[k] = raw32; continue; }
+                    if (!backToFloat.TryGetValue(input, out var cast))
+                    {
+                        backToFloat[input] = cast = input + "_to_fp32";
+                        nodes.Add(QuantProto.Node("Cast", cast + "_Cast", [input], [cast], "", QuantProto.IntAttribute("to", QuantProto.Float)));
+                    }
                     n.Input[k] = cast;
                 }
                 nodes.Add(n);
-                // Outputs: float32 results go back to float16 for the rest of the graph (or stay float32 at a graph output).
+                // Outputs stay float32 for kept readers; float16 readers get a Cast under the original name.
                 for (int k = 0; k < n.Output.Count; k++)
                 {
                     var output = n.Output[k];
-                    if (string.IsNullOrEmpty(output) || floatOutputs.Contains(output)) continue;
-                    if (!consumers.ContainsKey(output)) continue;
+                    if (string.IsNullOrEmpty(output) || floatOutputs.Contains(output) || !consumers.TryGetValue(output, out var readers)) continue;
                     var raw = output + "_fp32";
                     n.Output[k] = raw;
-                    nodes.Add(QuantProto.Node("Cast", output + "_to_fp16", [raw], [output], "", QuantProto.IntAttribute("to", QuantProto.Float16)));
+                    keptOutput[output] = raw;
+                    if (readers.Any(r => !blocked.Contains(r)))
+                        nodes.Add(QuantProto.Node("Cast", output + "_to_fp16", [raw], [output], "", QuantProto.IntAttribute("to", QuantProto.Float16)));
                 }
                 continue;
             }
@@ -115,6 +127,33 @@ internal static class Float16ConversionPass
         graph.ValueInfo.Clear();
         graph.ValueInfo.AddRange(keepInfo);
         return new Outcome(converted, excluded);
+    }
+
+    /// <summary>
+    /// LayerNorm as exported below opset 17: ReduceMean → Sub → Pow(2) → ReduceMean → Add(ε) → Sqrt → Div. Its
+    /// variance (x² sums) overflows float16 for large activations and ε underflows, so the chain stays float32
+    /// (the γ/β Mul/Add after it are ordinary float16 ops).
+    /// </summary>
+    internal static List<NodeProto> DecomposedLayerNorms(GraphProto graph)
+    {
+        var producer = new Dictionary<string, NodeProto>();
+        foreach (var n in graph.Node) foreach (var o in n.Output) producer[o] = n;
+        var consumers = QuantCandidate.Consumers(graph);
+        NodeProto? Single(string tensor, string op) =>
+            consumers.TryGetValue(tensor, out var users) && users.Count == 1 && users[0].OpType == op ? users[0] : null;
+        var chain = new List<NodeProto>();
+        foreach (var pow in graph.Node.Where(n => n.OpType == "Pow"))
+        {
+            if (!producer.TryGetValue(pow.Input[0], out var sub) || sub.OpType != "Sub") continue;
+            if (!producer.TryGetValue(sub.Input[1], out var mean) || mean.OpType != "ReduceMean") continue;
+            var variance = Single(pow.Output[0], "ReduceMean");
+            var addEps = variance is null ? null : Single(variance.Output[0], "Add");
+            var sqrt = addEps is null ? null : Single(addEps.Output[0], "Sqrt");
+            var div = sqrt is null ? null : Single(sqrt.Output[0], "Div");
+            if (div is null || div.Input[0] != sub.Output[0]) continue;
+            chain.AddRange([mean, sub, pow, variance!, addEps!, sqrt!, div]);
+        }
+        return chain;
     }
 
     private static void ConvertAttributes(NodeProto n)

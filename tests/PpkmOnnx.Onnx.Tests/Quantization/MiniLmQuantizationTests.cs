@@ -111,14 +111,20 @@ public class MiniLmQuantizationTests(MiniLmFixture fx)
         var inits = model.Graph.Initializer.ToDictionary(t => t.Name);
         Assert.Equal(10, inits["head.weight"].DataType);
         Assert.Equal(10, inits.Values.OrderByDescending(t => t.RawData.Length).First().DataType); // the word embeddings
-        // Normalisation/Softmax inputs arrive in float32: a Cast to float or a float32 initializer.
+        // Normalisation (MiniLM's LayerNorm is exported decomposed: ReduceMean/Sub/Pow/…/Div) and Softmax compute in float32:
+        // each input is a float32 initializer, a Cast to float, or another kept node's result.
         var producers = model.Graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
-        var kept = model.Graph.Node.Where(n => Float16ConversionPass.KeptFloat32.Contains(n.OpType)).ToList();
-        Assert.NotEmpty(kept);
-        foreach (var n in kept)
+        var kept = Float16ConversionPass.DecomposedLayerNorms(Load(ModelPackageLayout.ModelPath(package, ModelVariant.Fp32)).Graph)
+            .Select(n => n.Name).ToHashSet();
+        Assert.Equal(6 * 2 * 7 + 7, kept.Count); // 2 per layer + the embeddings', 7 nodes each
+        var keptNodes = model.Graph.Node.Where(n => kept.Contains(n.Name) || Float16ConversionPass.KeptFloat32.Contains(n.OpType)).ToHashSet();
+        foreach (var n in keptNodes)
             foreach (var i in n.Input.Where(i => i.Length > 0))
-                Assert.True(inits.TryGetValue(i, out var t) ? t.DataType == 1 : producers[i].OpType == "Cast" && producers[i].Attribute[0].I == 1,
-                    $"{n.OpType} {n.Name} input {i} is not float32");
+            {
+                bool float32 = inits.TryGetValue(i, out var t) ? t.DataType is 1 or 7
+                    : producers[i] is var p && ((p.OpType == "Cast" && p.Attribute[0].I == 1) || keptNodes.Contains(p) || (p.OpType == "Constant" && p.Attribute[0].T.DataType != 1));
+                Assert.True(float32, $"{n.OpType} {n.Name} input {i} is not float32");
+            }
         double ratio = (double)result.SourceBytes / result.OutputBytes;
         Assert.InRange(ratio, 1.9, 2.05);
 
