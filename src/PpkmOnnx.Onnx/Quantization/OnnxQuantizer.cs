@@ -1,0 +1,274 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Onnx;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Tokenization;
+
+namespace PpkmOnnx.Onnx.Quantization;
+
+/// <summary>
+/// Makes the INT8 dynamic, INT8 static (QDQ) and FP16 variants of a model package's FP32 <c>model.onnx</c> by rewriting
+/// the ONNX graph in C#, checks them against FP32 on evaluation sets, and records what it did in <c>quantize.json</c>.
+/// </summary>
+public static class OnnxQuantizer
+{
+    private static readonly HashSet<string> QuantizedOps =
+    [
+        "DynamicQuantizeMatMul", "QAttention", "MatMulInteger", "MatMulIntegerToFloat", "QuantizeLinear", "DequantizeLinear",
+        "DynamicQuantizeLinear", "QLinearMatMul", "QGemm", "QEmbedLayerNormalization",
+    ];
+
+    /// <summary>Makes the variant <paramref name="options"/> asks for.</summary>
+    /// <exception cref="ArgumentException">FP32 asked for, static mode without calibration texts, auto-exclusion without validation set.</exception>
+    /// <exception cref="FileNotFoundException">The package has no model.onnx.</exception>
+    /// <exception cref="InvalidDataException">Not an exported package (no config.json / labels), or model.onnx is already quantized.</exception>
+    public static QuantizeResult Quantize(QuantizeOptions options)
+    {
+        if (options.Variant == ModelVariant.Fp32)
+            throw new ArgumentException("quantization mode fp32 makes nothing (expected int8, int8-static or fp16).");
+        if (options.MaxDrop < 0) throw new ArgumentException($"max drop must be ≥ 0 (got {options.MaxDrop}).");
+        if (options.Variant == ModelVariant.Int8Static && options.Calibration == CalibrationMethod.Percentile
+            && options.CalibrationPercentile is <= 50 or > 100)
+            throw new ArgumentException($"calibration percentile must be in (50, 100] (got {options.CalibrationPercentile}).");
+        var package = options.PackageFolder;
+        if (!Directory.Exists(package)) throw new DirectoryNotFoundException($"{package}: model package folder not found.");
+        var sourcePath = ModelPackageLayout.ModelPath(package, ModelVariant.Fp32);
+        if (!File.Exists(sourcePath))
+            throw new FileNotFoundException($"{sourcePath}: not an exported model package (no {ModelPackageLayout.ModelFileName(ModelVariant.Fp32)}).", sourcePath);
+        var labels = ReadLabels(package);
+        var source = QuantProto.Load(sourcePath);
+        RejectQuantized(source, sourcePath);
+        options.Validation?.Validate();
+        options.Test?.Validate();
+        if (options.AutoExclude && options.Validation is null)
+            throw new ArgumentException("auto-exclusion needs a validation set.");
+        if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
+            throw new ArgumentException("auto-exclusion applies to the int8 modes only.");
+
+        var tokenize = options.Tokenize ?? DefaultTokenizer(package, options.MaxLength);
+        var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(package, options.Variant));
+        var progress = options.Progress;
+
+        Dictionary<string, (float Min, float Max)>? ranges = null;
+        if (options.Variant == ModelVariant.Int8Static)
+        {
+            var texts = (options.CalibrationTexts ?? options.Validation?.Texts ?? [])
+                .Take(Math.Max(1, options.CalibrationSamples)).ToList();
+            if (texts.Count == 0)
+                throw new ArgumentException("static quantization needs calibration texts (give calibration texts or a validation set).");
+            var tensors = StaticQdqPass.ActivationsToCalibrate(source.Graph, []);
+            var batches = Enumerable.Range(0, (texts.Count + options.BatchSize - 1) / options.BatchSize)
+                .Select(b => tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
+            progress?.Report($"calibrating {tensors.Count} activations on {texts.Count} texts ({options.Calibration})");
+            ranges = ActivationCalibrator.Calibrate(source, tensors, batches, options.Calibration, options.CalibrationPercentile);
+        }
+
+        (ModelProto Model, List<string> Converted, List<string> Excluded) Build(IEnumerable<string> exclude)
+        {
+            var model = source.Clone();
+            var patterns = QuantCandidate.Globs(exclude);
+            List<string> converted, excluded;
+            switch (options.Variant)
+            {
+                case ModelVariant.Int8:
+                    (converted, excluded) = DynamicQuantizationPass.Apply(model, options.PerChannel, options.ReduceRange, options.QuantizeWordEmbedding, patterns);
+                    break;
+                case ModelVariant.Int8Static:
+                    (converted, excluded) = StaticQdqPass.Apply(model, ranges!, options.PerChannel, options.ReduceRange, options.SignedActivations, patterns);
+                    break;
+                default:
+                    (converted, excluded) = Float16ConversionPass.Apply(model, patterns);
+                    break;
+            }
+            QuantProto.SetMetadata(model, ModelPackageLayout.MetadataVariant, ModelPackageLayout.VariantName(options.Variant));
+            model.ProducerName = "ppkm-quantize";
+            return (model, converted, excluded);
+        }
+
+        var sets = new[] { options.Validation, options.Test }.OfType<EvaluationSet>().ToList();
+        var referenceLogits = new Dictionary<EvaluationSet, float[][]>();
+        if (sets.Count > 0)
+        {
+            progress?.Report("scoring the FP32 source");
+            using var fp32 = OrtModelRunner.FromBytes(QuantProto.ToBytes(source));
+            foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, tokenize, options.BatchSize);
+        }
+        List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> which)
+        {
+            using var runner = OrtModelRunner.FromBytes(bytes);
+            return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, tokenize, options.BatchSize), labels)).ToList();
+        }
+
+        var exclude = options.Exclude.ToList();
+        progress?.Report($"converting to {ModelPackageLayout.VariantName(options.Variant)}");
+        var built = Build(exclude);
+        var bytes = QuantProto.ToBytes(built.Model);
+        var autoExcluded = new List<string>();
+        if (options.AutoExclude)
+        {
+            var validation = options.Validation!;
+            double drop = Check(bytes, [validation])[0].MacroF1Drop;
+            if (drop > options.MaxDrop)
+            {
+                progress?.Report($"validation macro-F1 drop {drop:P2} > {options.MaxDrop:P2}: measuring layer sensitivity");
+                var candidates = QuantCandidate.Find(source.Graph).Where(c => built.Converted.Contains(c.Name)).ToList();
+                var groups = candidates.Select(c => c.LayerKey).Distinct().ToList();
+                var sensitivity = new Dictionary<string, double>();
+                foreach (var g in groups)
+                {
+                    // Quantize this group alone: its own cost, undisturbed by the others.
+                    var others = candidates.Where(c => c.LayerKey != g).Select(c => c.Name);
+                    var alone = QuantProto.ToBytes(Build(exclude.Concat(others)).Model);
+                    sensitivity[g] = Check(alone, [validation])[0].MacroF1Drop;
+                }
+                foreach (var g in groups.OrderByDescending(g => sensitivity[g]).ThenBy(g => groups.IndexOf(g)))
+                {
+                    autoExcluded.Add(g);
+                    var names = candidates.Where(c => autoExcluded.Contains(c.LayerKey)).Select(c => c.Name);
+                    built = Build(exclude.Concat(names));
+                    bytes = QuantProto.ToBytes(built.Model);
+                    drop = Check(bytes, [validation])[0].MacroF1Drop;
+                    progress?.Report($"kept {g} in FP32 (sensitivity {sensitivity[g]:P2}): drop now {drop:P2}");
+                    if (drop <= options.MaxDrop) break;
+                }
+            }
+        }
+
+        var checks = sets.Count > 0 ? Check(bytes, sets) : [];
+        var failing = checks.Where(c => c.MacroF1Drop > options.MaxDrop).ToList();
+        string? failure = failing.Count == 0 ? null
+            : string.Join("; ", failing.Select(c => $"{c.SetName} macro-F1 dropped {c.MacroF1Drop * 100:F2} points ({c.Fp32.MacroF1:F4} → {c.Variant.MacroF1:F4}), more than the allowed {options.MaxDrop * 100:F2}"));
+        bool accepted = failure is null;
+        bool write = accepted || options.Force;
+        if (write) AtomicFile.Write(outputPath, s => s.Write(bytes));
+
+        var result = new QuantizeResult
+        {
+            Variant = options.Variant,
+            OutputPath = outputPath,
+            Accepted = accepted,
+            Written = write,
+            FailureReason = failure,
+            SourceBytes = new FileInfo(sourcePath).Length,
+            OutputBytes = bytes.LongLength,
+            ConvertedNodes = built.Converted,
+            ExcludedNodes = built.Excluded,
+            AutoExcludedLayers = autoExcluded,
+            Cpu = CpuIsa.Detect(),
+            Checks = checks,
+            ReportPath = Path.Combine(package, ModelPackageLayout.QuantizeReportFile),
+        };
+        WriteReport(result, options, built.Model);
+        return result;
+    }
+
+    /// <summary>The class names of a package, from config.json's id2label.</summary>
+    /// <exception cref="InvalidDataException">No config.json, or no usable id2label.</exception>
+    public static IReadOnlyList<string> ReadLabels(string packageFolder)
+    {
+        var path = Path.Combine(packageFolder, ModelPackageLayout.ConfigFile);
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: not an exported model package (no {ModelPackageLayout.ConfigFile}).");
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: invalid JSON ({e.Message}).", e); }
+        if (root?["id2label"] is not JsonObject map || map.Count == 0)
+            throw new InvalidDataException($"{path}: no id2label; only classifier packages can be checked and quantized.");
+        var labels = new string[map.Count];
+        foreach (var (key, value) in map)
+        {
+            if (!int.TryParse(key, out var id) || id < 0 || id >= labels.Length)
+                throw new InvalidDataException($"{path}: id2label key '{key}' is not a class id in 0..{labels.Length - 1}.");
+            labels[id] = value?.GetValue<string>() ?? throw new InvalidDataException($"{path}: id2label['{key}'] is null.");
+        }
+        return labels;
+    }
+
+    private static Func<IReadOnlyList<string>, EncodedBatch> DefaultTokenizer(string package, int maxLength)
+    {
+        BertWordPieceTokenizer? tokenizer = null;
+        return texts => (tokenizer ??= BertWordPieceTokenizer.FromFolder(package)).EncodeBatch(texts, maxLength);
+    }
+
+    private static void RejectQuantized(ModelProto model, string path)
+    {
+        var variant = QuantProto.Metadata(model, ModelPackageLayout.MetadataVariant);
+        if (variant is not null && variant != ModelPackageLayout.VariantName(ModelVariant.Fp32))
+            throw new InvalidDataException($"{path}: already a {variant} variant; quantize the FP32 export.");
+        var op = model.Graph.Node.FirstOrDefault(n => QuantizedOps.Contains(n.OpType));
+        if (op is not null)
+            throw new InvalidDataException($"{path}: already quantized (has a {op.OpType} node '{op.Name}'); quantize the FP32 export.");
+        if (model.Graph.Initializer.Any(t => t.DataType == QuantProto.Float16))
+            throw new InvalidDataException($"{path}: already float16; quantize the FP32 export.");
+    }
+
+    private static void WriteReport(QuantizeResult result, QuantizeOptions options, ModelProto model)
+    {
+        JsonObject root;
+        try { root = File.Exists(result.ReportPath) && JsonNode.Parse(File.ReadAllText(result.ReportPath)) is JsonObject o ? o : new JsonObject(); }
+        catch (JsonException) { root = new JsonObject(); }
+        if (root["variants"] is not JsonObject variants) root["variants"] = variants = new JsonObject();
+        var ops = new JsonObject();
+        foreach (var g in model.Graph.Node.GroupBy(n => n.OpType).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+            ops[g.Key] = g.Count();
+        var entry = new JsonObject
+        {
+            ["file"] = Path.GetFileName(result.OutputPath),
+            ["status"] = result.Accepted ? "accepted" : result.Written ? "forced" : "rejected",
+            ["created_utc"] = DateTime.UtcNow.ToString("o"),
+            ["mode"] = options.Variant switch { ModelVariant.Int8 => "dynamic", ModelVariant.Int8Static => "static", _ => "fp16" },
+            ["target"] = options.Variant == ModelVariant.Fp16 ? "gpu" : "cpu",
+            ["note"] = options.Variant == ModelVariant.Fp16
+                ? "float16 weights and compute for GPUs; float32 inputs/outputs; runs on CPU too (slowly, through casts)" : null,
+            ["per_channel"] = options.Variant == ModelVariant.Fp16 ? null : options.PerChannel,
+            ["reduce_range"] = options.Variant == ModelVariant.Fp16 ? null : options.ReduceRange,
+            ["quantize_word_embedding"] = options.Variant == ModelVariant.Int8 ? options.QuantizeWordEmbedding : null,
+            ["calibration"] = options.Variant != ModelVariant.Int8Static ? null : new JsonObject
+            {
+                ["method"] = options.Calibration.ToString(),
+                ["percentile"] = options.Calibration == CalibrationMethod.Percentile ? options.CalibrationPercentile : null,
+                ["texts"] = Math.Min(options.CalibrationSamples, (options.CalibrationTexts ?? options.Validation?.Texts ?? []).Count),
+                ["activations"] = options.SignedActivations ? "int8" : "uint8",
+            },
+            ["cpu"] = new JsonObject
+            {
+                ["summary"] = result.Cpu.Summary,
+                ["avx2"] = result.Cpu.Avx2,
+                ["avx512f"] = result.Cpu.Avx512F,
+                ["avx512_vnni"] = result.Cpu.Avx512Vnni,
+                ["avx_vnni"] = result.Cpu.AvxVnni,
+                ["reduce_range_advised"] = result.Cpu.ReduceRangeAdvised,
+            },
+            ["source_bytes"] = result.SourceBytes,
+            ["bytes"] = result.OutputBytes,
+            ["size_ratio"] = Math.Round((double)result.SourceBytes / Math.Max(1, result.OutputBytes), 3),
+            ["converted_nodes"] = result.ConvertedNodes.Count,
+            ["excluded_nodes"] = new JsonArray(result.ExcludedNodes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["auto_excluded_layers"] = new JsonArray(result.AutoExcludedLayers.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["ops"] = ops,
+            ["max_drop"] = options.MaxDrop,
+            ["checks"] = new JsonArray(result.Checks.Select(c => (JsonNode?)new JsonObject
+            {
+                ["set"] = c.SetName,
+                ["count"] = c.Count,
+                ["fp32"] = Metrics(c.Fp32),
+                ["variant"] = Metrics(c.Variant),
+                ["macro_f1_drop"] = c.MacroF1Drop,
+                ["weighted_f1_drop"] = c.WeightedF1Drop,
+                ["agreement"] = c.Agreement,
+                ["max_abs_logit_delta"] = c.MaxAbsLogitDelta,
+            }).ToArray()),
+            ["failure"] = result.FailureReason,
+        };
+        variants[ModelPackageLayout.VariantName(result.Variant)] = entry;
+        AtomicFile.WriteAllText(result.ReportPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static JsonObject Metrics(Core.Metrics.ClassificationMetrics m) => new()
+    {
+        ["accuracy"] = m.Accuracy,
+        ["weighted_f1"] = m.WeightedF1,
+        ["macro_f1"] = m.MacroF1,
+    };
+}

@@ -1,0 +1,71 @@
+using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Tokenization;
+
+namespace PpkmOnnx.Onnx.Quantization;
+
+/// <summary>
+/// The accuracy guard's measuring stick: scores a model variant and its FP32 source on the same texts
+/// (accuracy, weighted/macro F1, agreement with FP32, largest logit difference).
+/// </summary>
+public static class VariantEvaluator
+{
+    /// <summary>Compares two ONNX files (classifiers with a <c>logits</c>-like first output) on <paramref name="set"/>.</summary>
+    /// <param name="fp32ModelPath">The FP32 source.</param>
+    /// <param name="variantModelPath">The quantized or fp16 variant.</param>
+    /// <param name="set">Texts and gold labels.</param>
+    /// <param name="tokenize">Texts → batch, e.g. <c>t => BertWordPieceTokenizer.FromFolder(package).EncodeBatch(t, 128)</c>.</param>
+    /// <param name="labelNames">Class names by id.</param>
+    /// <param name="batchSize">Rows per run.</param>
+    public static AccuracyCheck Compare(string fp32ModelPath, string variantModelPath, EvaluationSet set,
+        Func<IReadOnlyList<string>, EncodedBatch> tokenize, IReadOnlyList<string> labelNames, int batchSize = 32)
+    {
+        set.Validate();
+        float[][] reference, variant;
+        using (var r = OrtModelRunner.FromFile(fp32ModelPath)) reference = Logits(r, set, tokenize, batchSize);
+        using (var v = OrtModelRunner.FromFile(variantModelPath)) variant = Logits(v, set, tokenize, batchSize);
+        return Score(set, reference, variant, labelNames);
+    }
+
+    internal static float[][] Logits(OrtModelRunner runner, EvaluationSet set, Func<IReadOnlyList<string>, EncodedBatch> tokenize, int batchSize)
+    {
+        var output = runner.OutputNames[0];
+        var all = new List<float[]>(set.Texts.Count);
+        for (int start = 0; start < set.Texts.Count; start += batchSize)
+        {
+            var texts = set.Texts.Skip(start).Take(batchSize).ToList();
+            var (values, shape) = runner.Run(tokenize(texts), [output])[0];
+            if (shape.Length != 2)
+                throw new InvalidDataException($"model output '{output}' has rank {shape.Length}; a classifier's logits are [batch, num_labels].");
+            int k = shape[1];
+            for (int i = 0; i < shape[0]; i++) all.Add(values.AsSpan(i * k, k).ToArray());
+        }
+        return all.ToArray();
+    }
+
+    internal static AccuracyCheck Score(EvaluationSet set, float[][] reference, float[][] variant, IReadOnlyList<string> labelNames)
+    {
+        var refPred = reference.Select(ArgMax).ToList();
+        var varPred = variant.Select(ArgMax).ToList();
+        double maxDelta = 0;
+        for (int i = 0; i < reference.Length; i++)
+            for (int j = 0; j < reference[i].Length; j++)
+                maxDelta = Math.Max(maxDelta, Math.Abs(reference[i][j] - variant[i][j]));
+        int agree = refPred.Zip(varPred).Count(p => p.First == p.Second);
+        return new AccuracyCheck
+        {
+            SetName = set.Name,
+            Count = set.Texts.Count,
+            Fp32 = ClassificationMetrics.Compute(set.Labels, refPred, labelNames),
+            Variant = ClassificationMetrics.Compute(set.Labels, varPred, labelNames),
+            Agreement = reference.Length == 0 ? 1 : (double)agree / reference.Length,
+            MaxAbsLogitDelta = maxDelta,
+        };
+    }
+
+    private static int ArgMax(float[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+}
