@@ -8,12 +8,14 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DataCommand.Create();
+        yield return PretrainedCommand.Create();
         yield return TrainCommand.Create();
         yield return DistillCommand.Create();
+        yield return ExportCommand.Create();
+        yield return QuantizeCommand.Create();
+        yield return ServeCommand.Create();
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
-        yield return ServeCommand.Create();
-        yield return PretrainedCommand.Create();
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>

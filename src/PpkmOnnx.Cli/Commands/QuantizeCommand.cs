@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Onnx.Quantization;
+using Spectre.Console;
+
+namespace PpkmOnnx.Cli.Commands;
+
+/// <summary><c>ppkm quantize PACKAGE --mode dynamic|static|fp16</c>: INT8/FP16 variants in C#, with an accuracy guard.</summary>
+internal static class QuantizeCommand
+{
+    public static Command Create()
+    {
+        var package = new Argument<string>("package") { Description = "Model package folder from ppkm export (holds model.onnx)." };
+        var mode = new Option<string>("--mode") { Description = "dynamic: int8 weights, activations at run time (CPU default); static: QDQ with calibrated activation ranges; fp16: float16 weights and compute, float32 I/O (GPU variant).", DefaultValueFactory = _ => "dynamic" };
+        mode.AcceptOnlyFromAmong("dynamic", "static", "fp16");
+        var perTensor = new Option<bool>("--per-tensor") { Description = "One weight scale per tensor instead of per output channel." };
+        var reduceRange = new Option<bool?>("--reduce-range") { Description = "7-bit weights (avoids u8s8 saturation on CPUs without VNNI). Default: on only where this CPU lacks VNNI." };
+        var embeddings = new Option<bool>("--quantize-embeddings") { Description = "Also store the word-embedding table as int8 (smaller file; standard graphs)." };
+        var exclude = new Option<string[]>("--exclude") { Description = "Keep these nodes/weights/layers in float32 (names or globs, e.g. classifier* or layer.0).", AllowMultipleArgumentsPerToken = true };
+        var autoExclude = new Option<bool>("--auto-exclude") { Description = "Keep the layers whose quantization costs most validation macro-F1 in float32 until the drop is under --max-drop." };
+        var calibration = new Option<string>("--calibration") { Description = "Static mode: minmax, percentile or entropy.", DefaultValueFactory = _ => "minmax" };
+        calibration.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var samples = new Option<int>("--calibration-samples") { Description = "Static mode: training tweets used to calibrate activation ranges.", DefaultValueFactory = _ => 128 };
+        var maxDrop = new Option<double>("--max-drop") { Description = "Largest macro-F1 drop vs FP32 accepted, in points (1 = 0.01).", DefaultValueFactory = _ => 1.0 };
+        var force = new Option<bool>("--force") { Description = "Keep the variant even when it fails the accuracy guard." };
+        var data = DataOptions.Create();
+        var command = new Command("quantize", "Write an INT8 (dynamic or static) or FP16 variant beside model.onnx and check its accuracy against FP32 on the validation and test splits (--data; the built-in demo tweets otherwise).");
+        command.Arguments.Add(package);
+        foreach (var o in new Option[] { mode, perTensor, reduceRange, embeddings, exclude, autoExclude, calibration, samples, maxDrop, force }) command.Options.Add(o);
+        data.Add(command);
+        command.SetAction(p =>
+        {
+            var console = CliConsole.For(p);
+            var folder = p.GetValue(package)!;
+            if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
+            var prepared = EvaluationTexts.PrepareIfGiven(data, p);
+            var source = prepared is null ? "built-in demo tweets" : Path.GetFileName(prepared.Loaded.Dataset.Source);
+            var split = (prepared ?? EvaluationTexts.Demo()).Split;
+            var cpu = CpuIsa.Detect();
+            var variant = p.GetValue(mode) switch { "static" => ModelVariant.Int8Static, "fp16" => ModelVariant.Fp16, _ => ModelVariant.Int8 };
+            var options = new QuantizeOptions
+            {
+                PackageFolder = folder,
+                Variant = variant,
+                PerChannel = !p.GetValue(perTensor),
+                ReduceRange = p.GetValue(reduceRange) ?? cpu.ReduceRangeAdvised,
+                QuantizeWordEmbedding = p.GetValue(embeddings),
+                Exclude = p.GetValue(exclude) ?? [],
+                AutoExclude = p.GetValue(autoExclude),
+                Calibration = p.GetValue(calibration) switch { "percentile" => CalibrationMethod.Percentile, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.MinMax },
+                CalibrationTexts = split.Train.Rows.Select(r => r.Text).ToList(),
+                CalibrationSamples = p.GetValue(samples),
+                Validation = EvaluationSet.FromLabelledTexts("validation", split.Validation.Rows),
+                Test = EvaluationSet.FromLabelledTexts("test", split.Test.Rows),
+                MaxDrop = p.GetValue(maxDrop) / 100.0,
+                Force = p.GetValue(force),
+                MaxLength = PackageMaxLength(folder) ?? 128,
+            };
+            console.MarkupLine(Markup.Escape($"Quantizing {folder} ({ModelPackageLayout.VariantName(variant)}; CPU {cpu.Summary}; reduce range {options.ReduceRange}); guard on {source}, max macro-F1 drop {p.GetValue(maxDrop):0.##} points."));
+            var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with { Progress = new SyncProgress<string>(m => progress.Report("quantize", 0, 1, m)) }));
+            var table = new Table().Title("Accuracy guard: variant vs FP32").AddColumns("split", "texts", "FP32 acc", "variant acc", "FP32 macro F1", "variant macro F1", "drop (points)", "agreement", "max |Δlogit|");
+            foreach (var c in result.Checks)
+                table.AddRow(c.SetName, $"{c.Count}", $"{c.Fp32.Accuracy:P2}", $"{c.Variant.Accuracy:P2}", $"{c.Fp32.MacroF1:P2}", $"{c.Variant.MacroF1:P2}", $"{c.MacroF1Drop * 100:0.00}", $"{c.Agreement:P1}", $"{c.MaxAbsLogitDelta:0.0000}");
+            console.Write(table);
+            console.MarkupLine(Markup.Escape($"{result.ConvertedNodes.Count} nodes converted, {result.ExcludedNodes.Count} kept in float32{(result.AutoExcludedLayers.Count > 0 ? $" (auto-excluded: {string.Join(", ", result.AutoExcludedLayers)})" : "")}; {result.SourceBytes / 1e6:0.0} MB -> {result.OutputBytes / 1e6:0.0} MB."));
+            if (!result.Accepted && !result.Written)
+            {
+                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {result.FailureReason} The variant was not kept (pass --force to keep it anyway); see {result.ReportPath}.");
+                return 1;
+            }
+            console.MarkupLine(Markup.Escape($"{(result.Accepted ? "Accepted" : "Kept with --force despite the guard")}: wrote {result.OutputPath} and {result.ReportPath}."));
+            return 0;
+        });
+        return command;
+    }
+
+    private static int? PackageMaxLength(string package)
+    {
+        var path = Path.Combine(package, ModelPackageLayout.ExportReportFile);
+        if (!File.Exists(path)) return null;
+        return JsonNode.Parse(File.ReadAllText(path))?["max_length"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
+    }
+}
