@@ -59,7 +59,7 @@ internal static class QuantizeCommand
                 MaxLength = PackageMaxLength(folder) ?? 128,
             };
             console.MarkupLine(Markup.Escape($"Quantizing {folder} ({ModelPackageLayout.VariantName(variant)}; CPU {cpu.Summary}; reduce range {options.ReduceRange}); guard on {source}, max macro-F1 drop {p.GetValue(maxDrop):0.##} points."));
-            var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with { Progress = new SyncProgress<string>(m => progress.Report("quantize", 0, 1, m)) }));
+            var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with { Progress = new SyncProgress<string>(m => progress.Note("quantize", m)) }));
             var table = new Table().Title("Accuracy guard: variant vs FP32").AddColumns("split", "texts", "FP32 acc", "variant acc", "FP32 macro F1", "variant macro F1", "drop (points)", "agreement", "max |Δlogit|");
             foreach (var c in result.Checks)
                 table.AddRow(c.SetName, $"{c.Count}", $"{c.Fp32.Accuracy:P2}", $"{c.Variant.Accuracy:P2}", $"{c.Fp32.MacroF1:P2}", $"{c.Variant.MacroF1:P2}", $"{c.MacroF1Drop * 100:0.00}", $"{c.Agreement:P1}", $"{c.MaxAbsLogitDelta:0.0000}");

@@ -10,7 +10,12 @@ internal static class CliConsole
     public static IAnsiConsole For(ParseResult parseResult)
     {
         var output = parseResult.InvocationConfiguration.Output;
-        if (ReferenceEquals(output, Console.Out)) return AnsiConsole.Console;
+        if (ReferenceEquals(output, Console.Out))
+        {
+            // Redirected to a file or pipe (logs, CI): keep table rows whole instead of wrapping at 80 columns.
+            if (Console.IsOutputRedirected && AnsiConsole.Console.Profile.Width < 160) AnsiConsole.Console.Profile.Width = 160;
+            return AnsiConsole.Console;
+        }
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,

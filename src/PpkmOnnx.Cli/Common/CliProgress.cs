@@ -50,10 +50,19 @@ internal sealed class CliProgress
         if (!stageChanged && completed < total && now - _lastLine < TimeSpan.FromSeconds(5)) return;
         if (stageChanged) { _stageStart = now; _lastStage = stage; }
         _lastLine = now;
+        // Work that times itself (the trainer's steps/s and whole-run ETA) says so in its message; otherwise estimate here.
+        if (message.Contains("ETA", StringComparison.Ordinal)) { _console.WriteLine($"{stage} {completed}/{total} {message}"); return; }
         var elapsed = (now - _stageStart).TotalSeconds;
         var rate = elapsed > 0 ? completed / elapsed : 0;
         var eta = rate > 0 && total > completed ? TimeSpan.FromSeconds((total - completed) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
         _console.WriteLine($"{stage} {completed}/{total} ({rate:0.0}/s, ETA {eta}) {message}".TrimEnd());
+    }
+
+    /// <summary>Reports a step without a count (e.g. "calibrating 18 activations").</summary>
+    public void Note(string stage, string message)
+    {
+        if (_live is not null) { _live(stage, 0, 1, message); return; }
+        _console.WriteLine($"{stage}: {message}");
     }
 
     private TimeSpan _stageStart;
