@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
         yield return ServeCommand.Create();
+        yield return PredictCommand.Create();
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>
