@@ -70,7 +70,7 @@ internal static class PredictCommand
             if (toStdout)
             {
                 var stdout = parseResult.InvocationConfiguration.Output;
-                summary = CliProgress.Run(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, cancellationToken));
+                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, cancellationToken));
             }
             else
             {
@@ -79,7 +79,7 @@ internal static class PredictCommand
                 AtomicFile.Write(outputPath, stream =>
                 {
                     using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                    summary = CliProgress.Run(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
                 });
             }
             summaryConsole.WriteLine(summary.ToLine());
@@ -88,6 +88,10 @@ internal static class PredictCommand
         });
         return command;
     }
+
+    // A live bar on an interactive standard error only: logs and pipes get just the summary line.
+    private static PredictionSummary WithProgress(IAnsiConsole errorConsole, Func<CliProgress?, PredictionSummary> work) =>
+        errorConsole.Profile.Capabilities.Interactive ? CliProgress.Run(errorConsole, p => work(p)) : work(null);
 
     private static string Describe(TextRowReader reader) => reader.Format switch
     {

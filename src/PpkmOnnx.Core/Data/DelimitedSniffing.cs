@@ -17,12 +17,15 @@ internal static class DelimitedSniffing
 
     /// <summary>Tab if the first line has one, else the most frequent of comma, semicolon and bar.</summary>
     /// <exception cref="InvalidDataException">None of them occurs.</exception>
-    public static char DetectDelimiter(string path, string firstLine)
+    public static char DetectDelimiter(string path, string firstLine) =>
+        TryDetectDelimiter(firstLine) ?? throw new InvalidDataException($"{path}: line 1: no delimiter found (tab, comma, semicolon or bar); expected a text column and a label column.");
+
+    /// <summary>Tab if <paramref name="firstLine"/> has one, else the most frequent of comma, semicolon and bar; null when none occurs.</summary>
+    public static char? TryDetectDelimiter(string firstLine)
     {
         if (firstLine.Contains('\t')) return '\t';
         var best = new[] { ',', ';', '|' }.Select(d => (d, n: firstLine.Count(c => c == d))).OrderByDescending(x => x.n).First();
-        if (best.n > 0) return best.d;
-        throw new InvalidDataException($"{path}: line 1: no delimiter found (tab, comma, semicolon or bar); expected a text column and a label column.");
+        return best.n > 0 ? best.d : null;
     }
 
     /// <summary>The first line of <paramref name="text"/> without its line break.</summary>

@@ -96,7 +96,9 @@ public sealed class TextRowReader : IDisposable
             }
             default:
             {
-                char d = options.Delimiter ?? DelimitedSniffing.DetectDelimiter(path, DelimitedSniffing.FirstLine(sample));
+                // A first line without any delimiter is a one-column file (texts only): read as CSV, so quoted texts may hold
+                // commas and line breaks, and an unquoted comma further down is an error rather than a silently cut text.
+                char d = options.Delimiter ?? DelimitedSniffing.TryDetectDelimiter(DelimitedSniffing.FirstLine(sample)) ?? ',';
                 var rows = DelimitedSniffing.Parse(sample, d, quotes: true);
                 quotes = rows.Count == 0 || DelimitedSniffing.ParseQuotes(sample, d, rows);
                 if (!quotes) rows = DelimitedSniffing.Parse(sample, d, quotes: false);
@@ -154,6 +156,9 @@ public sealed class TextRowReader : IDisposable
                 if (DelimitedSniffing.IsBlank(current)) continue;
                 line = DelimitedSniffing.LineOf(current);
                 if (headerPending) { headerPending = false; continue; }
+                if (Columns.Count == 1 && current.ColCount > 1)
+                    throw new InvalidDataException(
+                        $"{Source}: line {line}: {current.ColCount} fields in a one-column file (an unquoted '{Delimiter}'?); quote the text, or give one text a line in a .txt file.");
                 text = _textIndex < current.ColCount ? current[_textIndex].ToString() : "";
             }
             catch (DecoderFallbackException e)

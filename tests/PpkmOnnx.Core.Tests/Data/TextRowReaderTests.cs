@@ -104,4 +104,17 @@ public sealed class TextRowReaderTests
         var e = Assert.Throws<InvalidDataException>(() => TextRowReader.Open(path));
         Assert.Equal($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.", e.Message);
     }
+
+    [Fact]
+    public void OneColumnFile_QuotedTextsKeepCommas_UnquotedCommaIsAnError()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var good = tmp.Combine("good.csv");
+        File.WriteAllText(good, "tweet\n\"bagus, sekali\"\njelek\n");
+        Assert.Equal(["bagus, sekali", "jelek"], ReadAll(good).Select(r => r.Text));
+        var bad = tmp.Combine("bad.csv");
+        File.WriteAllText(bad, "tweet\nbagus\nbagus, sekali\n");
+        var e = Assert.Throws<InvalidDataException>(() => ReadAll(bad));
+        Assert.StartsWith($"{bad}: line 3: 2 fields in a one-column file", e.Message);
+    }
 }
