@@ -63,9 +63,9 @@ internal static class PredictCommand
 
             bool toStdout = outputPath == "-";
             var errorConsole = CliConsole.ErrorFor(parseResult);
-            var summaryConsole = toStdout ? errorConsole : CliConsole.For(parseResult);
-            if (reader.TextColumn is { } column && !toStdout)
-                summaryConsole.WriteLine($"Input: {reader.Source} ({Describe(reader)}, text = {column})");
+            // Plain lines, never wrapped to a console width: scripts read them. With -o - they go to standard error.
+            var log = toStdout ? parseResult.InvocationConfiguration.Error : parseResult.InvocationConfiguration.Output;
+            if (reader.TextColumn is { } column && !toStdout) log.WriteLine($"Input: {reader.Source} ({Describe(reader)}, text = {column})");
             PredictionSummary summary;
             if (toStdout)
             {
@@ -82,8 +82,8 @@ internal static class PredictCommand
                     summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
                 });
             }
-            summaryConsole.WriteLine(summary.ToLine());
-            if (!toStdout) summaryConsole.MarkupLine($"Wrote [bold]{Markup.Escape(outputPath)}[/]");
+            log.WriteLine(summary.ToLine());
+            if (!toStdout) log.WriteLine($"Wrote {outputPath}");
             return Task.FromResult(0);
         });
         return command;
