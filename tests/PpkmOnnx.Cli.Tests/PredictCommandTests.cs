@@ -253,4 +253,25 @@ public sealed class PredictCommandTests : IDisposable
         var outDir = _tmp.Combine("o8");
         await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--batch-size", "0"), "--batch-size must be at least 1, got 0.", outDir);
     }
+
+    [Fact]
+    public async Task HeaderlessCsv_TextColumnByIndex()
+    {
+        var input = _tmp.Combine("noheader.csv");
+        File.WriteAllText(input, "17,ppkm bagus,x\n18,\"warga sedih, pasar sepi\",y\n");
+        var output = _tmp.Combine("pred.csv");
+        var (code, stdout, stderr) = await Run(Args(input, output, "--text-column", "1"));
+        Assert.True(code == 0, stderr);
+        AssertMatches(["ppkm bagus", "warga sedih, pasar sepi"], [1, 2], ReadDelimited(File.ReadAllText(output), ','));
+        Assert.Contains("no header, text = 1", stdout);
+    }
+
+    [Fact]
+    public async Task Stdin_WithTextColumn_Exit2()
+    {
+        var (code, stdout, stderr) = await Run(Args("-", "-", "--text-column", "tweet"), "ppkm bagus\n");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"ppkm: error: --text-column tweet does not apply to standard input, which is read as one text a line.{Environment.NewLine}", stderr);
+    }
 }

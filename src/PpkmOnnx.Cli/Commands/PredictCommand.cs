@@ -50,6 +50,8 @@ internal static class PredictCommand
             if (!Directory.Exists(packageFolder)) throw new DirectoryNotFoundException($"{packageFolder}: model package folder not found.");
 
             var inputPath = parseResult.GetValue(input)!;
+            if (inputPath == "-" && parseResult.GetValue(textColumn) is { } ignored)
+                throw new UserInputException($"--text-column {ignored} does not apply to standard input, which is read as one text a line.");
             using var reader = inputPath == "-"
                 ? TextRowReader.OpenLines(CliRunner.StandardInput, "stdin")
                 : TextRowReader.Open(inputPath, new TextRowReaderOptions { TextColumn = parseResult.GetValue(textColumn) });
