@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return DistillCommand.Create();
         yield return ExportCommand.Create();
         yield return QuantizeCommand.Create();
+        yield return PredictCommand.Create();
         yield return ServeCommand.Create();
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();

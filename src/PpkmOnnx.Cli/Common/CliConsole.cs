@@ -16,6 +16,28 @@ internal static class CliConsole
             if (Console.IsOutputRedirected && AnsiConsole.Console.Profile.Width < 160) AnsiConsole.Console.Profile.Width = 160;
             return AnsiConsole.Console;
         }
+        return Captured(output);
+    }
+
+    /// <summary>
+    /// A console on the invocation's error output, for progress and summaries of commands whose standard output carries
+    /// data (<c>predict -o -</c>); interactive only when it is the real standard error of a terminal.
+    /// </summary>
+    public static IAnsiConsole ErrorFor(ParseResult parseResult)
+    {
+        var error = parseResult.InvocationConfiguration.Error;
+        if (!ReferenceEquals(error, Console.Error)) return Captured(error);
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+            Out = new AnsiConsoleOutput(Console.Error),
+        });
+    }
+
+    private static IAnsiConsole Captured(TextWriter output)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,

@@ -14,11 +14,23 @@ internal static class CliRunner
         return root;
     }
 
+    private static readonly AsyncLocal<TextReader?> Input = new();
+
+    /// <summary>Standard input of the running invocation: the reader given to <see cref="RunAsync"/>, else the console's.</summary>
+    public static TextReader StandardInput => Input.Value ?? Console.In;
+
     /// <summary>Parses and runs <paramref name="args"/>; user errors print <c>ppkm: error: …</c> on one line and return 2.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output (the console's when null).</param>
+    /// <param name="error">Standard error (the console's when null).</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    /// <param name="input">Standard input for commands that read it (<c>predict --input -</c>); the console's when null.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default,
+        TextReader? input = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
+        Input.Value = input;
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
         try
         {

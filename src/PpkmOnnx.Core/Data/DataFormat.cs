@@ -7,4 +7,6 @@ public enum DataFormat
     Delimited,
     /// <summary>One JSON object per line with text and label properties.</summary>
     JsonLines,
+    /// <summary>One text per line, no header, no columns (e.g. standard input or a .txt file).</summary>
+    PlainLines,
 }

@@ -14,8 +14,8 @@ namespace PpkmOnnx.Core.Data;
 /// </summary>
 public static class DatasetReader
 {
-    private static readonly string[] TextNames = ["text", "tweet", "content", "sentence", "review", "kalimat"];
-    private static readonly string[] LabelNames = ["label", "labels", "class", "sentiment", "sentimen", "target"];
+    private static readonly string[] TextNames = DelimitedSniffing.TextNames;
+    private static readonly string[] LabelNames = DelimitedSniffing.LabelNames;
     private static readonly string[] KaggleHeader = ["Date", "User", "Tweet", "sentiment"];
     private const int MaxInferredClasses = 50;
 
@@ -62,21 +62,9 @@ public static class DatasetReader
 
     private static RawTable ReadDelimited(string path, string text, DataLoadOptions options)
     {
-        int firstEnd = text.IndexOf('\n');
-        var firstLine = (firstEnd < 0 ? text : text[..firstEnd]).TrimEnd('\r');
-        char delimiter = options.Delimiter ?? DetectDelimiter(path, firstLine);
-        var rows = Parse(text, delimiter, quotes: true);
-        // Tab-separated tweets (the Kaggle file) often hold a lone " mid-text, which a quote-aware parser takes as the start
-        // of a field running into the following rows; pandas, which the file's users read it with, treats it as text.
-        // So for TSV the quote-blind reading wins when it gives every row the same field count and the quote-aware one
-        // does not agree with it row for row (quoted fields that span lines, as TsvDatasetWriter writes, keep the latter).
-        if (delimiter == '\t' && text.Contains('"'))
-        {
-            var blind = Parse(text, delimiter, quotes: false);
-            bool blindConsistent = blind.Count > 0 && blind.All(r => r.Cells.Length == blind[0].Cells.Length);
-            bool awareConsistent = rows.All(r => r.Cells.Length == rows[0].Cells.Length);
-            if (blindConsistent && (!awareConsistent || blind.Count != rows.Count)) rows = blind;
-        }
+        char delimiter = options.Delimiter ?? DelimitedSniffing.DetectDelimiter(path, DelimitedSniffing.FirstLine(text));
+        var rows = DelimitedSniffing.Parse(text, delimiter, quotes: true);
+        if (rows.Count > 0 && !DelimitedSniffing.ParseQuotes(text, delimiter, rows)) rows = DelimitedSniffing.Parse(text, delimiter, quotes: false);
         if (rows.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
         int fieldCount = rows[0].Cells.Length;
         bool hasHeader = options.HasHeader ?? DetectHeader(rows, options);
@@ -90,49 +78,17 @@ public static class DatasetReader
         return new RawTable(DataFormat.Delimited, delimiter, header, rows, fieldCount);
     }
 
-    private static List<(string[] Cells, int Line)> Parse(string text, char delimiter, bool quotes)
-    {
-        var rows = new List<(string[] Cells, int Line)>();
-        using var reader = Sep.New(delimiter).Reader(o => o with
-        {
-            HasHeader = false, Unescape = true, DisableColCountCheck = true, DisableQuotesParsing = !quotes,
-        }).FromText(text);
-        foreach (var row in reader)
-        {
-            if (row.ColCount == 1 && row[0].Span.Trim().Length == 0) continue; // blank line
-            var cells = new string[row.ColCount];
-            for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
-            // Sep 0.17.1 reports LineNumberFrom = 2 for the very first row when HasHeader is false; it starts on line 1.
-            rows.Add((cells, row.RowIndex == 0 ? 1 : row.LineNumberFrom));
-        }
-        return rows;
-    }
-
-    private static char DetectDelimiter(string path, string firstLine)
-    {
-        if (firstLine.Contains('\t')) return '\t';
-        var best = new[] { ',', ';', '|' }.Select(d => (d, n: firstLine.Count(c => c == d))).OrderByDescending(x => x.n).First();
-        if (best.n > 0) return best.d;
-        throw new InvalidDataException($"{path}: line 1: no delimiter found (tab, comma, semicolon or bar); expected a text column and a label column.");
-    }
-
     private static bool DetectHeader(List<(string[] Cells, int Line)> rows, DataLoadOptions options)
     {
         var first = rows[0].Cells.Select(c => c.Trim()).ToArray();
-        if (first.Any(c => TextNames.Contains(c, StringComparer.OrdinalIgnoreCase) || LabelNames.Contains(c, StringComparer.OrdinalIgnoreCase))) return true;
-        if (IsName(options.TextColumn) || IsName(options.LabelColumn)) return true;
+        if (DelimitedSniffing.NamesKnownColumns(first, options.TextColumn, options.LabelColumn)) return true;
         if (rows.Count == 1) return false;
         // Without known names: a header's label cell is a column name, so it does not recur as a value below it.
-        int labelIndex = TryIndex(options.LabelColumn) ?? first.Length - 1;
+        int labelIndex = DelimitedSniffing.TryIndex(options.LabelColumn) ?? first.Length - 1;
         if (labelIndex >= first.Length) return false;
         var candidate = first[labelIndex];
         return !rows.Skip(1).Take(1000).Any(r => labelIndex < r.Cells.Length && r.Cells[labelIndex].Trim() == candidate);
     }
-
-    private static bool IsName(string? column) => column is { Length: > 0 } && TryIndex(column) is null;
-
-    private static int? TryIndex(string? column) =>
-        column is not null && int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
 
     private static RawTable ReadJsonLines(string path, string text, DataLoadOptions options)
     {
@@ -144,21 +100,11 @@ public static class DatasetReader
         {
             var line = lines[i].Trim();
             if (line.Length == 0) continue;
-            JsonElement root;
-            try { using var doc = JsonDocument.Parse(line); root = doc.RootElement.Clone(); }
-            catch (JsonException e) { throw new InvalidDataException($"{path}: line {i + 1}: not a JSON object ({e.Message.Split('.')[0]}).", e); }
-            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: line {i + 1}: expected a JSON object, found {root.ValueKind}.");
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var p in root.EnumerateObject())
+            foreach (var (name, value) in JsonLineParsing.ParseObject(path, line, i + 1))
             {
-                if (!columns.Contains(p.Name)) columns.Add(p.Name);
-                values[p.Name] = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                    _ => throw new InvalidDataException($"{path}: line {i + 1}: property '{p.Name}' is a {p.Value.ValueKind}, expected a string or number."),
-                };
+                if (!columns.Contains(name)) columns.Add(name);
+                values[name] = value;
             }
             objects.Add((values, i + 1));
         }
@@ -202,33 +148,8 @@ public static class DatasetReader
             table.Header is not null && table.Format == DataFormat.Delimited, columns, columns[textIndex], columns[labelIndex], mapping, table.Rows.Count, missing);
     }
 
-    private static int ResolveColumn(string path, string? requested, string role, string[] columns, bool hasHeader, string[] knownNames, int fallback)
-    {
-        string Available() => string.Join(", ", columns.Select(c => $"'{c}'"));
-        if (requested is { Length: > 0 })
-        {
-            if (TryIndex(requested) is int index)
-            {
-                if (index >= columns.Length)
-                    throw new InvalidDataException($"{path}: {role} column index {index} is out of range; the file has {columns.Length} columns: {Available()}.");
-                return index;
-            }
-            int byName = Array.FindIndex(columns, c => c.Equals(requested, StringComparison.OrdinalIgnoreCase));
-            if (byName < 0)
-                throw new InvalidDataException(hasHeader
-                    ? $"{path}: unknown {role} column '{requested}'; available columns: {Available()}."
-                    : $"{path}: unknown {role} column '{requested}': the file has no header, use a 0-based index (columns: {Available()}).");
-            return byName;
-        }
-        foreach (var name in knownNames)
-        {
-            int i = Array.FindIndex(columns, c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (i >= 0) return i;
-        }
-        if (hasHeader && columns.Length > 2)
-            throw new InvalidDataException($"{path}: cannot tell which column holds the {role}; pass --{role}-column (available columns: {Available()}).");
-        return fallback;
-    }
+    private static int ResolveColumn(string path, string? requested, string role, string[] columns, bool hasHeader, string[] knownNames, int fallback) =>
+        DelimitedSniffing.ResolveColumn(path, requested, role, columns, hasHeader, knownNames, fallback);
 
     private static LabelMapping InferMapping(string path, IEnumerable<string> raws, string column)
     {

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text;
+using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Cli.Prediction;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Runtime;
+using Spectre.Console;
+
+namespace PpkmOnnx.Cli.Commands;
+
+/// <summary>
+/// <c>ppkm predict PACKAGE --input FILE|- -o OUT.csv|OUT.jsonl|-</c>: classifies every text of a file (CSV/TSV, JSON Lines,
+/// plain lines) or of standard input, streaming, and writes the row, text, label and per-label probabilities.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var package = new Argument<string>("package") { Description = "A model package folder (from ppkm export/quantize)." };
+        var input = new Option<string>("--input", "-i")
+        {
+            Description = "Texts to classify: CSV/TSV (delimiter and header detected), JSONL (a \"text\" field), .txt (one text a line), or - for lines on standard input.",
+            Required = true,
+        };
+        var output = new Option<string>("--output", "-o") { Description = "Predictions file (.csv, .tsv or .jsonl), or - for standard output.", Required = true };
+        var variant = new Option<string>("--variant") { Description = "Model variant: fp32, int8, int8-static or fp16.", DefaultValueFactory = _ => "fp32" };
+        var provider = new Option<string>("--provider") { Description = "Execution provider: auto (CUDA, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts read, classified and written at a time.", DefaultValueFactory = _ => 64 };
+        var textColumn = new Option<string>("--text-column") { Description = "Text column: header name, JSON field or 0-based index (default: text/tweet/content/…, else column 0)." };
+        var format = new Option<string>("--format") { Description = "Output format: csv, tsv or jsonl (default: from the output's extension; csv for -)." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: automatic)." };
+
+        var command = new Command("predict", "Classify the texts of a file or of standard input with a model package, streaming, to CSV or JSON Lines with a probability per label.");
+        command.Arguments.Add(package);
+        foreach (var option in new Option[] { input, output, variant, provider, batchSize, textColumn, format, threads }) command.Options.Add(option);
+
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            int batch = parseResult.GetValue(batchSize);
+            if (batch < 1) throw new UserInputException($"--batch-size must be at least 1, got {batch}.");
+            int threadCount = parseResult.GetValue(threads);
+            if (threadCount < 0) throw new UserInputException($"--threads cannot be negative, got {threadCount}.");
+            var modelVariant = ModelPackageLayout.ParseVariant(parseResult.GetValue(variant)!);
+            var preference = ParseProvider(parseResult.GetValue(provider)!);
+            var outputPath = parseResult.GetValue(output)!;
+            var outputFormat = PredictionWriter.ResolveFormat(outputPath, parseResult.GetValue(format));
+            var packageFolder = parseResult.GetValue(package)!;
+            if (!Directory.Exists(packageFolder)) throw new DirectoryNotFoundException($"{packageFolder}: model package folder not found.");
+
+            var inputPath = parseResult.GetValue(input)!;
+            if (inputPath == "-" && parseResult.GetValue(textColumn) is { } ignored)
+                throw new UserInputException($"--text-column {ignored} does not apply to standard input, which is read as one text a line.");
+            using var reader = inputPath == "-"
+                ? TextRowReader.OpenLines(CliRunner.StandardInput, "stdin")
+                : TextRowReader.Open(inputPath, new TextRowReaderOptions { TextColumn = parseResult.GetValue(textColumn) });
+            using var classifier = SentimentClassifier.Load(packageFolder, new ClassifierOptions
+            {
+                Variant = modelVariant,
+                ExecutionProvider = preference,
+                IntraOpThreads = threadCount,
+                MaxBatchSize = batch,
+            });
+
+            bool toStdout = outputPath == "-";
+            var errorConsole = CliConsole.ErrorFor(parseResult);
+            // Plain lines, never wrapped to a console width: scripts read them. With -o - they go to standard error.
+            var log = toStdout ? parseResult.InvocationConfiguration.Error : parseResult.InvocationConfiguration.Output;
+            if (reader.TextColumn is { } column && !toStdout) log.WriteLine($"Input: {reader.Source} ({Describe(reader)}, text = {column})");
+            PredictionSummary summary;
+            if (toStdout)
+            {
+                var stdout = parseResult.InvocationConfiguration.Output;
+                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, cancellationToken));
+            }
+            else
+            {
+                // Written under a temporary name and renamed at the end: a failed or cancelled run leaves no partial file.
+                summary = null!;
+                AtomicFile.Write(outputPath, stream =>
+                {
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
+                });
+            }
+            log.WriteLine(summary.ToLine());
+            if (!toStdout) log.WriteLine($"Wrote {outputPath}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    // A live bar on an interactive standard error only: logs and pipes get just the summary line.
+    private static PredictionSummary WithProgress(IAnsiConsole errorConsole, Func<CliProgress?, PredictionSummary> work) =>
+        errorConsole.Profile.Capabilities.Interactive ? CliProgress.Run(errorConsole, p => work(p)) : work(null);
+
+    private static string Describe(TextRowReader reader) => reader.Format switch
+    {
+        DataFormat.JsonLines => "JSON Lines",
+        DataFormat.PlainLines => "plain lines",
+        _ => $"{(reader.Delimiter == '\t' ? "tab" : $"'{reader.Delimiter}'")}-separated, {(reader.HasHeader ? "header" : "no header")}{(reader.QuotesParsed ? "" : ", quotes read as text")}",
+    };
+
+    private static ExecutionProviderPreference ParseProvider(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "auto" => ExecutionProviderPreference.Auto,
+        "cuda" => ExecutionProviderPreference.Cuda,
+        "cpu" => ExecutionProviderPreference.Cpu,
+        _ => throw new ArgumentException($"unknown --provider '{value}' (expected auto, cuda or cpu)."),
+    };
+}
