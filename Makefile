@@ -20,7 +20,7 @@ clean:
 	dotnet clean PpkmOnnx.sln -v q
 	rm -rf artifacts/demo
 
-# make paper DATA=file [LABELS=1=negative,2=neutral,3=positive] [EPOCHS=2]: the paper's two cases (see tools/paper.sh)
+# make paper DATA=file [LABELS=1=negative,2=neutral,3=positive] [EPOCHS=2] [LR=2e-5]: the paper's two cases (see tools/paper.sh)
 .PHONY: paper
 paper: build
-	DATA="$(DATA)" LABELS="$(LABELS)" EPOCHS="$(EPOCHS)" OUT="$(or $(OUT),artifacts/paper)" bash tools/paper.sh
+	DATA="$(DATA)" LABELS="$(LABELS)" EPOCHS="$(EPOCHS)" LR="$(LR)" OUT="$(or $(OUT),artifacts/paper)" bash tools/paper.sh
