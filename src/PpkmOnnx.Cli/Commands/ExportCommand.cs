@@ -33,6 +33,10 @@ internal static class ExportCommand
             var console = CliConsole.For(p);
             var folder = p.GetValue(checkpoint)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
+            var outputFolder = p.GetValue(output)!;
+            // An existing package is the user's to resolve (another name or --force); check before minutes of validation.
+            if (!p.GetValue(force) && Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
+                throw new UserInputException($"{Path.GetFullPath(outputFolder)}: folder exists and is not empty. Use --force to replace it.");
             ExportValidationOptions? validation = null;
             TorchReferenceModel? reference = null;
             try
@@ -49,7 +53,7 @@ internal static class ExportCommand
                 var result = OnnxExporter.Export(new ExportOptions
                 {
                     CheckpointFolder = folder,
-                    OutputFolder = p.GetValue(output)!,
+                    OutputFolder = outputFolder,
                     Flavour = GraphFlavours.Parse(p.GetValue(graph)!),
                     MaxLength = p.GetValue(maxLength) ?? TrainedMaxLength(folder),
                     Overwrite = p.GetValue(force),

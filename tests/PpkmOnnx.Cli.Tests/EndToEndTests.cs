@@ -1,0 +1,219 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Runtime;
+using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Models;
+using TorchSharp;
+
+namespace PpkmOnnx.Cli.Tests;
+
+/// <summary>
+/// The whole pipeline in-process, as a user chains it: demo data → train → distill → export → quantize (dynamic and
+/// static) → bench → report, on a tiny random BERT, plus the user-error paths of export, quantize and train.
+/// </summary>
+public sealed partial class EndToEndTests
+{
+    private const int Seed = 42;
+    private const int RowsPerClass = 40;
+    private const int Limit = 105;
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Ppkm(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = await CliRunner.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static async Task<string> RunOk(params string[] args)
+    {
+        var (code, stdout, stderr) = await Ppkm(args);
+        Assert.True(code == 0, $"ppkm {string.Join(' ', args)} exited {code}:\n{stderr}\n{stdout}");
+        return stdout;
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
+
+    /// <summary>
+    /// A random 2-layer BERT (hidden 32, 4 heads) whose vocabulary is the demo tweets' words plus single characters,
+    /// so every demo text tokenizes without [UNK] floods.
+    /// </summary>
+    private static string WriteTinyBert(string folder, string demoFile)
+    {
+        Directory.CreateDirectory(folder);
+        var words = WordPattern().Matches(File.ReadAllText(demoFile).ToLowerInvariant()).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal);
+        var characters = "abcdefghijklmnopqrstuvwxyz0123456789".Select(c => c.ToString());
+        var vocab = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }
+            .Concat(characters).Concat(characters.Select(c => "##" + c)).Concat(".,!?#@:;-/()'\"".Select(c => c.ToString()))
+            .Concat(words).Distinct().ToList();
+        File.WriteAllText(Path.Combine(folder, "vocab.txt"), string.Join("\n", vocab) + "\n");
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), "{\"do_lower_case\": true, \"model_max_length\": 64}");
+        var config = new ModelConfig
+        {
+            Architecture = ModelArchitecture.Bert,
+            VocabSize = vocab.Count,
+            HiddenSize = 32,
+            NumHiddenLayers = 2,
+            NumAttentionHeads = 4,
+            IntermediateSize = 64,
+            MaxPositionEmbeddings = 64,
+            TypeVocabSize = 2,
+            HiddenAct = "gelu",
+            Labels = ["negative", "neutral", "positive"],
+        };
+        torch.manual_seed(3);
+        using var model = SequenceClassifierFactory.Create(config);
+        ModelCheckpoint.Save(model, folder, tokenizerFolder: null);
+        return folder;
+    }
+
+    [Fact]
+    public async Task Demo_data_goes_through_train_distill_export_quantize_bench_and_report()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        await RunOk("data", "demo", "-o", demo, "--rows-per-class", $"{RowsPerClass}", "--seed", "7");
+        Assert.Equal(3 * RowsPerClass + 1, File.ReadAllLines(demo).Count(l => l.Length > 0)); // header + rows
+        var baseModel = WriteTinyBert(temp.Combine("tiny-bert"), demo);
+        string[] data = ["--data", demo, "--limit", $"{Limit}", "--seed", $"{Seed}"];
+        string[] fast = ["--epochs", "2", "--lr", "1e-3", "--batch-size", "16", "--max-length", "32", "--device", "cpu"];
+
+        // train
+        var teacher = temp.Combine("teacher");
+        var trainOut = await RunOk(["train", baseModel, "-o", teacher, .. fast, .. data]);
+        Assert.Contains("Best epoch", trainOut);
+        foreach (var f in new[] { "config.json", "model.safetensors", "vocab.txt", "training.json" })
+            Assert.True(File.Exists(Path.Combine(teacher, f)), $"train did not write {f}");
+        var training = JsonNode.Parse(File.ReadAllText(Path.Combine(teacher, "training.json")))!;
+        Assert.Equal(32, (int)training["hyperparameters"]!["max_length"]!);
+        var prepared = PreparedData.Prepare(new DataLoadOptions { Path = demo, Limit = Limit, Seed = Seed });
+        Assert.Equal(prepared.Dataset.LabelNames, ModelConfig.Load(teacher).Labels);
+        Assert.Equal(3, prepared.Dataset.LabelNames.Count);
+
+        // distill: a 1-layer DistilBERT student from the 2-layer teacher
+        var student = temp.Combine("student");
+        await RunOk(["distill", teacher, "-o", student, .. fast, .. data]);
+        var studentConfig = ModelConfig.Load(student);
+        Assert.Equal(ModelArchitecture.DistilBert, studentConfig.Architecture);
+        Assert.Equal(1, studentConfig.NumHiddenLayers);
+        Assert.True(File.Exists(Path.Combine(student, "model.safetensors")));
+
+        // export both, validated against TorchSharp
+        var package = temp.Combine("teacher-onnx");
+        var studentPackage = temp.Combine("student-onnx");
+        foreach (var (from, to) in new[] { (teacher, package), (student, studentPackage) })
+        {
+            await RunOk(["export", from, "-o", to, "--validation-texts", "12", .. data]);
+            Assert.True(File.Exists(Path.Combine(to, "model.onnx")));
+            var export = JsonNode.Parse(File.ReadAllText(Path.Combine(to, "export.json")))!;
+            var validation = export["validation"]!;
+            Assert.True((bool)validation["passed"]!, validation.ToJsonString());
+            Assert.InRange((double)validation["max_abs_diff"]!, 0, 1e-4);
+            Assert.Equal(32, (int)export["max_length"]!);
+        }
+        // Exporting onto an existing package needs --force.
+        var (again, _, againErr) = await Ppkm(["export", teacher, "-o", package, "--no-validate"]);
+        Assert.Equal(2, again);
+        Assert.StartsWith("ppkm: error: ", againErr);
+        Assert.Contains("--force", againErr);
+
+        // quantize: dynamic and static INT8 beside model.onnx (--force: a random-ish tiny model may miss the guard)
+        foreach (var (mode, file, name) in new[] { ("dynamic", "model.int8.onnx", "int8"), ("static", "model.int8-static.onnx", "int8-static") })
+        {
+            await RunOk(["quantize", package, "--mode", mode, "--force", "--calibration-samples", "16", .. data]);
+            Assert.True(File.Exists(Path.Combine(package, file)), $"quantize --mode {mode} did not write {file}");
+            var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(package, "quantize.json")))!["variants"]![name]!;
+            Assert.Equal(file, (string)entry["file"]!);
+            Assert.Equal(mode, (string)entry["mode"]!);
+            Assert.Contains((string)entry["status"]!, new[] { "accepted", "forced" });
+            Assert.True((long)entry["bytes"]! < (long)entry["source_bytes"]!);
+            Assert.Equal(["validation", "test"], entry["checks"]!.AsArray().Select(c => (string)c!["set"]!));
+        }
+        // The dynamic entry survives the static run: quantize.json accumulates variants.
+        Assert.NotNull(JsonNode.Parse(File.ReadAllText(Path.Combine(package, "quantize.json")))!["variants"]!["int8"]);
+
+        // bench
+        var benchFolder = temp.Combine("bench");
+        await RunOk(["bench", package, "-o", benchFolder, "--quick", "--provider", "cpu", "--threads", "1", .. data]);
+        var bench = BenchmarkJson.Read(Path.Combine(benchFolder, BenchmarkJson.FileName));
+        var model = Assert.Single(bench.Models);
+        Assert.Equal(["fp32", "int8", "int8-static"], model.Variants.Select(v => v.Variant).Order(StringComparer.Ordinal));
+        Assert.All(model.Variants, v => Assert.NotEmpty(v.Timings));
+
+        // bench's fp32 accuracy against our own count with the runtime on the same test split
+        var test = prepared.Split.Test;
+        Assert.NotEmpty(test.Rows);
+        using (var classifier = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        {
+            var predictions = classifier.Classify(test.Rows.Select(r => r.Text).ToList());
+            int correct = test.Rows.Zip(predictions).Count(p => p.Second.Label == test.LabelNames[p.First.Label]);
+            var fp32 = model.Variants.Single(v => v.Variant == "fp32");
+            Assert.Equal((double)correct / test.Rows.Count, fp32.Metrics.Accuracy, 9);
+        }
+
+        // report
+        var reportFolder = temp.Combine("report");
+        await RunOk("report", benchFolder, "-o", reportFolder);
+        Assert.True(new FileInfo(Path.Combine(reportFolder, "report.html")).Length > 0);
+        var markdown = File.ReadAllText(Path.Combine(reportFolder, "report.md"));
+        Assert.Contains("int8-static", markdown);
+    }
+
+    [Fact]
+    public async Task Export_of_a_folder_without_weights_is_a_one_line_error_and_leaves_no_package()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        var folder = WriteTinyBert(temp.Combine("no-weights"), demo);
+        File.Delete(Path.Combine(folder, "model.safetensors"));
+        var output = temp.Combine("package");
+
+        foreach (var validate in new[] { true, false })
+        {
+            var (code, _, stderr) = await Ppkm(validate ? ["export", folder, "-o", output] : ["export", folder, "-o", output, "--no-validate"]);
+            Assert.Equal(2, code);
+            Assert.StartsWith("ppkm: error: ", stderr);
+            Assert.Single(stderr.TrimEnd().Split('\n'));
+            Assert.Contains("model.safetensors", stderr);
+            Assert.False(Directory.Exists(output), "a failed export left its output folder behind");
+        }
+    }
+
+    [Fact]
+    public async Task Quantize_of_a_folder_that_is_not_a_package_is_a_user_error()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        File.WriteAllText(temp.Combine("notes.txt"), "not a model");
+        var (code, _, stderr) = await Ppkm("quantize", temp.Path, "--mode", "dynamic");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: ", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(temp.Combine("model.int8.onnx")));
+
+        (code, _, stderr) = await Ppkm("quantize", temp.Combine("missing"), "--mode", "dynamic");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: ", stderr);
+    }
+
+    [Fact]
+    public async Task Train_with_label_values_absent_from_the_data_is_a_user_error()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        var model = WriteTinyBert(temp.Combine("tiny"), demo);
+        var output = temp.Combine("out");
+        var (code, _, stderr) = await Ppkm("train", model, "-o", output, "--data", demo, "--labels", "7=negative,8=neutral,9=positive", "--epochs", "1", "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: ", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
+    }
+}
