@@ -6,9 +6,9 @@ namespace PpkmOnnx.Benchmarking.Inspection;
 
 /// <summary>
 /// Reads training.json (written by <c>ppkm train</c>) leniently: every field is optional and a missing or
-/// mistyped one becomes null. Fields read: <c>trainableParameters</c>, <c>trainingSeconds</c>,
-/// <c>hyperparameters</c>, <c>test</c>, and <c>epochs[]</c> with <c>epoch</c>, <c>trainLoss</c>, <c>seconds</c>,
-/// <c>validation.loss</c>, <c>validation.accuracy</c>, <c>validation.macroF1</c>.
+/// mistyped one becomes null. Fields read (the trainer's names): <c>trainable_parameters</c>, <c>wall_seconds</c>,
+/// <c>hyperparameters</c>, <c>test</c>, and <c>epochs[]</c> with <c>epoch</c>, <c>train_loss</c>, <c>validation_loss</c>,
+/// <c>seconds</c>, <c>validation.accuracy</c>, <c>validation.macro_f1</c>.
 /// </summary>
 public static class TrainingRecordReader
 {
@@ -39,18 +39,18 @@ public static class TrainingRecordReader
                 var validation = e["validation"] as JsonObject;
                 epochs.Add(new EpochRecord(
                     (int?)Number(e["epoch"]) ?? index,
-                    Number(e["trainLoss"]),
-                    Number(validation?["loss"]),
+                    Number(e["train_loss"]),
+                    Number(e["validation_loss"]),
                     Number(validation?["accuracy"]),
-                    Number(validation?["macroF1"]),
+                    Number(validation?["macro_f1"]),
                     Number(e["seconds"])));
             }
         }
         return new TrainingSummary
         {
             SourcePath = Path.GetFullPath(path),
-            TrainableParameters = Number(root["trainableParameters"]) is { } p ? (long)p : null,
-            TrainingSeconds = Number(root["trainingSeconds"]),
+            TrainableParameters = Number(root["trainable_parameters"]) is { } p ? (long)p : null,
+            TrainingSeconds = Number(root["wall_seconds"]),
             Hyperparameters = root["hyperparameters"]?.DeepClone(),
             Epochs = epochs,
             Test = root["test"]?.DeepClone(),

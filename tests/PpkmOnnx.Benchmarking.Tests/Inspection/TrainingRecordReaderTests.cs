@@ -12,11 +12,11 @@ public class TrainingRecordReaderTests
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("training.json");
         File.WriteAllText(path, """
-            {"hyperparameters": {"epochs": 3, "batchSize": 16}, "trainingSeconds": 3600.5, "trainableParameters": 124645632,
-             "epochs": [{"epoch": 1, "trainLoss": 0.81, "seconds": 1190, "validation": {"loss": 0.6, "accuracy": 0.71, "macroF1": 0.69}},
-                        {"trainLoss": "oops", "validation": null},
+            {"hyperparameters": {"epochs": 3, "batchSize": 16}, "wall_seconds": 3600.5, "trainable_parameters": 124645632,
+             "epochs": [{"epoch": 1, "train_loss": 0.81, "seconds": 1190, "validation_loss": 0.6, "validation": { "accuracy": 0.71, "macro_f1": 0.69}},
+                        {"train_loss": "oops", "validation": null},
                         "not an object",
-                        {"epoch": 3, "validation": {"macroF1": 0.75}}],
+                        {"epoch": 3, "validation": {"macro_f1": 0.75}}],
              "test": {"accuracy": 0.8}, "somethingElse": true}
             """);
         var summary = TrainingRecordReader.Read(path);
@@ -66,7 +66,7 @@ public class TrainingRecordReaderTests
         Directory.CreateDirectory(package);
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "training.json"), "{}");
-        var export = System.Text.Json.Nodes.JsonNode.Parse("""{"opset": 17, "source": "../ckpt"}""");
+        var export = System.Text.Json.Nodes.JsonNode.Parse("""{"opset": 17, "source_checkpoint": "../ckpt"}""");
 
         Assert.Null(TrainingRecordReader.Locate(package, null, null));
         Assert.Equal(Path.Combine(Path.GetFullPath(checkpoint), "training.json"), TrainingRecordReader.Locate(package, export, null));

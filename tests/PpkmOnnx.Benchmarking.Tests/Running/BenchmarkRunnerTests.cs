@@ -52,9 +52,9 @@ public class BenchmarkRunnerTests
         var checkpoint = temp.Combine("checkpoint");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "training.json"), """
-            {"hyperparameters": {"learningRate": 2e-5}, "trainingSeconds": 42.5, "trainableParameters": 57,
-             "epochs": [{"epoch": 1, "trainLoss": 1.0, "validation": {"accuracy": 0.5, "macroF1": 0.4}},
-                        {"epoch": 2, "trainLoss": 0.5, "validation": {"accuracy": 0.7, "macroF1": "n/a"}}]}
+            {"hyperparameters": {"learningRate": 2e-5}, "wall_seconds": 42.5, "trainable_parameters": 57,
+             "epochs": [{"epoch": 1, "train_loss": 1.0, "validation": {"accuracy": 0.5, "macro_f1": 0.4}},
+                        {"epoch": 2, "train_loss": 0.5, "validation": {"accuracy": 0.7, "macro_f1": "n/a"}}]}
             """);
         File.WriteAllText(Path.Combine(package, "export.json"), """{"source_checkpoint": "../checkpoint", "opset": 11}""");
         File.WriteAllText(Path.Combine(package, "quantize.json"), """{"variants": ["int8"]}""");
