@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Onnx;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 
 namespace PpkmOnnx.Onnx.Quantization;
@@ -156,7 +157,7 @@ public static class OnnxQuantizer
             ConvertedNodes = built.Converted,
             ExcludedNodes = built.Excluded,
             AutoExcludedLayers = autoExcluded,
-            Cpu = CpuIsa.Detect(),
+            Cpu = CpuFeatures.Current,
             Checks = checks,
             ReportPath = Path.Combine(package, ModelPackageLayout.QuantizeReportFile),
         };
