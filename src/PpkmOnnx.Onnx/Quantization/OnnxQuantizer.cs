@@ -6,6 +6,7 @@ using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Validation;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -93,12 +94,12 @@ public static class OnnxQuantizer
         if (sets.Count > 0)
         {
             progress?.Report("scoring the FP32 source");
-            using var fp32 = OrtModelRunner.FromBytes(QuantProto.ToBytes(source));
+            using var fp32 = OnnxModelRunner.Open(QuantProto.ToBytes(source), logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, tokenize, options.BatchSize);
         }
         List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> which)
         {
-            using var runner = OrtModelRunner.FromBytes(bytes);
+            using var runner = OnnxModelRunner.Open(bytes, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, tokenize, options.BatchSize), labels)).ToList();
         }
 
