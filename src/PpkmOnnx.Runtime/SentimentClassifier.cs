@@ -5,7 +5,9 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Runtime.Sessions;
 
 namespace PpkmOnnx.Runtime;
 
@@ -18,10 +20,11 @@ namespace PpkmOnnx.Runtime;
 public sealed class SentimentClassifier : IDisposable
 {
     /// <summary>ONNX Runtime's name of the CPU provider.</summary>
-    public const string CpuProviderName = "CPUExecutionProvider";
+    public const string CpuProviderName = OrtSessionFactory.CpuProviderName;
     /// <summary>ONNX Runtime's name of the CUDA provider.</summary>
-    public const string CudaProviderName = "CUDAExecutionProvider";
+    public const string CudaProviderName = OrtSessionFactory.CudaProviderName;
 
+    private readonly OrtSessionHandle _handle;
     private readonly InferenceSession _session;
     private readonly BertWordPieceTokenizer _tokenizer;
     private readonly ClassifierOptions _options;
@@ -30,10 +33,11 @@ public sealed class SentimentClassifier : IDisposable
     private readonly bool _hasTokenTypeIds;
     private int _disposed;
 
-    private SentimentClassifier(InferenceSession session, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
+    private SentimentClassifier(OrtSessionHandle handle, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
         ModelPackageInfo info, string outputName, bool cacheHit, string? cachePath)
     {
-        _session = session;
+        _handle = handle;
+        _session = handle.Session;
         _tokenizer = tokenizer;
         _options = options;
         Info = info;
@@ -94,21 +98,23 @@ public sealed class SentimentClassifier : IDisposable
         string sha256;
         using (var stream = File.OpenRead(modelPath)) sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
 
-        var (session, provider, cacheHit, cachePath) = OpenSession(modelPath, sha256, options);
+        var (handle, cacheHit, cachePath) = OpenSession(modelPath, sha256, options);
         try
         {
-            return Describe(session, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, provider, options, cacheHit, cachePath, vocabPath);
+            return Describe(handle, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, options, cacheHit, cachePath, vocabPath);
         }
         catch
         {
-            session.Dispose();
+            handle.Dispose();
             throw;
         }
     }
 
-    private static SentimentClassifier Describe(InferenceSession session, string folder, string name, string modelPath, long size,
-        string sha256, string provider, ClassifierOptions options, bool cacheHit, string? cachePath, string vocabPath)
+    private static SentimentClassifier Describe(OrtSessionHandle handle, string folder, string name, string modelPath, long size,
+        string sha256, ClassifierOptions options, bool cacheHit, string? cachePath, string vocabPath)
     {
+        var session = handle.Session;
+        var provider = handle.Provider;
         var inputs = session.InputMetadata;
         foreach (var required in new[] { "input_ids", "attention_mask" })
             if (!inputs.ContainsKey(required))
@@ -160,7 +166,7 @@ public sealed class SentimentClassifier : IDisposable
             : metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : "unknown";
 
         var info = new ModelPackageInfo(name, architecture, options.Variant, provider, labels.ToArray(), maxLength, modelPath, size, sha256, hasTokenTypes);
-        return new SentimentClassifier(session, tokenizer, options, info, outputName, cacheHit, cachePath);
+        return new SentimentClassifier(handle, tokenizer, options, info, outputName, cacheHit, cachePath);
     }
 
     private static BertTokenizerSettings TokenizerSettingsFromMetadata(string json, string modelPath)
@@ -187,62 +193,25 @@ public sealed class SentimentClassifier : IDisposable
         }
     }
 
-    private static (InferenceSession Session, string Provider, bool CacheHit, string? CachePath) OpenSession(string modelPath, string sha256, ClassifierOptions options)
+    private static (OrtSessionHandle Handle, bool CacheHit, string? CachePath) OpenSession(string modelPath, string sha256, ClassifierOptions options)
     {
-        var sessionOptions = NewSessionOptions(options);
-        try
+        var settings = new SessionSettings
         {
-            string provider = CpuProviderName;
-            if (options.ExecutionProvider != ExecutionProviderPreference.Cpu)
-            {
-                try
-                {
-                    sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                    provider = CudaProviderName;
-                }
-                catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-                {
-                    // The options stay usable without CUDA: an auto load carries on with them on CPU.
-                    if (options.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
-                }
-            }
-            try
-            {
-                var (session, hit, path) = CreateSession(modelPath, sha256, provider, options, sessionOptions);
-                return (session, provider, hit, path);
-            }
-            catch (OnnxRuntimeException e) when (provider == CudaProviderName)
-            {
-                // CUDA appended but the session could not start on it (e.g. missing cuDNN): same rule as above.
-                if (options.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
-                sessionOptions.Dispose();
-                sessionOptions = NewSessionOptions(options);
-                var (session, hit, path) = CreateSession(modelPath, sha256, CpuProviderName, options, sessionOptions);
-                return (session, CpuProviderName, hit, path);
-            }
-        }
-        finally
+            ExecutionProvider = options.ExecutionProvider,
+            CudaDeviceId = options.CudaDeviceId,
+            OptimizationLevel = options.OptimizationLevel,
+            IntraOpThreads = options.IntraOpThreads,
+            InterOpThreads = options.InterOpThreads,
+        };
+        bool cacheHit = false;
+        string? cachePath = null;
+        var handle = OrtSessionFactory.Create(settings, (sessionOptions, provider) =>
         {
-            // InferenceSession copies what it needs from the options at creation.
-            sessionOptions.Dispose();
-        }
-    }
-
-    private static NotSupportedException CudaUnavailable(Exception e) =>
-        new($"the CUDA execution provider is not usable here ({e.GetType().Name}: {FirstLine(e.Message)}); use the auto or cpu provider.", e);
-
-    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
-
-    private static SessionOptions NewSessionOptions(ClassifierOptions options)
-    {
-        var so = new SessionOptions { GraphOptimizationLevel = options.OptimizationLevel };
-        if (options.IntraOpThreads > 0) so.IntraOpNumThreads = options.IntraOpThreads;
-        if (options.InterOpThreads > 0)
-        {
-            so.InterOpNumThreads = options.InterOpThreads;
-            if (options.InterOpThreads > 1) so.ExecutionMode = ExecutionMode.ORT_PARALLEL;
-        }
-        return so;
+            var (session, hit, path) = CreateSession(modelPath, sha256, provider, options, sessionOptions);
+            (cacheHit, cachePath) = (hit, path);
+            return session;
+        });
+        return (handle, cacheHit, cachePath);
     }
 
     private static (InferenceSession Session, bool CacheHit, string? CachePath) CreateSession(string modelPath, string sha256, string provider,
@@ -251,7 +220,7 @@ public sealed class SentimentClassifier : IDisposable
         if (options.OptimizedModelCacheFolder is null) return (new InferenceSession(modelPath, sessionOptions), false, null);
 
         Directory.CreateDirectory(options.OptimizedModelCacheFolder);
-        var key = $"{sha256[..16]}-{provider.Replace("ExecutionProvider", "", StringComparison.Ordinal).ToLowerInvariant()}-{LevelTag(options.OptimizationLevel)}-{CpuIsa.Tag}";
+        var key = $"{sha256[..16]}-{provider.Replace("ExecutionProvider", "", StringComparison.Ordinal).ToLowerInvariant()}-{LevelTag(options.OptimizationLevel)}-{CpuFeatures.Current.CacheTag}";
         var cachePath = Path.Combine(Path.GetFullPath(options.OptimizedModelCacheFolder), key + ".onnx");
         if (File.Exists(cachePath))
         {
@@ -429,6 +398,6 @@ public sealed class SentimentClassifier : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _session.Dispose();
+        _handle.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
 
@@ -294,7 +295,7 @@ public sealed class SentimentClassifierTests : IDisposable
             path = first.OptimizedModelCachePath!;
             Assert.True(File.Exists(path));
             Assert.Contains(first.Info.Sha256[..16], Path.GetFileName(path));
-            Assert.Contains(CpuIsa.Tag, Path.GetFileName(path));
+            Assert.Contains(CpuFeatures.Current.CacheTag, Path.GetFileName(path));
             AssertMatches(model, folder, Tweets[1], first.Classify(Tweets[1]));
         }
         var written = File.GetLastWriteTimeUtc(path);

@@ -116,7 +116,13 @@ public class DistillationTests
         Assert.IsType<DistilBertForSequenceClassification>(loaded.Model);
         Assert.Equal(ModelArchitecture.DistilBert, ModelConfig.Load(temp.Combine("student")).Architecture);
 
-        var wrongLabels = data with { LabelNames = new[] { "neg", "pos" } };
+        string[] otherNames = ["neg", "pos"];
+        var wrongLabels = data with
+        {
+            Train = data.Train with { LabelNames = otherNames },
+            Validation = data.Validation with { LabelNames = otherNames },
+            Test = data.Test with { LabelNames = otherNames },
+        };
         Assert.Contains("differ from the data's", Assert.Throws<ArgumentException>(() => Distiller.Run(options, wrongLabels)).Message);
     }
 }

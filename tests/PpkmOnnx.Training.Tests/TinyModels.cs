@@ -81,8 +81,9 @@ internal static class TinyModels
         return rows;
     }
 
-    public static DatasetSplits SeparableSplits(int train = 160, int validation = 40, int test = 40) =>
-        new(Separable(train, 11), Separable(validation, 12), Separable(test, 13), Labels, "synthetic");
+    public static DatasetSplit SeparableSplits(int train = 160, int validation = 40, int test = 40) =>
+        new(new TextClassificationDataset(Separable(train, 11), Labels, "synthetic"), new TextClassificationDataset(Separable(validation, 12), Labels, "synthetic"),
+            new TextClassificationDataset(Separable(test, 13), Labels, "synthetic"), Seed: 0);
 
     public static TrainingRunOptions FastOptions(string model, string output) => new()
     {

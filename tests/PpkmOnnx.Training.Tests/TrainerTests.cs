@@ -108,7 +108,7 @@ public class TrainerTests
         Assert.Equal("completed", json["status"]!.GetValue<string>());
         Assert.Equal(result.BestEpoch, json["best_epoch"]!.GetValue<int>());
         Assert.Equal(160, json["data"]!["train"]!.GetValue<int>());
-        Assert.Equal(data.Fingerprint(), json["data"]!["fingerprint"]!.GetValue<string>());
+        Assert.Equal(data.Fingerprint, json["data"]!["fingerprint"]!.GetValue<string>());
         Assert.Equal(options.LearningRate, json["hyperparameters"]!["learning_rate"]!.GetValue<double>());
         Assert.Equal(result.Test.Accuracy, json["test"]!["accuracy"]!.GetValue<double>());
         Assert.Equal(4, json["epochs"]!.AsArray().Count);
@@ -120,9 +120,9 @@ public class TrainerTests
         using var loaded = CheckpointLoader.Load(temp.Combine("out"));
         Assert.Equal(TinyModels.Labels, loaded.Model.Config.Labels);
         var tokenizer = BertWordPieceTokenizer.FromFolder(temp.Combine("out"));
-        var enc = tokenizer.EncodeBatch(data.Test.Select(r => r.Text).ToList(), 16);
+        var enc = tokenizer.EncodeBatch(data.Test.Rows.Select(r => r.Text).ToList(), 16);
         var logits = loaded.Model.Logits(enc);
-        int correct = data.Test.Select((r, i) => logits[2 * i + 1] > logits[2 * i] == (r.Label == 1) ? 1 : 0).Sum();
+        int correct = data.Test.Rows.Select((r, i) => logits[2 * i + 1] > logits[2 * i] == (r.Label == 1) ? 1 : 0).Sum();
         Assert.Equal(result.Test.Accuracy, correct / 40.0, 9);
     }
 
@@ -169,7 +169,7 @@ public class TrainerTests
         var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2 };
         Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data,
             new SyncProgress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
-        var changed = data with { Train = data.Train.Skip(1).ToList() };
+        var changed = data with { Train = data.Train with { Rows = data.Train.Rows.Skip(1).ToList() } };
         var e = Assert.Throws<InvalidDataException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, changed));
         Assert.Contains("data changed", e.Message);
     }
@@ -182,12 +182,12 @@ public class TrainerTests
         Assert.Contains("warmup ratio", Assert.Throws<ArgumentException>(() => (good with { WarmupRatio = 1.5 }).Validate()).Message);
         Assert.Contains("device must be auto, cpu or cuda", Assert.Throws<ArgumentException>(() => (good with { Device = "tpu" }).Validate()).Message);
         var data = TinyModels.SeparableSplits(8, 4, 0);
-        var bad = data with { Validation = new[] { new LabelledText("x", 5, SourceLine: 12) } };
+        var bad = data with { Validation = data.Validation with { Rows = new[] { new LabelledText("x", 5, SourceLine: 12) } } };
         var e = Assert.Throws<ArgumentException>(() => bad.Validate());
         Assert.Contains("validation row 1 (line 12): label id 5 is outside 0..1", e.Message);
-        Assert.Contains("validation split is empty", Assert.Throws<ArgumentException>(() => (data with { Validation = Array.Empty<LabelledText>() }).Validate()).Message);
-        Assert.NotEqual(data.Fingerprint(), (data with { Train = data.Train.Reverse().ToList() }).Fingerprint());
-        Assert.Equal(data.Fingerprint(), TinyModels.SeparableSplits(8, 4, 0).Fingerprint());
+        Assert.Contains("validation split is empty", Assert.Throws<ArgumentException>(() => (data with { Validation = data.Validation with { Rows = Array.Empty<LabelledText>() } }).Validate()).Message);
+        Assert.NotEqual(data.Fingerprint, (data with { Train = data.Train with { Rows = data.Train.Rows.Reverse().ToList() } }).Fingerprint);
+        Assert.Equal(data.Fingerprint, TinyModels.SeparableSplits(8, 4, 0).Fingerprint);
     }
 
     /// <summary>An IProgress that runs its callback synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.QuantBench;
 
@@ -28,7 +29,7 @@ if (package is null)
     Console.WriteLine($"package: all-MiniLM-L6-v2 + random 3-class head ({temp})");
 }
 else Console.WriteLine($"package: {package}");
-var cpu = CpuIsa.Detect();
+var cpu = CpuFeatures.Current;
 Console.WriteLine($"cpu: {cpu.Summary}, {Environment.ProcessorCount} logical cores");
 
 try

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Benchmarking.Results;
+using PpkmOnnx.Core.Platform;
 
 namespace PpkmOnnx.Benchmarking.Machine;
 
@@ -52,19 +51,8 @@ public static class EnvironmentProbe
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    /// <summary>SIMD extensions that matter for INT8/FP32 GEMM speed, as .NET (and /proc/cpuinfo for AVX-512-VNNI) report them.</summary>
-    public static IReadOnlyList<string> InstructionSets()
-    {
-        var sets = new List<string>();
-        if (Avx2.IsSupported) sets.Add("AVX2");
-        if (Fma.IsSupported) sets.Add("FMA");
-        if (Avx512F.IsSupported) sets.Add("AVX-512F");
-        if (Avx512BW.IsSupported) sets.Add("AVX-512BW");
-        if (AvxVnni.IsSupported) sets.Add("AVX-VNNI");
-        if (CpuFlags().Contains("avx512_vnni")) sets.Add("AVX-512-VNNI");
-        if (AdvSimd.IsSupported) sets.Add("NEON");
-        return sets;
-    }
+    /// <summary>SIMD extensions that matter for INT8/FP32 GEMM speed (see <see cref="CpuFeatures.InstructionSets"/>).</summary>
+    public static IReadOnlyList<string> InstructionSets() => CpuFeatures.Current.InstructionSets;
 
     /// <summary>The native ONNX Runtime version string.</summary>
     public static string OnnxRuntimeVersion()
@@ -74,24 +62,6 @@ public static class EnvironmentProbe
         {
             return typeof(InferenceSession).Assembly.GetName().Version?.ToString() ?? "unknown";
         }
-    }
-
-    private static HashSet<string> CpuFlags()
-    {
-        var flags = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            if (!File.Exists("/proc/cpuinfo")) return flags;
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("flags", StringComparison.Ordinal) && line.IndexOf(':') is var colon and > 0)
-                {
-                    flags.UnionWith(line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-                    break;
-                }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return flags;
     }
 
     private static string? RunTool(string fileName, string arguments, string? workingDirectory)

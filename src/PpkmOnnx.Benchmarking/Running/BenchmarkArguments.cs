@@ -1,4 +1,5 @@
 using System.Globalization;
+using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Benchmarking.Running;
 

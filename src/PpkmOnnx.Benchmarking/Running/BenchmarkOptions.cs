@@ -1,4 +1,5 @@
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Benchmarking.Running;
 

@@ -1,25 +1,28 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using PpkmOnnx.Runtime;
+using PpkmOnnx.Runtime.Sessions;
 
 namespace PpkmOnnx.Benchmarking.Running;
 
 /// <summary>One ONNX model opened on the chosen execution provider, with the input and output names it needs.</summary>
 internal sealed class VariantSession : IDisposable
 {
-    private readonly SessionOptions _sessionOptions;
+    private readonly OrtSessionHandle _handle;
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
 
-    private VariantSession(string path, SessionOptions sessionOptions, InferenceSession session, string provider, string? note)
+    private VariantSession(string path, OrtSessionHandle handle)
     {
         ModelPath = path;
-        _sessionOptions = sessionOptions;
-        _session = session;
-        ExecutionProvider = provider;
-        ProviderNote = note;
+        _handle = handle;
+        _session = handle.Session;
+        ExecutionProvider = handle.IsCuda ? "CUDA" : "CPU";
+        ProviderNote = handle.FallbackNote;
+        var session = handle.Session;
         var inputs = session.InputMetadata;
         foreach (var required in new[] { "input_ids", "attention_mask" })
             if (!inputs.ContainsKey(required))
@@ -48,37 +51,33 @@ internal sealed class VariantSession : IDisposable
     /// <exception cref="InvalidOperationException">CUDA was required but could not be used.</exception>
     public static VariantSession Open(string path, ExecutionProviderPreference preference, int cudaDeviceId, int? intraOpThreads)
     {
-        string? note = null;
-        if (preference != ExecutionProviderPreference.Cpu)
+        var settings = new SessionSettings
         {
-            var cudaOptions = NewOptions(intraOpThreads);
-            try
-            {
-                cudaOptions.AppendExecutionProvider_CUDA(cudaDeviceId);
-                var session = new InferenceSession(path, cudaOptions);
-                return new VariantSession(path, cudaOptions, session, "CUDA", null);
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                cudaOptions.Dispose();
-                note = $"CUDA unavailable: {e.GetType().Name}: {FirstLine(e.Message)}";
-                if (preference == ExecutionProviderPreference.Cuda)
-                    throw new InvalidOperationException($"{path}: the CUDA execution provider was required but could not be used ({note}).", e);
-            }
-        }
-        var cpuOptions = NewOptions(intraOpThreads);
+            ExecutionProvider = preference,
+            CudaDeviceId = cudaDeviceId,
+            OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpThreads = intraOpThreads ?? 0,
+        };
+        OrtSessionHandle handle;
         try
         {
-            return new VariantSession(path, cpuOptions, new InferenceSession(path, cpuOptions), "CPU", note);
+            handle = OrtSessionFactory.Create(path, settings);
+        }
+        catch (NotSupportedException e) when (e.InnerException is { } cause)
+        {
+            throw new InvalidOperationException($"{path}: the CUDA execution provider was required but could not be used ({OrtSessionFactory.CudaFailureNote(cause)}).", cause);
         }
         catch (OnnxRuntimeException e)
         {
-            cpuOptions.Dispose();
             throw new InvalidDataException($"{path}: ONNX Runtime cannot load the model ({FirstLine(e.Message)}).", e);
+        }
+        try
+        {
+            return new VariantSession(path, handle);
         }
         catch
         {
-            cpuOptions.Dispose();
+            handle.Dispose();
             throw;
         }
     }
@@ -111,16 +110,8 @@ internal sealed class VariantSession : IDisposable
 
     public void Dispose()
     {
-        _session.Dispose();
-        _sessionOptions.Dispose();
+        _handle.Dispose();
         _runOptions.Dispose();
-    }
-
-    private static SessionOptions NewOptions(int? intraOpThreads)
-    {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (intraOpThreads is { } threads) options.IntraOpNumThreads = threads;
-        return options;
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
 using Spectre.Console;
 
@@ -38,7 +39,7 @@ internal static class QuantizeCommand
             var prepared = EvaluationTexts.PrepareIfGiven(data, p);
             var source = prepared is null ? "built-in demo tweets" : Path.GetFileName(prepared.Loaded.Dataset.Source);
             var split = (prepared ?? EvaluationTexts.Demo()).Split;
-            var cpu = CpuIsa.Detect();
+            var cpu = CpuFeatures.Current;
             var variant = p.GetValue(mode) switch { "static" => ModelVariant.Int8Static, "fp16" => ModelVariant.Fp16, _ => ModelVariant.Int8 };
             var options = new QuantizeOptions
             {

@@ -61,7 +61,7 @@ internal sealed class TrainingOptions
     }
 
     /// <summary>Prepares data, prints the settings, runs <paramref name="run"/> with progress, prints the result.</summary>
-    public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplits, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
+    public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
     {
         var console = CliConsole.For(p);
         var options = ToRunOptions(p);
@@ -69,7 +69,6 @@ internal sealed class TrainingOptions
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = prepared.Split;
-        var data = new DatasetSplits(split.Train.Rows, split.Validation.Rows, split.Test.Rows, prepared.Dataset.LabelNames, prepared.Dataset.Source);
 
         var settings = new Table().Title($"{what}: settings").AddColumn("setting").AddColumn("value");
         foreach (var (k, v) in new (string, string)[]
@@ -89,7 +88,7 @@ internal sealed class TrainingOptions
         TrainingResult result;
         try
         {
-            result = CliProgress.Run(console, progress => run(options, data, new SyncProgress<TrainingProgress>(t =>
+            result = CliProgress.Run(console, progress => run(options, split, new SyncProgress<TrainingProgress>(t =>
             {
                 if (t.CompletedEpoch is { } e)
                 {

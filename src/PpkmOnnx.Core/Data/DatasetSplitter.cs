@@ -36,8 +36,7 @@ public static class DatasetSplitter
         rng.Shuffle(validation);
         rng.Shuffle(test);
         var parts = (Train: dataset with { Rows = train }, Validation: dataset with { Rows = validation }, Test: dataset with { Rows = test });
-        var fingerprint = DatasetFingerprint.Compute([("train", parts.Train), ("validation", parts.Validation), ("test", parts.Test)]);
-        return new DatasetSplit(parts.Train, parts.Validation, parts.Test, options.Seed, fingerprint);
+        return new DatasetSplit(parts.Train, parts.Validation, parts.Test, options.Seed);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Onnx;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Validation;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -20,7 +21,7 @@ internal static class ActivationCalibrator
         var existing = model.Graph.Output.Select(o => o.Name).ToHashSet();
         foreach (var t in tensors)
             if (existing.Add(t)) model.Graph.Output.Add(QuantProto.FloatValueInfo(t));
-        using var runner = OrtModelRunner.FromBytes(QuantProto.ToBytes(model), Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        using var runner = OnnxModelRunner.Open(QuantProto.ToBytes(model), optimization: Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
 
         var min = tensors.ToDictionary(t => t, _ => float.PositiveInfinity);
         var max = tensors.ToDictionary(t => t, _ => float.NegativeInfinity);

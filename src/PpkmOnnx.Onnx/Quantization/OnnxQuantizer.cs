@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 using Onnx;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Validation;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -92,12 +94,12 @@ public static class OnnxQuantizer
         if (sets.Count > 0)
         {
             progress?.Report("scoring the FP32 source");
-            using var fp32 = OrtModelRunner.FromBytes(QuantProto.ToBytes(source));
+            using var fp32 = OnnxModelRunner.Open(QuantProto.ToBytes(source), logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, tokenize, options.BatchSize);
         }
         List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> which)
         {
-            using var runner = OrtModelRunner.FromBytes(bytes);
+            using var runner = OnnxModelRunner.Open(bytes, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, tokenize, options.BatchSize), labels)).ToList();
         }
 
@@ -156,7 +158,7 @@ public static class OnnxQuantizer
             ConvertedNodes = built.Converted,
             ExcludedNodes = built.Excluded,
             AutoExcludedLayers = autoExcluded,
-            Cpu = CpuIsa.Detect(),
+            Cpu = CpuFeatures.Current,
             Checks = checks,
             ReportPath = Path.Combine(package, ModelPackageLayout.QuantizeReportFile),
         };

@@ -1,4 +1,5 @@
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -26,7 +27,7 @@ public sealed record QuantizeResult
     /// <summary>Layer groups auto-exclusion kept in FP32, most sensitive first.</summary>
     public IReadOnlyList<string> AutoExcludedLayers { get; init; } = [];
     /// <summary>The CPU the variant was made (and checked) on.</summary>
-    public required CpuIsa Cpu { get; init; }
+    public required CpuFeatures Cpu { get; init; }
     /// <summary>Accuracy checks, one per evaluation set given.</summary>
     public required IReadOnlyList<AccuracyCheck> Checks { get; init; }
     /// <summary>The quantize.json written.</summary>

@@ -1,5 +1,6 @@
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Onnx.Validation;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -21,12 +22,12 @@ public static class VariantEvaluator
     {
         set.Validate();
         float[][] reference, variant;
-        using (var r = OrtModelRunner.FromFile(fp32ModelPath)) reference = Logits(r, set, tokenize, batchSize);
-        using (var v = OrtModelRunner.FromFile(variantModelPath)) variant = Logits(v, set, tokenize, batchSize);
+        using (var r = OnnxModelRunner.Open(fp32ModelPath, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)) reference = Logits(r, set, tokenize, batchSize);
+        using (var v = OnnxModelRunner.Open(variantModelPath, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)) variant = Logits(v, set, tokenize, batchSize);
         return Score(set, reference, variant, labelNames);
     }
 
-    internal static float[][] Logits(OrtModelRunner runner, EvaluationSet set, Func<IReadOnlyList<string>, EncodedBatch> tokenize, int batchSize)
+    internal static float[][] Logits(OnnxModelRunner runner, EvaluationSet set, Func<IReadOnlyList<string>, EncodedBatch> tokenize, int batchSize)
     {
         var output = runner.OutputNames[0];
         var all = new List<float[]>(set.Texts.Count);

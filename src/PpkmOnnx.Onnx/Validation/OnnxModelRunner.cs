@@ -1,20 +1,24 @@
 using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Runtime;
+using PpkmOnnx.Runtime.Sessions;
 
 namespace PpkmOnnx.Onnx.Validation;
 
 /// <summary>
-/// Runs an ONNX model on CPU with ONNX Runtime for validation and parity checks: feeds the inputs the graph declares
-/// (input_ids, attention_mask, token_type_ids) and returns one output as a flat float array.
+/// Runs an ONNX model on CPU with ONNX Runtime for validation, parity checks, calibration and accuracy checks: feeds the
+/// inputs the graph declares (input_ids, attention_mask, token_type_ids) and returns float outputs by name.
 /// </summary>
 public sealed class OnnxModelRunner : IReferenceModel, IDisposable
 {
+    private readonly OrtSessionHandle _handle;
     private readonly InferenceSession _session;
     private readonly string _outputName;
 
-    private OnnxModelRunner(InferenceSession session, string outputName)
+    private OnnxModelRunner(OrtSessionHandle handle, string outputName)
     {
-        _session = session;
+        _handle = handle;
+        _session = handle.Session;
         _outputName = outputName;
     }
 
@@ -24,26 +28,43 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     /// <summary>The graph's output names.</summary>
     public IReadOnlyList<string> OutputNames => _session.OutputNames;
 
-    /// <summary>Opens <paramref name="modelPath"/> (or its bytes) on CPU; <paramref name="outputName"/> defaults to the first output.</summary>
+    /// <summary>Opens <paramref name="modelPath"/> on CPU; <paramref name="outputName"/> defaults to the first output.</summary>
+    /// <param name="modelPath">The ONNX file.</param>
+    /// <param name="outputName">The output <see cref="Forward"/> returns; the first output when null.</param>
+    /// <param name="intraOpThreads">Threads inside one operator; 0 lets ONNX Runtime choose.</param>
+    /// <param name="optimization">ONNX Runtime graph optimization level.</param>
+    /// <param name="logSeverity">ONNX Runtime's log level for this session (quantized graphs make it warn about things that are fine).</param>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
-    public static OnnxModelRunner Open(string modelPath, string? outputName = null, int intraOpThreads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    public static OnnxModelRunner Open(string modelPath, string? outputName = null, int intraOpThreads = 0,
+        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, OrtLoggingLevel logSeverity = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING)
     {
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: ONNX model not found.", modelPath);
-        return Open(File.ReadAllBytes(modelPath), outputName, intraOpThreads, optimization);
+        return Wrap(OrtSessionFactory.Create(modelPath, Settings(intraOpThreads, optimization, logSeverity)), outputName);
     }
 
-    /// <summary>Opens a model held in memory.</summary>
-    public static OnnxModelRunner Open(byte[] model, string? outputName = null, int intraOpThreads = 0, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    /// <summary>Opens a model held in memory (see the path overload for the parameters).</summary>
+    public static OnnxModelRunner Open(byte[] model, string? outputName = null, int intraOpThreads = 0,
+        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, OrtLoggingLevel logSeverity = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING) =>
+        Wrap(OrtSessionFactory.Create(model, Settings(intraOpThreads, optimization, logSeverity)), outputName);
+
+    private static SessionSettings Settings(int intraOpThreads, GraphOptimizationLevel optimization, OrtLoggingLevel logSeverity) => new()
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = optimization, IntraOpNumThreads = intraOpThreads };
-        var session = new InferenceSession(model, options);
-        var name = outputName ?? session.OutputNames[0];
-        if (!session.OutputNames.Contains(name))
+        ExecutionProvider = ExecutionProviderPreference.Cpu,
+        IntraOpThreads = intraOpThreads,
+        OptimizationLevel = optimization,
+        LogSeverity = logSeverity,
+    };
+
+    private static OnnxModelRunner Wrap(OrtSessionHandle handle, string? outputName)
+    {
+        var outputs = handle.Session.OutputNames;
+        var name = outputName ?? outputs[0];
+        if (!outputs.Contains(name))
         {
-            session.Dispose();
-            throw new ArgumentException($"the model has no output '{name}' (outputs: {string.Join(", ", session.OutputNames)}).");
+            handle.Dispose();
+            throw new ArgumentException($"the model has no output '{name}' (outputs: {string.Join(", ", outputs)}).");
         }
-        return new OnnxModelRunner(session, name);
+        return new OnnxModelRunner(handle, name);
     }
 
     /// <inheritdoc />
@@ -52,6 +73,19 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     /// <summary>Every output for <paramref name="batch"/>, by name.</summary>
     public Dictionary<string, float[]> Run(EncodedBatch batch)
     {
+        var names = _session.OutputNames;
+        var outputs = Run(batch, names);
+        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++) result[names[i]] = outputs[i].Values;
+        return result;
+    }
+
+    /// <summary>The float outputs <paramref name="outputNames"/> for <paramref name="batch"/>, in that order, each as flat values and shape.</summary>
+    /// <exception cref="NotSupportedException">The graph has an input other than input_ids, attention_mask and token_type_ids.</exception>
+    public IReadOnlyList<(float[] Values, int[] Shape)> Run(EncodedBatch batch, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(outputNames);
         var shape = new long[] { batch.BatchSize, batch.SequenceLength };
         var names = new List<string>();
         var values = new List<OrtValue>();
@@ -70,9 +104,13 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
                 values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
             }
             using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, names, values, _session.OutputNames);
-            var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            for (int i = 0; i < outputs.Count; i++) result[_session.OutputNames[i]] = outputs[i].GetTensorDataAsSpan<float>().ToArray();
+            using var outputs = _session.Run(runOptions, names, values, outputNames);
+            var result = new List<(float[], int[])>(outputs.Count);
+            foreach (var output in outputs)
+            {
+                var info = output.GetTensorTypeAndShape();
+                result.Add((output.GetTensorDataAsSpan<float>().ToArray(), info.Shape.Select(d => checked((int)d)).ToArray()));
+            }
             return result;
         }
         finally
@@ -82,5 +120,5 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _handle.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Training;
@@ -18,7 +19,7 @@ public static class Distiller
     /// <param name="data">The splits; their label names must equal the teacher's.</param>
     /// <param name="progress">Receives a report per step and per epoch (may be null).</param>
     /// <param name="cancellationToken">As for <see cref="SequenceClassifierTrainer.Run"/>.</param>
-    public static TrainingResult Run(DistillationRunOptions options, DatasetSplits data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TrainingResult Run(DistillationRunOptions options, DatasetSplit data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
         data.Validate();

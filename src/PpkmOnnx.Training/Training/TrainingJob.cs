@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Models;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ internal sealed record TrainingJob
 {
     public required string Stage { get; init; }
     public required TrainingRunOptions Options { get; init; }
-    public required DatasetSplits Data { get; init; }
+    public required DatasetSplit Data { get; init; }
     public required SequenceClassifier Model { get; init; }
     public required Device Device { get; init; }
     public required BertWordPieceTokenizer Tokenizer { get; init; }

@@ -38,13 +38,13 @@ internal static class TrainingLoop
         Directory.CreateDirectory(output);
         var resumeDir = Path.Combine(output, ResumeFolder);
 
-        var train = EncodedSplit.Create(job.Data.Train, job.Tokenizer, options.MaxLength);
-        var validation = EncodedSplit.Create(job.Data.Validation, job.Tokenizer, options.MaxLength);
-        var test = EncodedSplit.Create(job.Data.Test, job.Tokenizer, options.MaxLength);
+        var train = EncodedSplit.Create(job.Data.Train.Rows, job.Tokenizer, options.MaxLength);
+        var validation = EncodedSplit.Create(job.Data.Validation.Rows, job.Tokenizer, options.MaxLength);
+        var test = EncodedSplit.Create(job.Data.Test.Rows, job.Tokenizer, options.MaxLength);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         var schedule = LinearWarmupSchedule.Create(options.LearningRate, options.WarmupRatio, totalSteps);
-        var fingerprint = job.Data.Fingerprint();
+        var fingerprint = job.Data.Fingerprint;
 
         using var optimizer = WeightDecayGroups.CreateAdamW(model, options.LearningRate, options.WeightDecay);
         var state = new ResumeState
@@ -198,7 +198,7 @@ internal static class TrainingLoop
     }
 
     private static Tensor? ClassWeightTensor(TrainingJob job, ClassWeighting weighting) =>
-        ClassWeights.Compute(weighting, job.Data.TrainClassCounts()) is { } w ? torch.tensor(w).to(job.Device) : null;
+        ClassWeights.Compute(weighting, job.Data.Train.ClassCounts()) is { } w ? torch.tensor(w).to(job.Device) : null;
 
     private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, AdamW optimizer)
     {
@@ -255,8 +255,8 @@ internal static class TrainingLoop
             ["data"] = new JsonObject
             {
                 ["source"] = job.Data.Source, ["fingerprint"] = fingerprint,
-                ["train"] = job.Data.Train.Count, ["validation"] = job.Data.Validation.Count, ["test"] = job.Data.Test.Count,
-                ["train_class_counts"] = new JsonArray(job.Data.TrainClassCounts().Select(c => (JsonNode)c).ToArray()),
+                ["train"] = job.Data.Train.Rows.Count, ["validation"] = job.Data.Validation.Rows.Count, ["test"] = job.Data.Test.Rows.Count,
+                ["train_class_counts"] = new JsonArray(job.Data.Train.ClassCounts().Select(c => (JsonNode)c).ToArray()),
             },
             ["device"] = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu",
             ["threads"] = torch.get_num_threads(),

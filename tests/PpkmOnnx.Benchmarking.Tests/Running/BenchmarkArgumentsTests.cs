@@ -1,4 +1,5 @@
 using PpkmOnnx.Benchmarking.Running;
+using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Benchmarking.Tests.Running;
 

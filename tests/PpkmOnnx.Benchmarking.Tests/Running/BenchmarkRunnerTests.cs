@@ -5,6 +5,7 @@ using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
 
 namespace PpkmOnnx.Benchmarking.Tests.Running;

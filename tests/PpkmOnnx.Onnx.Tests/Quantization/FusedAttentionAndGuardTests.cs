@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.Tests.Common;
@@ -230,7 +231,7 @@ public class FusedAttentionAndGuardTests
     [Fact]
     public void CpuIsaDetectionMatchesTheRuntimeFlags()
     {
-        var isa = CpuIsa.Detect();
+        var isa = CpuFeatures.Detect();
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, isa.Avx2);
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, isa.Avx512F);
         if (File.Exists("/proc/cpuinfo"))
