@@ -42,6 +42,9 @@ internal sealed class DataOptions
     /// <summary><c>--seed</c> of the subsample and split.</summary>
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the subsample and of the 80/10/10 split.", DefaultValueFactory = _ => 42 };
 
+    /// <summary><c>--exclude-texts-from FILE</c>: drop rows whose text appears in another file.</summary>
+    public Option<string> ExcludeTextsFrom { get; } = new("--exclude-texts-from") { Description = "Drop rows whose exact text also appears in this file (e.g. the training data, when evaluating on a held-out file)." };
+
     /// <summary><c>--conflicts drop|keep</c>: texts with different labels.</summary>
     public Option<string> Conflicts { get; } = CreateConflicts();
 
@@ -66,6 +69,7 @@ internal sealed class DataOptions
         command.Options.Add(Limit);
         command.Options.Add(Seed);
         command.Options.Add(Conflicts);
+        command.Options.Add(ExcludeTextsFrom);
     }
 
     /// <summary>The load options the user gave; <paramref name="path"/> overrides <c>--data</c> (first-argument commands).</summary>
@@ -85,6 +89,7 @@ internal sealed class DataOptions
             Limit = limit,
             Seed = parseResult.GetValue(Seed),
             Conflicts = parseResult.GetValue(Conflicts) == "keep" ? ConflictPolicy.Keep : ConflictPolicy.DropAll,
+            ExcludeTextsFrom = parseResult.GetValue(ExcludeTextsFrom),
         };
     }
 }

@@ -21,4 +21,9 @@ public sealed record DataLoadOptions
     public int Seed { get; init; } = 42;
     /// <summary>What to do with texts that carry different labels.</summary>
     public ConflictPolicy Conflicts { get; init; } = ConflictPolicy.DropAll;
+    /// <summary>
+    /// Another file whose texts must not appear here (e.g. the training sheet, when this file is a held-out set):
+    /// rows with exactly the same text are dropped before subsampling and splitting. Null keeps every row.
+    /// </summary>
+    public string? ExcludeTextsFrom { get; init; }
 }
