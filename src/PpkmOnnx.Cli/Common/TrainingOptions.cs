@@ -96,9 +96,14 @@ internal sealed class TrainingOptions
                     console.MarkupLine(Markup.Escape($"epoch {e.Epoch}/{t.Epochs}: train loss {e.TrainLoss:0.0000}, validation accuracy {v.Accuracy:P2}, weighted F1 {v.WeightedF1:P2}, macro F1 {v.MacroF1:P2}"));
                     return;
                 }
-                var stage = t.Phase == TrainingPhase.Train ? $"epoch {t.Epoch}/{t.Epochs}" : $"{t.Phase.ToString().ToLowerInvariant()} {t.Epoch}";
-                var message = t.Phase == TrainingPhase.Train ? $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {(t.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss") : "?")}" : "";
-                progress.Report(stage, t.Step, t.StepsPerEpoch, message);
+                if (t.Phase != TrainingPhase.Train)
+                {
+                    // Validation and test passes are announced once, not counted step by step.
+                    progress.Note($"epoch {t.Epoch}/{t.Epochs}", t.Phase == TrainingPhase.Test ? "scoring the test split with the best epoch's weights" : "scoring the validation split");
+                    return;
+                }
+                var eta = t.Eta is { } e2 ? e2.ToString(@"hh\:mm\:ss") : "?";
+                progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
             }), cts.Token));
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
