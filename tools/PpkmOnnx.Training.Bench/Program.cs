@@ -101,18 +101,26 @@ static void StepMode(string[] args)
     using var optimizer = WeightDecayGroups.CreateAdamW(model, 2e-5, 0.01);
     var parameters = model.parameters().ToList();
     var times = new List<double>();
+    var phases = new double[4]; // forward (incl. zero_grad, loss), backward, clip, optimizer (+ scope dispose)
     for (int i = 0; i < warmup + steps; i++)
     {
         var clock = Stopwatch.StartNew();
+        var marks = new double[5];
         using (var scope = torch.NewDisposeScope())
         {
             optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
+            marks[1] = clock.Elapsed.TotalSeconds;
             loss.backward();
+            marks[2] = clock.Elapsed.TotalSeconds;
             nn.utils.clip_grad_norm_(parameters, 1.0);
+            marks[3] = clock.Elapsed.TotalSeconds;
             optimizer.step();
         }
-        if (i >= warmup) times.Add(Math.Round(clock.Elapsed.TotalSeconds, 4));
+        marks[4] = clock.Elapsed.TotalSeconds;
+        if (i < warmup) continue;
+        times.Add(Math.Round(marks[4], 4));
+        for (int j = 0; j < 4; j++) phases[j] += (marks[j + 1] - marks[j]) / steps;
     }
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
@@ -120,5 +128,10 @@ static void StepMode(string[] args)
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
         ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["params"] = model.TrainableParameterCount(),
         ["step_seconds"] = times,
+        ["phase_seconds"] = new Dictionary<string, double>
+        {
+            ["forward"] = Math.Round(phases[0], 4), ["backward"] = Math.Round(phases[1], 4),
+            ["clip"] = Math.Round(phases[2], 4), ["optimizer"] = Math.Round(phases[3], 4),
+        },
     }));
 }

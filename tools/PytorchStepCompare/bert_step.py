@@ -145,22 +145,28 @@ def main():
     optimizer = adamw(model, 2e-5, 0.01)
     parameters = list(model.parameters())
 
-    times = []
+    times, phases = [], [0.0, 0.0, 0.0, 0.0]  # forward (incl. zero_grad, loss), backward, clip, optimizer
     for i in range(a.warmup + a.steps):
-        start = time.perf_counter()
+        marks = [time.perf_counter()]
         optimizer.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(ids, mask, types), labels)
+        marks.append(time.perf_counter())
         loss.backward()
+        marks.append(time.perf_counter())
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+        marks.append(time.perf_counter())
         optimizer.step()
-        elapsed = time.perf_counter() - start
+        marks.append(time.perf_counter())
         if i >= a.warmup:
-            times.append(elapsed)
+            times.append(marks[-1] - marks[0])
+            for j in range(4):
+                phases[j] += (marks[j + 1] - marks[j]) / a.steps
 
     print(json.dumps({
         "impl": "pytorch", "version": torch.__version__, "model": a.model, "layers": layers,
         "batch": a.batch, "seq": a.seq, "threads": torch.get_num_threads(), "warmup": a.warmup,
         "params": sum(p.numel() for p in parameters), "blas": loaded_blas(), "step_seconds": [round(t, 4) for t in times],
+        "phase_seconds": dict(zip(("forward", "backward", "clip", "optimizer"), (round(x, 4) for x in phases))),
     }))
 
 

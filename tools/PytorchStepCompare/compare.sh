@@ -56,4 +56,8 @@ for model in ("teacher", "student"):
     name = f"{model} ({layers} layers, {mine[0]['params'] / 1e6:.1f} M)"
     mts, mpt = statistics.median(ts), statistics.median(pt)
     print(f"{name:<28} {mts:>18.3f} {mpt:>15.3f} {mts / mpt:>12.2f}   {' '.join(f'{x:.2f}' for x in per_round)}")
+    for impl in ("torchsharp", "pytorch"):
+        ph = [r["phase_seconds"] for r in mine if r["impl"] == impl and "phase_seconds" in r]
+        if ph:
+            print(f"  {impl:<10} mean phases s: " + ", ".join(f"{k} {statistics.mean(p[k] for p in ph):.3f}" for k in ph[0]))
 PY
