@@ -1,13 +1,22 @@
 // Training step time of a MiniLM-sized BERT (6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522; random init)
 // and of the 3-layer DistilBERT student built from it, at batch × sequence (default 32 × 64), measured side by side
 // on this machine. Usage: dotnet run -c Release --project tools/PpkmOnnx.Training.Bench -- [steps] [batch] [seq] [threads]
+// `-- step teacher|student [warmup] [steps] [batch] [seq] [threads]` times one model's fine-tune step alone and prints
+// one JSON line (tools/PytorchStepCompare/compare.sh pairs it with the same step in PyTorch).
 using System.Diagnostics;
+using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Training.Distillation;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+
+if (args.Length > 0 && args[0] == "step")
+{
+    StepMode(args);
+    return;
+}
 
 int steps = args.Length > 0 ? int.Parse(args[0]) : 5;
 int batch = args.Length > 1 ? int.Parse(args[1]) : 32;
@@ -62,3 +71,67 @@ double kd = Measure("DistilBERT 3×384 distill (KD, teacher fwd)", student, l =>
     return DistillationLoss.Compute(l, t, labels, 2.0, 0.5);
 });
 Console.WriteLine($"ratio student/teacher step (CE): {distil / bert:F2}; distillation step / teacher step: {kd / bert:F2}");
+
+// One model's CE fine-tune step (zero_grad, forward, cross-entropy, backward, clip 1.0, AdamW step), W warm-up then K
+// timed steps; the student is the 3-layer DistilBERT shape (random init: weights do not change the step time).
+static void StepMode(string[] args)
+{
+    string which = args.Length > 1 ? args[1] : "teacher";
+    if (which is not ("teacher" or "student")) throw new ArgumentException($"step: model must be teacher or student, got '{which}'.");
+    int warmup = args.Length > 2 ? int.Parse(args[2]) : 1;
+    int steps = args.Length > 3 ? int.Parse(args[3]) : 3;
+    int batch = args.Length > 4 ? int.Parse(args[4]) : 32;
+    int seq = args.Length > 5 ? int.Parse(args[5]) : 64;
+    torch.set_num_threads(args.Length > 6 ? int.Parse(args[6]) : 2);
+
+    torch.manual_seed(1);
+    var teacherConfig = new ModelConfig
+    {
+        Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
+        NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
+    };
+    using SequenceClassifier model = which == "teacher"
+        ? BertForSequenceClassification.Create(teacherConfig)
+        : DistilBertForSequenceClassification.Create(StudentBuilder.StudentConfig(teacherConfig, 3));
+    var ids = torch.randint(5, 30522, new long[] { batch, seq });
+    var mask = torch.ones(batch, seq, dtype: int64);
+    var types = torch.zeros(batch, seq, dtype: int64);
+    var labels = torch.randint(0, 3, new long[] { batch });
+    model.train();
+    using var optimizer = WeightDecayGroups.CreateAdamW(model, 2e-5, 0.01);
+    var parameters = model.parameters().ToList();
+    var times = new List<double>();
+    var phases = new double[4]; // forward (incl. zero_grad, loss), backward, clip, optimizer (+ scope dispose)
+    for (int i = 0; i < warmup + steps; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        var marks = new double[5];
+        using (var scope = torch.NewDisposeScope())
+        {
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
+            marks[1] = clock.Elapsed.TotalSeconds;
+            loss.backward();
+            marks[2] = clock.Elapsed.TotalSeconds;
+            nn.utils.clip_grad_norm_(parameters, 1.0);
+            marks[3] = clock.Elapsed.TotalSeconds;
+            optimizer.step();
+        }
+        marks[4] = clock.Elapsed.TotalSeconds;
+        if (i < warmup) continue;
+        times.Add(Math.Round(marks[4], 4));
+        for (int j = 0; j < 4; j++) phases[j] += (marks[j + 1] - marks[j]) / steps;
+    }
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["impl"] = "torchsharp", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
+        ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
+        ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["params"] = model.TrainableParameterCount(),
+        ["step_seconds"] = times,
+        ["phase_seconds"] = new Dictionary<string, double>
+        {
+            ["forward"] = Math.Round(phases[0], 4), ["backward"] = Math.Round(phases[1], 4),
+            ["clip"] = Math.Round(phases[2], 4), ["optimizer"] = Math.Round(phases[3], 4),
+        },
+    }));
+}
