@@ -44,28 +44,18 @@ public abstract class SequenceClassifier : nn.Module
     /// Reference forward for other stages (export validation): logits of <paramref name="batch"/> in eval mode
     /// without gradients, row-major <c>[BatchSize, NumLabels]</c>. The module's training mode is restored afterwards.
     /// </summary>
-    public float[] Logits(EncodedBatch batch)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            var (ids, mask, types) = ToTensors(batch, Device);
-            return Forward(ids, mask, types).to(torch.float32).cpu().data<float>().ToArray();
-        }
-        finally
-        {
-            if (wasTraining) train();
-        }
-    }
+    public float[] Logits(EncodedBatch batch) =>
+        EvaluateToArray(batch, (ids, mask, types) => Forward(ids, mask, types).to(torch.float32));
 
     /// <summary>
     /// The encoder's last hidden state of <paramref name="batch"/> in eval mode without gradients, row-major
     /// <c>[BatchSize, SequenceLength, HiddenSize]</c> (what an exported base model outputs as <c>last_hidden_state</c>).
     /// </summary>
-    public float[] LastHiddenState(EncodedBatch batch)
+    public float[] LastHiddenState(EncodedBatch batch) =>
+        EvaluateToArray(batch, (ids, mask, types) => Encode(ids, mask, types));
+
+    /// <summary>Runs <paramref name="forward"/> on <paramref name="batch"/> in eval mode without gradients, restoring the training mode after.</summary>
+    private float[] EvaluateToArray(EncodedBatch batch, Func<Tensor, Tensor, Tensor, Tensor> forward)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -74,7 +64,7 @@ public abstract class SequenceClassifier : nn.Module
         try
         {
             var (ids, mask, types) = ToTensors(batch, Device);
-            return Encode(ids, mask, types).cpu().data<float>().ToArray();
+            return forward(ids, mask, types).cpu().data<float>().ToArray();
         }
         finally
         {
