@@ -52,6 +52,11 @@ public sealed class ExportParityTests
         for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - want[i]) <= 1e-4, $"logit {i}: {got[i]} vs {want[i]}");
         // Random weights must still separate the texts, or the comparison would prove little.
         Assert.True(want.Max() - want.Min() > 0.1, "reference logits are degenerate");
+
+        // The tiny vocabulary repeats "##i" and "##s": no tokenizer.json can hold that, and export.json says so.
+        Assert.False(File.Exists(Path.Combine(temp.Combine("package"), "tokenizer.json")));
+        var exportJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(temp.Combine("package"), "export.json")))!;
+        Assert.StartsWith("not written: the vocabulary repeats '##i'", exportJson["tokenizer_json"]!.GetValue<string>());
     }
 
     [Theory]

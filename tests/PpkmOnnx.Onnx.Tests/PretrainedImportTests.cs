@@ -89,6 +89,12 @@ public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture
         Assert.Equal(theirPooled.Length, mine["pooler_output"].Length);
         Assert.True(theirPooled.Zip(mine["pooler_output"]).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4);
         Assert.True(theirs["last_hidden_state"].Zip(mine["last_hidden_state"]).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4);
+
+        // The package carries a tokenizer.json (for transformers.js and the tokenizers library) that encodes as vocab.txt does.
+        var fastOnly = Directory.CreateDirectory(temp.Combine("fast-only")).FullName;
+        File.Copy(Path.Combine(temp.Combine("package"), "tokenizer.json"), Path.Combine(fastOnly, "tokenizer.json"));
+        Assert.Equal(batch.InputIds, BertWordPieceTokenizer.FromFolder(fastOnly).EncodeBatch(tweets.Take(6).ToList(), 128).InputIds);
+        Assert.Contains("generated from vocab.txt", File.ReadAllText(Path.Combine(temp.Combine("package"), "export.json")));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace PpkmOnnx.Core.Packaging;
 ///   model.int8-static.onnx    INT8 static (QDQ)
 ///   model.fp16.onnx           FP16 (float32 I/O)
 ///   config.json               Hugging Face config with id2label/label2id
-///   vocab.txt, tokenizer_config.json
+///   vocab.txt, tokenizer_config.json, tokenizer.json (Hugging Face fast tokenizer, for transformers.js and tokenizers)
 ///   export.json, quantize.json
 /// </code>
 /// ONNX <c>metadata_props</c> repeat what a bare model.onnx needs to be served: see the <c>Metadata*</c> keys.

@@ -126,6 +126,19 @@ public sealed class BertWordPieceTokenizer
             config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
+    /// <summary>
+    /// Writes this tokenizer as a Hugging Face fast-tokenizer file (<c>tokenizer.json</c>) at <paramref name="path"/>,
+    /// atomically, so that the tokenizers library, transformers.js and <see cref="FromFolder"/> read the same tokenizer.
+    /// </summary>
+    /// <returns>Null when written, else why not (a vocabulary that repeats a token cannot be written as a JSON map).</returns>
+    public string? SaveTokenizerJson(string path)
+    {
+        var (json, reason) = FastTokenizerJson.Build(_vocabulary.TokensById, Settings, ClsId, SepId);
+        if (json is null) return reason;
+        AtomicFile.WriteAllText(path, json);
+        return null;
+    }
+
     /// <summary>Ids of <paramref name="text"/>, with [CLS] … [SEP] when <paramref name="addSpecialTokens"/>, not truncated.</summary>
     public IReadOnlyList<int> EncodeToIds(string text, bool addSpecialTokens = true)
     {

@@ -57,6 +57,11 @@ public static class OnnxExporter
             var source = Path.Combine(checkpoint, file);
             if (File.Exists(source)) File.Copy(source, staging.Combine(file));
         }
+        // Packages always carry tokenizer.json, as Optimum's exports do, so that transformers.js and the tokenizers
+        // library load them as they are; checkpoints written by transformers' slow tokenizer (or by us) lack it.
+        string tokenizerJson = "copied";
+        if (!File.Exists(staging.Combine("tokenizer.json")))
+            tokenizerJson = tokenizer.SaveTokenizerJson(staging.Combine("tokenizer.json")) is { } whyNot ? "not written: " + whyNot : "generated from vocab.txt";
 
         ValidationReport? report = null;
         if (options.Validation is { } validation)
@@ -76,6 +81,7 @@ public static class OnnxExporter
             ["opset"] = OnnxGraphBuilder.DefaultOpset,
             ["ir_version"] = OnnxGraphBuilder.IrVersion,
             ["max_length"] = maxLength,
+            ["tokenizer_json"] = tokenizerJson,
             ["labels"] = new JsonArray(config.Labels.Select(l => (JsonNode)l).ToArray()),
             ["inputs"] = new JsonArray(TransformerGraphWriter.InputNames(config.Architecture).Select(n => (JsonNode)n).ToArray()),
             ["outputs"] = new JsonArray(model.Graph.Output.Select(o => (JsonNode)o.Name).ToArray()),

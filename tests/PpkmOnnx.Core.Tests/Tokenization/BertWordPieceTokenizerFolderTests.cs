@@ -117,4 +117,41 @@ public sealed class BertWordPieceTokenizerFolderTests
         foreach (var line in GoldenTokenization.Read("indobert-base-p1.jsonl"))
             Assert.Equal(original.EncodeToIds(line.Text), reloaded.EncodeToIds(line.Text));
     }
+    [Fact]
+    public void SaveTokenizerJson_KeepsCasingAndSpecialTokensAndReadsBackTheSameIds()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        SmallVocabulary.WriteVocab(temp.Path);
+        File.WriteAllText(temp.Combine("tokenizer_config.json"), """{"do_lower_case": false, "cls_token": "<s>", "sep_token": "</s>"}""");
+        var original = BertWordPieceTokenizer.FromFolder(temp.Path);
+        var path = temp.Combine("fast", "tokenizer.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Assert.Null(original.SaveTokenizerJson(path));
+
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.False(json["normalizer"]!["lowercase"]!.GetValue<bool>());
+        var single = json["post_processor"]!["single"]!.AsArray();
+        Assert.Equal("<s>", single[0]!["SpecialToken"]!["id"]!.GetValue<string>());
+        Assert.Equal("</s>", single[2]!["SpecialToken"]!["id"]!.GetValue<string>());
+        Assert.Equal(Id("</s>"), json["post_processor"]!["special_tokens"]!["</s>"]!["ids"]![0]!.GetValue<int>());
+        Assert.Equal(SmallVocabulary.Tokens.Length, json["model"]!["vocab"]!.AsObject().Count);
+
+        var reloaded = BertWordPieceTokenizer.FromFolder(temp.Combine("fast"));
+        Assert.False(reloaded.Settings.DoLowerCase);
+        foreach (var text in new[] { "Hello HELLO worlds! Unaffable", "ΟΔΟΣ σα ab😷", "" })
+            Assert.Equal(original.EncodeToIds(text), reloaded.EncodeToIds(text));
+    }
+
+    [Fact]
+    public void SaveTokenizerJson_RefusesAVocabularyThatRepeatsAToken()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        SmallVocabulary.WriteVocab(temp.Path, SmallVocabulary.Tokens.Append("hello"));
+        var tokenizer = BertWordPieceTokenizer.FromFolder(temp.Path);
+        var path = temp.Combine("tokenizer.json");
+        var reason = tokenizer.SaveTokenizerJson(path);
+        Assert.NotNull(reason);
+        Assert.Contains("'hello'", reason);
+        Assert.False(File.Exists(path));
+    }
 }

@@ -25,6 +25,26 @@ public sealed class BertWordPieceTokenizerGoldenTests
     }
 
     [SkippableTheory]
+    [InlineData("bert-base-uncased")]
+    [InlineData("indobert-base-p1")]
+    public void TokenizerJsonWrittenFromVocabulary_ReadsBackHuggingFaceExact(string vocabulary)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var original = vocabulary == "bert-base-uncased"
+            ? BertWordPieceTokenizer.Create(GoldenTokenization.ExtractMiniLmVocabulary(temp.Path))
+            : BertWordPieceTokenizer.FromFolder(TestPaths.SharedFile("data", "vocab", "indobenchmark__indobert-base-p1"));
+        var fastOnly = Directory.CreateDirectory(Path.Combine(temp.Path, "fast-only")).FullName;
+        Assert.Null(original.SaveTokenizerJson(Path.Combine(fastOnly, "tokenizer.json")));
+
+        // The folder holds tokenizer.json alone, so FromFolder must take every setting and id from it.
+        var reloaded = BertWordPieceTokenizer.FromFolder(fastOnly);
+        Assert.Equal((original.ClsId, original.SepId, original.PadId, original.UnknownId, original.VocabularySize),
+            (reloaded.ClsId, reloaded.SepId, reloaded.PadId, reloaded.UnknownId, reloaded.VocabularySize));
+        Assert.Equal(original.Settings with { ModelMaxLength = 512 }, reloaded.Settings with { ModelMaxLength = 512 });
+        AssertEveryLine(reloaded, GoldenTokenization.Read(vocabulary + ".jsonl"));
+    }
+
+    [SkippableTheory]
     [InlineData(2)]
     [InlineData(8)]
     [InlineData(32)]
