@@ -1,4 +1,5 @@
 using PpkmOnnx.Runtime;
+using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Server.Models;
 
 namespace PpkmOnnx.Server;
@@ -22,6 +23,8 @@ public sealed record ServerOptions
     public int MaxBatchTokens { get; init; } = 8192;
     /// <summary>Longest a queued request waits for others to share its batch.</summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Batches of one model that run at once (model instances sharing one session; see <see cref="BatcherOptions.ConcurrentBatches"/>).</summary>
+    public int ConcurrentBatches { get; init; } = 1;
     /// <summary>Most texts waiting per model; beyond it requests get 429.</summary>
     public int MaxQueuedTexts { get; init; } = 1024;
     /// <summary>Most texts in one request.</summary>
@@ -42,6 +45,7 @@ public sealed record ServerOptions
         if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
         if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");
         if (MaxQueueDelay < TimeSpan.Zero) throw new ArgumentException("max queue delay cannot be negative.");
+        if (ConcurrentBatches < 1) throw new ArgumentException("concurrent batches must be at least 1.");
         if (MaxQueuedTexts < 1) throw new ArgumentException("max queued texts must be at least 1.");
         if (MaxTextsPerRequest < 1) throw new ArgumentException("max texts per request must be at least 1.");
         if (MaxCharactersPerText < 1) throw new ArgumentException("max characters per text must be at least 1.");

@@ -149,10 +149,15 @@ public sealed class ClassifyEndpointTests
         AssertPrediction(h, "tiny", Tweets[1], body.GetProperty("predictions")[1]);
     }
 
-    [Fact]
-    public async Task Concurrent_clients_get_correct_answers_in_order()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Concurrent_clients_get_correct_answers_in_order(int concurrentBatches)
     {
-        await using var h = await ServerHarness.StartAsync(o => o with { MaxQueueDelay = TimeSpan.FromMilliseconds(20), MaxBatchSize = 16 });
+        await using var h = await ServerHarness.StartAsync(o => o with
+        {
+            MaxQueueDelay = TimeSpan.FromMilliseconds(20), MaxBatchSize = 16, ConcurrentBatches = concurrentBatches,
+        });
         var tasks = Enumerable.Range(0, 40).Select(async c =>
         {
             var model = c % 3 == 0 ? "tiny-int8" : "tiny";

@@ -46,5 +46,7 @@ public sealed class ModelRegistrationTests
         Assert.Contains("no model", Assert.Throws<ArgumentException>(() => new PpkmOnnx.Server.ServerOptions().Validate()).Message);
         var twice = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x"), new("a", "/y")] };
         Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => twice.Validate()).Message);
+        var noSlots = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x")], ConcurrentBatches = 0 };
+        Assert.Contains("concurrent batches must be at least 1", Assert.Throws<ArgumentException>(() => noSlots.Validate()).Message);
     }
 }

@@ -16,7 +16,7 @@ using LoadGen;
 //
 //   dotnet run -c Release --project tools/LoadGen -- --package DIR [--variant fp32] [--node-variant SAME]
 //       [--texts-from FILE] [--text-column NAME] [--clients 16,64] [--duration-s 10] [--rounds 2] [--texts 1]
-//       [--max-batch-size 32] [--max-queue-delay-ms 5] [--threads 0] [--node-peer tools/NodePeer|none] [--ppkm PATH]
+//       [--max-batch-size 32] [--max-queue-delay-ms 5] [--threads 0] [--concurrent-batches 1] [--node-peer tools/NodePeer|none] [--ppkm PATH]
 // Without --package a synthetic tiny model is used (serving overhead only, no node peer).
 // The CUDA attempt of provider "auto" fails loudly on machines without CUDA; the provider used is printed below.
 var ortOptions = new Microsoft.ML.OnnxRuntime.EnvironmentCreationOptions { logId = "loadgen", logLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
@@ -46,6 +46,7 @@ int rounds = int.Parse(opts.Get("--rounds") ?? "2");
 int textsPerRequest = int.Parse(opts.Get("--texts") ?? "1");
 int maxBatch = int.Parse(opts.Get("--max-batch-size") ?? "32");
 int threads = int.Parse(opts.Get("--threads") ?? "0");
+int concurrentBatches = int.Parse(opts.Get("--concurrent-batches") ?? "1");
 var delayMs = double.Parse(opts.Get("--max-queue-delay-ms") ?? "5", CultureInfo.InvariantCulture);
 var repoRoot = RepoPaths.FindRoot();
 
@@ -57,7 +58,7 @@ try
     using var classifier = SentimentClassifier.Load(package, new ClassifierOptions { Variant = variant, IntraOpThreads = threads, MaxBatchSize = maxBatch });
     await using var batcher = DynamicBatcher.Start("model", classifier, new BatcherOptions
     {
-        MaxBatchSize = maxBatch, MaxQueueDelay = TimeSpan.FromMilliseconds(delayMs), MaxQueuedTexts = 1_000_000,
+        MaxBatchSize = maxBatch, MaxQueueDelay = TimeSpan.FromMilliseconds(delayMs), MaxQueuedTexts = 1_000_000, ConcurrentBatches = concurrentBatches,
     });
     var targets = new List<ILoadTarget> { new InProcessTarget(batcher) };
 
@@ -66,7 +67,7 @@ try
     {
         "serve", "--model", $"model={package}:{variantName}", "--port", "{port}", "--threads", threads.ToString(CultureInfo.InvariantCulture),
         "--max-batch-size", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture),
-        "--max-queued-texts", "1000000", "--max-texts", Math.Max(64, textsPerRequest).ToString(CultureInfo.InvariantCulture),
+        "--max-queued-texts", "1000000", "--concurrent-batches", concurrentBatches.ToString(CultureInfo.InvariantCulture), "--max-texts", Math.Max(64, textsPerRequest).ToString(CultureInfo.InvariantCulture),
     };
     targets.Insert(0, await HttpTarget.StartAsync("serve", "dotnet", [ppkm, .. serveArgs], clientCounts.Max()));
 
@@ -83,7 +84,7 @@ try
     try
     {
         Console.WriteLine($"model: {classifier.Info.Name} {classifier.Info.VariantName} on {classifier.ExecutionProvider} (node peer: {nodeVariant}); " +
-                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; " +
+                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; {concurrentBatches} concurrent batch(es), intra-op threads {threads} (0: auto); " +
                           $"{duration.TotalSeconds} s per run, {rounds} round(s), modes alternated");
 
         var sample = texts.Take(64).ToArray();

@@ -22,6 +22,7 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most texts per session run.", DefaultValueFactory = _ => 32 };
         var maxTokens = new Option<int>("--max-batch-tokens") { Description = "Most tokens per session run.", DefaultValueFactory = _ => 8192 };
         var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to share its batch.", DefaultValueFactory = _ => 5 };
+        var concurrent = new Option<int>("--concurrent-batches") { Description = "Batches per model run at once (model instances on one session); pair with --threads = cores / N.", DefaultValueFactory = _ => 1 };
         var queue = new Option<int>("--max-queued-texts") { Description = "Texts waiting per model before answering 429.", DefaultValueFactory = _ => 1024 };
         var maxTexts = new Option<int>("--max-texts") { Description = "Most texts per request.", DefaultValueFactory = _ => 64 };
         var maxChars = new Option<int>("--max-chars") { Description = "Most characters per text.", DefaultValueFactory = _ => 2000 };
@@ -30,7 +31,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve model packages over HTTP: POST /v1/classify, GET /v1/models, /healthz, /readyz, /metrics, /openapi/v1.json and a web page at /.");
         command.Arguments.Add(package);
-        foreach (var option in new Option[] { models, config, urls, port, provider, threads, cache, maxBatch, maxTokens, delay, queue, maxTexts, maxChars, maxBody, shutdown })
+        foreach (var option in new Option[] { models, config, urls, port, provider, threads, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, shutdown })
             command.Options.Add(option);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -58,6 +59,7 @@ internal static class ServeCommand
                 MaxBatchSize = parseResult.GetValue(maxBatch),
                 MaxBatchTokens = parseResult.GetValue(maxTokens),
                 MaxQueueDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(delay)),
+                ConcurrentBatches = parseResult.GetValue(concurrent),
                 MaxQueuedTexts = parseResult.GetValue(queue),
                 MaxTextsPerRequest = parseResult.GetValue(maxTexts),
                 MaxCharactersPerText = parseResult.GetValue(maxChars),

@@ -9,6 +9,11 @@ public sealed record BatcherOptions
     public int MaxBatchTokens { get; init; } = 8192;
     /// <summary>Longest the first request of a batch waits for company.</summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>
+    /// Batches run at once on the shared session (Triton's model instances): with 1, the next batch forms while none
+    /// runs; with N, up to N session runs overlap, each on its own thread (pair it with intra-op threads = cores / N).
+    /// </summary>
+    public int ConcurrentBatches { get; init; } = 1;
     /// <summary>Most texts queued or running; beyond it <see cref="QueueFullException"/>.</summary>
     public int MaxQueuedTexts { get; init; } = 1024;
 }

@@ -8,8 +8,9 @@ namespace PpkmOnnx.Server.Batching;
 /// <summary>
 /// Gathers concurrent requests for one model into shared session runs: the first waiting request opens a batch,
 /// which closes when it holds <see cref="BatcherOptions.MaxBatchSize"/> texts or <see cref="BatcherOptions.MaxBatchTokens"/>
-/// tokens, or when <see cref="BatcherOptions.MaxQueueDelay"/> has passed. One reader loop per model; the classifier
-/// micro-batches inside the run. Disposal stops intake and drains what is queued.
+/// tokens, or when <see cref="BatcherOptions.MaxQueueDelay"/> has passed. One reader loop per model opens a batch only
+/// when one of <see cref="BatcherOptions.ConcurrentBatches"/> run slots is free, so batches grow while the slots are
+/// busy; the classifier micro-batches inside the run. Disposal stops intake and drains what is queued.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
@@ -19,6 +20,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly string _name;
     private readonly Channel<WorkItem> _channel = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly SemaphoreSlim _slots;
     private int _queuedTexts;
 
     private DynamicBatcher(string name, SentimentClassifier classifier, BatcherOptions options, ServerMetrics? metrics)
@@ -27,6 +29,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _classifier = classifier;
         _options = options;
         _metrics = metrics;
+        _slots = new SemaphoreSlim(options.ConcurrentBatches, options.ConcurrentBatches);
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -34,7 +37,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public static DynamicBatcher Start(string name, SentimentClassifier classifier, BatcherOptions options, ServerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(classifier);
-        if (options.MaxBatchSize < 1 || options.MaxBatchTokens < 1 || options.MaxQueuedTexts < 1 || options.MaxQueueDelay < TimeSpan.Zero)
+        if (options.MaxBatchSize < 1 || options.MaxBatchTokens < 1 || options.MaxQueuedTexts < 1 || options.MaxQueueDelay < TimeSpan.Zero
+            || options.ConcurrentBatches < 1)
             throw new ArgumentException("batcher limits must be positive.");
         return new DynamicBatcher(name, classifier, options, metrics);
     }
@@ -77,10 +81,16 @@ public sealed class DynamicBatcher : IAsyncDisposable
         WorkItem? carried = null;
         while (carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // A batch opens only when it can run at once: while every slot is busy, requests queue and the batch grows.
+            await _slots.WaitAsync().ConfigureAwait(false);
             var batch = new List<WorkItem>();
             if (carried is not null) { batch.Add(carried); carried = null; }
             else if (reader.TryRead(out var first)) batch.Add(first);
-            else continue;
+            else
+            {
+                _slots.Release();
+                continue;
+            }
 
             int texts = batch[0].Texts.Count, tokens = batch[0].Tokens;
             var deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
@@ -110,7 +120,22 @@ public sealed class DynamicBatcher : IAsyncDisposable
                     break;
                 }
             }
+            if (_options.ConcurrentBatches == 1) RunAndRelease(batch);
+            else _ = Task.Run(() => RunAndRelease(batch));
+        }
+        // Drain: every slot back means no batch is still running.
+        for (int i = 0; i < _options.ConcurrentBatches; i++) await _slots.WaitAsync().ConfigureAwait(false);
+    }
+
+    private void RunAndRelease(List<WorkItem> batch)
+    {
+        try
+        {
             Run(batch);
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 
@@ -156,6 +181,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _slots.Dispose();
     }
 
     private sealed class WorkItem(IReadOnlyList<string> texts, int tokens, CancellationToken cancellation)

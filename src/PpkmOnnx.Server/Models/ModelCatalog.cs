@@ -78,6 +78,7 @@ public sealed class ModelCatalog : IAsyncDisposable
                     MaxBatchSize = _options.MaxBatchSize,
                     MaxBatchTokens = _options.MaxBatchTokens,
                     MaxQueueDelay = _options.MaxQueueDelay,
+                    ConcurrentBatches = _options.ConcurrentBatches,
                     MaxQueuedTexts = _options.MaxQueuedTexts,
                 }, _metrics);
                 lock (_gate) _models.Add(new ServedModel(registration, classifier, batcher));
