@@ -27,8 +27,26 @@ public sealed record ClassifierOptions
     public int MaxBatchSize { get; init; } = 32;
     /// <summary>Most padded tokens (rows × longest row) per session run; a single longer text still runs alone.</summary>
     public int MaxBatchTokens { get; init; } = 8192;
+    /// <summary>
+    /// What one more session run costs, in padded tokens, when a batch is cut into micro-batches of similar lengths
+    /// (see <see cref="MicroBatchPlan"/>). Null picks by provider: <see cref="CpuRunOverheadTokens"/> on the CPU, where
+    /// a padded token costs as much as a real one, <see cref="CudaRunOverheadTokens"/> on CUDA, where padding is
+    /// nearly free and a run is dear.
+    /// </summary>
+    public long? RunOverheadTokens { get; init; }
+    /// <summary>
+    /// Micro-batches of one call run at once, each on its own thread. On a CPU, several single-threaded runs
+    /// (<see cref="IntraOpThreads"/> = 1, <see cref="ParallelRuns"/> = cores) keep every core busy where one run's
+    /// intra-op threads often cannot (tools/LoadGen measures both); 1 runs them one after another.
+    /// </summary>
+    public int ParallelRuns { get; init; } = 1;
     /// <summary>Caps the package's maximum sequence length (null keeps the package's).</summary>
     public int? MaxLength { get; init; }
+
+    /// <summary>Default <see cref="RunOverheadTokens"/> on the CPU (a run's fixed cost is a few tokens' worth of compute).</summary>
+    public const long CpuRunOverheadTokens = 4;
+    /// <summary>Default <see cref="RunOverheadTokens"/> on CUDA (kernel launches dominate small batches).</summary>
+    public const long CudaRunOverheadTokens = 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -36,6 +54,8 @@ public sealed record ClassifierOptions
         if (MaxBatchSize < 1) throw new ArgumentException($"MaxBatchSize must be at least 1 (got {MaxBatchSize}).");
         if (MaxBatchTokens < 2) throw new ArgumentException($"MaxBatchTokens must be at least 2 (got {MaxBatchTokens}).");
         if (IntraOpThreads < 0 || InterOpThreads < 0) throw new ArgumentException("thread counts cannot be negative.");
+        if (ParallelRuns < 1) throw new ArgumentException($"ParallelRuns must be at least 1 (got {ParallelRuns}).");
+        if (RunOverheadTokens is < 0) throw new ArgumentException($"RunOverheadTokens cannot be negative (got {RunOverheadTokens}).");
         if (MaxLength is < 2) throw new ArgumentException($"MaxLength must be at least 2 (got {MaxLength}).");
         if (CudaDeviceId < 0) throw new ArgumentException($"CudaDeviceId cannot be negative (got {CudaDeviceId}).");
     }

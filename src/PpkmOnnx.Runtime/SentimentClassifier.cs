@@ -278,7 +278,9 @@ public sealed class SentimentClassifier : IDisposable
 
     /// <summary>
     /// Classifies a batch: length-sorted micro-batches of at most <see cref="ClassifierOptions.MaxBatchSize"/> texts and
-    /// <see cref="ClassifierOptions.MaxBatchTokens"/> padded tokens, each padded to its own longest row; results in input order.
+    /// <see cref="ClassifierOptions.MaxBatchTokens"/> padded tokens, cut where padding would cost more than a run
+    /// (<see cref="ClassifierOptions.RunOverheadTokens"/>), each padded to its own longest row, up to
+    /// <see cref="ClassifierOptions.ParallelRuns"/> of them at once; results in input order.
     /// </summary>
     /// <exception cref="ArgumentException">A text is null, empty or blank (the message gives its index).</exception>
     /// <exception cref="OperationCanceledException">Cancelled (between micro-batches or by terminating the run).</exception>
@@ -293,17 +295,35 @@ public sealed class SentimentClassifier : IDisposable
         var results = new ClassificationResult[texts.Count];
         using var runOptions = new RunOptions();
         using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
-        foreach (var batch in MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), _options.MaxBatchSize, _options.MaxBatchTokens))
+        long runOverhead = _options.RunOverheadTokens
+            ?? (ExecutionProvider == CudaProviderName ? ClassifierOptions.CudaRunOverheadTokens : ClassifierOptions.CpuRunOverheadTokens);
+        var plan = MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), _options.MaxBatchSize, _options.MaxBatchTokens, runOverhead);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            if (_options.ParallelRuns <= 1 || plan.Count == 1)
             {
-                RunMicroBatch(rows, batch, results, runOptions);
+                foreach (var batch in plan)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunMicroBatch(rows, batch, results, runOptions);
+                }
             }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            else
             {
-                throw new OperationCanceledException("classification cancelled.", cancellationToken);
+                // Micro-batches write disjoint result slots; InferenceSession.Run is safe to call concurrently.
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelRuns, CancellationToken = cancellationToken };
+                Parallel.ForEach(plan, parallel, batch => RunMicroBatch(rows, batch, results, runOptions));
             }
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("classification cancelled.", cancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException("classification cancelled.", cancellationToken);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
         }
         return results;
     }

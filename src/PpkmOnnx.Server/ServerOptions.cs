@@ -13,8 +13,16 @@ public sealed record ServerOptions
     public string Urls { get; init; } = "http://127.0.0.1:8080";
     /// <summary>Execution provider for every model.</summary>
     public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
-    /// <summary>ONNX Runtime intra-op threads per model (0: ONNX Runtime decides).</summary>
+    /// <summary>ONNX Runtime intra-op threads per model (0: 1 when <see cref="EffectiveParallelRuns"/> is above 1, else ONNX Runtime decides).</summary>
     public int IntraOpThreads { get; init; }
+    /// <summary>Micro-batches of one batch run at once, each on its own thread (0: one per processor).</summary>
+    public int ParallelRuns { get; init; }
+
+    /// <summary><see cref="ParallelRuns"/> with 0 resolved: one single-threaded run per processor, which on a CPU keeps
+    /// every core busy where one run's intra-op threads often cannot (tools/LoadGen measures it).</summary>
+    public int EffectiveParallelRuns => ParallelRuns > 0 ? ParallelRuns : Environment.ProcessorCount;
+    /// <summary><see cref="IntraOpThreads"/> with 0 resolved against <see cref="EffectiveParallelRuns"/> (0 left to ONNX Runtime).</summary>
+    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : EffectiveParallelRuns > 1 ? 1 : 0;
     /// <summary>Optimized-model cache folder, or null for none.</summary>
     public string? OptimizedModelCacheFolder { get; init; }
     /// <summary>Most texts in one session run.</summary>
@@ -45,6 +53,8 @@ public sealed record ServerOptions
         if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
         if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");
         if (MaxQueueDelay < TimeSpan.Zero) throw new ArgumentException("max queue delay cannot be negative.");
+        if (ParallelRuns < 0) throw new ArgumentException("parallel runs cannot be negative (0: one per processor).");
+        if (IntraOpThreads < 0) throw new ArgumentException("intra-op threads cannot be negative (0: automatic).");
         if (ConcurrentBatches < 1) throw new ArgumentException("concurrent batches must be at least 1.");
         if (MaxQueuedTexts < 1) throw new ArgumentException("max queued texts must be at least 1.");
         if (MaxTextsPerRequest < 1) throw new ArgumentException("max texts per request must be at least 1.");

@@ -76,12 +76,20 @@ public sealed class SentimentClassifierTests : IDisposable
         Assert.Equal(1.0, result.Probabilities.Sum(), 5);
     }
 
-    [Fact]
-    public void Batch_results_are_in_input_order_and_equal_single_results_across_micro_batches()
+    [Theory]
+    [InlineData(1, null)]
+    [InlineData(1, 0L)]
+    [InlineData(3, null)]
+    [InlineData(4, 0L)]
+    public void Batch_results_are_in_input_order_and_equal_single_results_across_micro_batches(int parallelRuns, long? runOverheadTokens)
     {
         var (model, folder) = Package(13);
-        // Tiny limits force several micro-batches of mixed lengths.
-        using var classifier = SentimentClassifier.Load(folder, Cpu with { MaxBatchSize = 3, MaxBatchTokens = 24 });
+        // Tiny limits (and, with overhead 0, a cut at every length change) force several micro-batches of mixed lengths,
+        // run one after another or several at once.
+        using var classifier = SentimentClassifier.Load(folder, Cpu with
+        {
+            MaxBatchSize = 3, MaxBatchTokens = 24, ParallelRuns = parallelRuns, RunOverheadTokens = runOverheadTokens,
+        });
         var texts = Tweets.Concat(Tweets.Reverse()).ToArray();
         var batch = classifier.Classify(texts);
         Assert.Equal(texts.Length, batch.Count);
@@ -166,6 +174,14 @@ public sealed class SentimentClassifierTests : IDisposable
             }
         })).ToArray();
         await Task.WhenAll(tasks);
+    }
+
+    [Fact]
+    public void Bad_batching_options_are_rejected()
+    {
+        var (_, folder) = Package(20);
+        Assert.Contains("ParallelRuns", Assert.Throws<ArgumentException>(() => SentimentClassifier.Load(folder, Cpu with { ParallelRuns = 0 })).Message);
+        Assert.Contains("RunOverheadTokens", Assert.Throws<ArgumentException>(() => SentimentClassifier.Load(folder, Cpu with { RunOverheadTokens = -1 })).Message);
     }
 
     [Fact]

@@ -48,5 +48,19 @@ public sealed class ModelRegistrationTests
         Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => twice.Validate()).Message);
         var noSlots = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x")], ConcurrentBatches = 0 };
         Assert.Contains("concurrent batches must be at least 1", Assert.Throws<ArgumentException>(() => noSlots.Validate()).Message);
+        var negativeRuns = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x")], ParallelRuns = -1 };
+        Assert.Contains("parallel runs cannot be negative", Assert.Throws<ArgumentException>(() => negativeRuns.Validate()).Message);
+    }
+
+    [Fact]
+    public void Automatic_threading_gives_each_processor_one_single_threaded_run_unless_told_otherwise()
+    {
+        var auto = new PpkmOnnx.Server.ServerOptions();
+        Assert.Equal(Environment.ProcessorCount, auto.EffectiveParallelRuns);
+        Assert.Equal(Environment.ProcessorCount > 1 ? 1 : 0, auto.EffectiveIntraOpThreads);
+        var latency = new PpkmOnnx.Server.ServerOptions { ParallelRuns = 1 };
+        Assert.Equal((1, 0), (latency.EffectiveParallelRuns, latency.EffectiveIntraOpThreads));
+        var explicitThreads = new PpkmOnnx.Server.ServerOptions { ParallelRuns = 3, IntraOpThreads = 2 };
+        Assert.Equal((3, 2), (explicitThreads.EffectiveParallelRuns, explicitThreads.EffectiveIntraOpThreads));
     }
 }

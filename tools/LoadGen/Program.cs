@@ -16,7 +16,7 @@ using LoadGen;
 //
 //   dotnet run -c Release --project tools/LoadGen -- --package DIR [--variant fp32] [--node-variant SAME]
 //       [--texts-from FILE] [--text-column NAME] [--clients 16,64] [--duration-s 10] [--rounds 2] [--texts 1]
-//       [--max-batch-size 32] [--max-queue-delay-ms 5] [--threads 0] [--concurrent-batches 1] [--node-peer tools/NodePeer|none] [--ppkm PATH]
+//       [--max-batch-size 32] [--max-queue-delay-ms 5] [--threads 0] [--parallel-runs 0] [--concurrent-batches 1] [--node-peer tools/NodePeer|none] [--serve none] [--ppkm PATH] [--run-overhead-tokens N (in-process only)]
 // Without --package a synthetic tiny model is used (serving overhead only, no node peer).
 // The CUDA attempt of provider "auto" fails loudly on machines without CUDA; the provider used is printed below.
 var ortOptions = new Microsoft.ML.OnnxRuntime.EnvironmentCreationOptions { logId = "loadgen", logLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
@@ -47,6 +47,8 @@ int textsPerRequest = int.Parse(opts.Get("--texts") ?? "1");
 int maxBatch = int.Parse(opts.Get("--max-batch-size") ?? "32");
 int threads = int.Parse(opts.Get("--threads") ?? "0");
 int concurrentBatches = int.Parse(opts.Get("--concurrent-batches") ?? "1");
+// The server's defaults: one single-threaded run per processor unless told otherwise.
+var serverDefaults = new PpkmOnnx.Server.ServerOptions { IntraOpThreads = threads, ParallelRuns = int.Parse(opts.Get("--parallel-runs") ?? "0") };
 var delayMs = double.Parse(opts.Get("--max-queue-delay-ms") ?? "5", CultureInfo.InvariantCulture);
 var repoRoot = RepoPaths.FindRoot();
 
@@ -55,21 +57,26 @@ Console.WriteLine($"texts: {texts.Length} ({(opts.Get("--texts-from") is { } f ?
 
 try
 {
-    using var classifier = SentimentClassifier.Load(package, new ClassifierOptions { Variant = variant, IntraOpThreads = threads, MaxBatchSize = maxBatch });
+    using var classifier = SentimentClassifier.Load(package, new ClassifierOptions
+    {
+        Variant = variant, IntraOpThreads = serverDefaults.EffectiveIntraOpThreads, ParallelRuns = serverDefaults.EffectiveParallelRuns, MaxBatchSize = maxBatch,
+        RunOverheadTokens = opts.Get("--run-overhead-tokens") is { } overhead ? long.Parse(overhead, CultureInfo.InvariantCulture) : null,
+    });
     await using var batcher = DynamicBatcher.Start("model", classifier, new BatcherOptions
     {
         MaxBatchSize = maxBatch, MaxQueueDelay = TimeSpan.FromMilliseconds(delayMs), MaxQueuedTexts = 1_000_000, ConcurrentBatches = concurrentBatches,
     });
     var targets = new List<ILoadTarget> { new InProcessTarget(batcher) };
 
-    var ppkm = opts.Get("--ppkm") ?? RepoPaths.CliAssembly(repoRoot);
+    var ppkm = opts.Get("--ppkm") ?? (opts.Get("--serve") == "none" ? "" : RepoPaths.CliAssembly(repoRoot));
     var serveArgs = new List<string>
     {
         "serve", "--model", $"model={package}:{variantName}", "--port", "{port}", "--threads", threads.ToString(CultureInfo.InvariantCulture),
-        "--max-batch-size", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture),
+        "--parallel-runs", serverDefaults.ParallelRuns.ToString(CultureInfo.InvariantCulture), "--max-batch-size", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture),
         "--max-queued-texts", "1000000", "--concurrent-batches", concurrentBatches.ToString(CultureInfo.InvariantCulture), "--max-texts", Math.Max(64, textsPerRequest).ToString(CultureInfo.InvariantCulture),
     };
-    targets.Insert(0, await HttpTarget.StartAsync("serve", "dotnet", [ppkm, .. serveArgs], clientCounts.Max()));
+    if (opts.Get("--serve") != "none")
+        targets.Insert(0, await HttpTarget.StartAsync("serve", "dotnet", [ppkm, .. serveArgs], clientCounts.Max()));
 
     var nodePeer = opts.Get("--node-peer") ?? Path.Combine(repoRoot, "tools", "NodePeer");
     if (syntheticFolder is not null || nodePeer == "none")
@@ -84,7 +91,7 @@ try
     try
     {
         Console.WriteLine($"model: {classifier.Info.Name} {classifier.Info.VariantName} on {classifier.ExecutionProvider} (node peer: {nodeVariant}); " +
-                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; {concurrentBatches} concurrent batch(es), intra-op threads {threads} (0: auto); " +
+                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; {concurrentBatches} concurrent batch(es), {serverDefaults.EffectiveParallelRuns} parallel run(s) × {serverDefaults.EffectiveIntraOpThreads} intra-op thread(s) (0: ORT's choice); " +
                           $"{duration.TotalSeconds} s per run, {rounds} round(s), modes alternated");
 
         var sample = texts.Take(64).ToArray();
@@ -94,7 +101,10 @@ try
             var answers = await remote.ClassifyAsync(sample);
             var (agree, maxDelta) = Agreement.Compare(reference, answers);
             Console.WriteLine($"agreement {remote.Name} vs in-process on {sample.Length} texts: labels {agree}/{sample.Length}, max |Δp| {maxDelta:E1}");
-            if (agree < sample.Length - 1)
+            // Dynamic INT8 quantizes activations with one scale per tensor, so a text's result depends on what it was
+            // batched (and padded) with: the peer batches a request's texts its own way. FP32 must agree exactly.
+            int allowed = variant == ModelVariant.Fp32 && (remote.Name != "node" || nodeVariant == "fp32") ? 1 : sample.Length / 10;
+            if (sample.Length - agree > allowed)
                 throw new InvalidOperationException($"{remote.Name} disagrees with the in-process classifier on {sample.Length - agree} texts: not the same model.");
         }
 
@@ -108,7 +118,7 @@ try
             var merged = runs.ToDictionary(r => r.Key, r => LoadResult.Merge(r.Value));
             foreach (var (name, r) in merged)
                 Console.WriteLine($"{clients,7} {name,-10} {r.Requests,8} {r.RequestsPerSecond,9:F1} {r.RequestsPerSecond * textsPerRequest,9:F1} {r.P50,8:F2} {r.P95,8:F2} {r.P99,8:F2}");
-            var serve = merged["serve"];
+            if (!merged.TryGetValue("serve", out var serve)) continue;
             Console.WriteLine($"{clients,7} ratio      serve/in-process throughput {serve.RequestsPerSecond / merged["in-process"].RequestsPerSecond:F2} (aim ≥ 0.9)");
             if (merged.TryGetValue("node", out var node))
                 Console.WriteLine($"{clients,7} ratio      serve/node throughput {serve.RequestsPerSecond / node.RequestsPerSecond:F2}, p50 latency node/serve {node.P50 / serve.P50:F2}x");

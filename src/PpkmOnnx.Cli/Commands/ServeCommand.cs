@@ -17,7 +17,8 @@ internal static class ServeCommand
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:<port>)." };
         var port = new Option<int>("--port") { Description = "Loopback port when --urls is not given.", DefaultValueFactory = _ => 8080 };
         var provider = new Option<string>("--provider") { Description = "Execution provider: auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per model (0: automatic)." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per run (0: 1 when --parallel-runs is above 1, else ONNX Runtime's choice)." };
+        var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches of a batch run at once, one thread each (0: one per processor; 1 with --threads 0 for lowest single-request latency on big CPUs)." };
         var cache = new Option<string?>("--optimized-cache") { Description = "Folder for optimized-model cache files." };
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most texts per session run.", DefaultValueFactory = _ => 32 };
         var maxTokens = new Option<int>("--max-batch-tokens") { Description = "Most tokens per session run.", DefaultValueFactory = _ => 8192 };
@@ -31,7 +32,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve model packages over HTTP: POST /v1/classify, GET /v1/models, /healthz, /readyz, /metrics, /openapi/v1.json and a web page at /.");
         command.Arguments.Add(package);
-        foreach (var option in new Option[] { models, config, urls, port, provider, threads, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, shutdown })
+        foreach (var option in new Option[] { models, config, urls, port, provider, threads, parallelRuns, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, shutdown })
             command.Options.Add(option);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -55,6 +56,7 @@ internal static class ServeCommand
                     var other => throw new ArgumentException($"unknown --provider '{other}' (expected auto, cuda or cpu)."),
                 },
                 IntraOpThreads = parseResult.GetValue(threads),
+                ParallelRuns = parseResult.GetValue(parallelRuns),
                 OptimizedModelCacheFolder = parseResult.GetValue(cache),
                 MaxBatchSize = parseResult.GetValue(maxBatch),
                 MaxBatchTokens = parseResult.GetValue(maxTokens),

@@ -59,7 +59,8 @@ public sealed class ModelCatalog : IAsyncDisposable
                 {
                     Variant = registration.Variant,
                     ExecutionProvider = _options.ExecutionProvider,
-                    IntraOpThreads = _options.IntraOpThreads,
+                    IntraOpThreads = _options.EffectiveIntraOpThreads,
+                    ParallelRuns = _options.EffectiveParallelRuns,
                     OptimizedModelCacheFolder = _options.OptimizedModelCacheFolder,
                     MaxBatchSize = _options.MaxBatchSize,
                     MaxBatchTokens = _options.MaxBatchTokens,
