@@ -255,6 +255,13 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task NegativeParallelRuns_Exit2()
+    {
+        var outDir = _tmp.Combine("o8b");
+        await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--parallel-runs", "-2"), "--parallel-runs cannot be negative, got -2.", outDir);
+    }
+
+    [Fact]
     public async Task HeaderlessCsv_TextColumnByIndex()
     {
         var input = _tmp.Combine("noheader.csv");

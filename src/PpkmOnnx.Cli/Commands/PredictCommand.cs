@@ -30,11 +30,12 @@ internal static class PredictCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Texts read, classified and written at a time.", DefaultValueFactory = _ => 64 };
         var textColumn = new Option<string>("--text-column") { Description = "Text column: header name, JSON field or 0-based index (default: text/tweet/content/…, else column 0)." };
         var format = new Option<string>("--format") { Description = "Output format: csv, tsv or jsonl (default: from the output's extension; csv for -)." };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: automatic)." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per run (0: 1 when --parallel-runs is above 1, else ONNX Runtime's choice)." };
+        var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches run at once, one thread each (0: one per processor)." };
 
         var command = new Command("predict", "Classify the texts of a file or of standard input with a model package, streaming, to CSV or JSON Lines with a probability per label.");
         command.Arguments.Add(package);
-        foreach (var option in new Option[] { input, output, variant, provider, batchSize, textColumn, format, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { input, output, variant, provider, batchSize, textColumn, format, threads, parallelRuns }) command.Options.Add(option);
 
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -42,6 +43,11 @@ internal static class PredictCommand
             if (batch < 1) throw new UserInputException($"--batch-size must be at least 1, got {batch}.");
             int threadCount = parseResult.GetValue(threads);
             if (threadCount < 0) throw new UserInputException($"--threads cannot be negative, got {threadCount}.");
+            int runs = parseResult.GetValue(parallelRuns);
+            if (runs < 0) throw new UserInputException($"--parallel-runs cannot be negative, got {runs}.");
+            if (runs == 0) runs = Environment.ProcessorCount;
+            // Several single-threaded runs keep a CPU's cores busier than one run's intra-op threads (tools/LoadGen).
+            if (threadCount == 0 && runs > 1) threadCount = 1;
             var modelVariant = ModelPackageLayout.ParseVariant(parseResult.GetValue(variant)!);
             var preference = ParseProvider(parseResult.GetValue(provider)!);
             var outputPath = parseResult.GetValue(output)!;
@@ -60,6 +66,7 @@ internal static class PredictCommand
                 Variant = modelVariant,
                 ExecutionProvider = preference,
                 IntraOpThreads = threadCount,
+                ParallelRuns = runs,
                 MaxBatchSize = batch,
             });
 
