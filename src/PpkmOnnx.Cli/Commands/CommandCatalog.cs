@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return QuantizeCommand.Create();
         yield return PredictCommand.Create();
         yield return ServeCommand.Create();
+        yield return BaselineCommand.Create();
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
     }

@@ -1,0 +1,73 @@
+using PpkmOnnx.Benchmarking.Baselines;
+using PpkmOnnx.Core.Data;
+
+namespace PpkmOnnx.Benchmarking.Tests.Baselines;
+
+public sealed class TfidfBaselineTests
+{
+    private static readonly string[] Labels = ["negative", "neutral", "positive"];
+
+    /// <summary>
+    /// Tweets whose class is set by one cue word among shared filler, so a bag-of-n-grams model must find the cue:
+    /// "kecewa" negative, "informasi" neutral, "mantap" positive. Every split gets its own sentences.
+    /// </summary>
+    private static DatasetSplit CueSplit(int seed)
+    {
+        string[] cues = ["kecewa", "informasi", "mantap"];
+        string[] filler = ["ppkm", "jakarta", "hari", "ini", "warga", "pasar", "vaksin", "kota", "level", "darurat", "lagi", "pemerintah"];
+        var rng = new Random(seed);
+        TextClassificationDataset Make(int perClass, string source) => new(
+            Enumerable.Range(0, perClass * 3).Select(i =>
+            {
+                int label = i % 3;
+                var words = Enumerable.Range(0, rng.Next(4, 9)).Select(_ => filler[rng.Next(filler.Length)]).ToList();
+                words.Insert(rng.Next(words.Count + 1), cues[label]);
+                return new LabelledText(string.Join(' ', words), label);
+            }).ToList(), Labels, source);
+        return new DatasetSplit(Make(40, "train"), Make(10, "validation"), Make(10, "test"), seed);
+    }
+
+    [Theory]
+    [InlineData(LinearModelKind.LinearSvm)]
+    [InlineData(LinearModelKind.LogisticRegression)]
+    public void Finds_the_cue_word_and_scores_with_its_own_predictions(LinearModelKind kind)
+    {
+        var split = CueSplit(3);
+        var result = TfidfBaseline.Run(split, new TfidfBaselineOptions { Model = kind, CharNgramLength = 3 });
+
+        Assert.Equal(1.0, result.Validation.Accuracy);
+        Assert.Equal(1.0, result.Test.Accuracy);
+        // The reported test metrics are those of the predictions it returns, counted here by hand.
+        var gold = split.Test.Rows.Select(r => r.Label).ToArray();
+        Assert.Equal(gold.Length, result.TestPredictions.Count);
+        Assert.Equal(gold.Zip(result.TestPredictions).Count(p => p.First == p.Second) / (double)gold.Length, result.Test.Accuracy);
+        Assert.Equal(Labels, result.Labels);
+        Assert.True(result.FeatureCount > 20, $"only {result.FeatureCount} features");
+    }
+
+    [Fact]
+    public void Noisy_labels_are_not_memorised_into_the_test_split_and_runs_repeat()
+    {
+        // Flip one training label in six at random: the cue still wins on clean test rows, but train is not fitted perfectly.
+        var clean = CueSplit(5);
+        var rng = new Random(9);
+        var noisyTrain = clean.Train with { Rows = clean.Train.Rows.Select(r => rng.Next(6) == 0 ? r with { Label = (r.Label + 1) % 3 } : r).ToList() };
+        var split = clean with { Train = noisyTrain };
+        var options = new TfidfBaselineOptions { CharNgramLength = 0, WordNgramLength = 1 };
+        var first = TfidfBaseline.Run(split, options);
+        var second = TfidfBaseline.Run(split, options);
+
+        Assert.True(first.Test.Accuracy >= 0.9, $"test accuracy {first.Test.Accuracy}");
+        Assert.True(first.Train.Accuracy < 1.0, "a linear model on unigrams cannot fit random flips");
+        Assert.Equal(first.TestPredictions, second.TestPredictions);
+    }
+
+    [Fact]
+    public void Bad_options_name_the_setting()
+    {
+        var split = CueSplit(1);
+        Assert.Contains("word n-gram", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { WordNgramLength = 0 })).Message);
+        Assert.Contains("char n-gram", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { CharNgramLength = -1 })).Message);
+        Assert.Contains("iterations", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { Iterations = 0 })).Message);
+    }
+}
