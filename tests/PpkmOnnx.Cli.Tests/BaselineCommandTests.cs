@@ -7,13 +7,7 @@ namespace PpkmOnnx.Cli.Tests;
 
 public sealed class BaselineCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliRunner.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliInvocation.RunAsync(args);
 
     [Fact]
     public async Task Demo_data_baseline_writes_metrics_for_the_same_split_as_train()

@@ -22,13 +22,7 @@ public sealed partial class EndToEndTests
     private const int RowsPerClass = 40;
     private const int Limit = 105;
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Ppkm(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int code = await CliRunner.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Ppkm(params string[] args) => await CliInvocation.RunAsync(args);
 
     private static async Task<string> RunOk(params string[] args)
     {

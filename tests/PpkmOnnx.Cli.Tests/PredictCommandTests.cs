@@ -30,13 +30,7 @@ public sealed class PredictCommandTests : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    private static async Task<(int Code, string Out, string Err)> Run(string[] args, string? stdin = null)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliRunner.RunAsync(args, output, error, input: stdin is null ? null : new StringReader(stdin));
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(string[] args, string? stdin = null) => CliInvocation.RunAsync(args, stdin);
 
     private string[] Args(string input, string output, params string[] more) =>
         ["predict", _package, "--input", input, "-o", output, "--provider", "cpu", "--threads", "1", .. more];
