@@ -48,6 +48,17 @@ public sealed record ClassifierOptions
     /// <summary>Default <see cref="RunOverheadTokens"/> on CUDA (kernel launches dominate small batches).</summary>
     public const long CudaRunOverheadTokens = 1024;
 
+    /// <summary>
+    /// Resolves the "automatic" (0) settings of a throughput-minded host (<c>ppkm serve</c>, <c>ppkm predict</c>):
+    /// <paramref name="parallelRuns"/> 0 means one run per processor, and <paramref name="intraOpThreads"/> 0 means 1
+    /// when several runs share the cores, else ONNX Runtime's own choice (0).
+    /// </summary>
+    public static (int ParallelRuns, int IntraOpThreads) ResolveThreading(int parallelRuns, int intraOpThreads)
+    {
+        int runs = parallelRuns > 0 ? parallelRuns : Environment.ProcessorCount;
+        return (runs, intraOpThreads > 0 ? intraOpThreads : runs > 1 ? 1 : 0);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -20,9 +20,9 @@ public sealed record ServerOptions
 
     /// <summary><see cref="ParallelRuns"/> with 0 resolved: one single-threaded run per processor, which on a CPU keeps
     /// every core busy where one run's intra-op threads often cannot (tools/LoadGen measures it).</summary>
-    public int EffectiveParallelRuns => ParallelRuns > 0 ? ParallelRuns : Environment.ProcessorCount;
+    public int EffectiveParallelRuns => ClassifierOptions.ResolveThreading(ParallelRuns, IntraOpThreads).ParallelRuns;
     /// <summary><see cref="IntraOpThreads"/> with 0 resolved against <see cref="EffectiveParallelRuns"/> (0 left to ONNX Runtime).</summary>
-    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : EffectiveParallelRuns > 1 ? 1 : 0;
+    public int EffectiveIntraOpThreads => ClassifierOptions.ResolveThreading(ParallelRuns, IntraOpThreads).IntraOpThreads;
     /// <summary>Optimized-model cache folder, or null for none.</summary>
     public string? OptimizedModelCacheFolder { get; init; }
     /// <summary>Most texts in one session run.</summary>

@@ -48,7 +48,8 @@ int maxBatch = int.Parse(opts.Get("--max-batch-size") ?? "32");
 int threads = int.Parse(opts.Get("--threads") ?? "0");
 int concurrentBatches = int.Parse(opts.Get("--concurrent-batches") ?? "1");
 // The server's defaults: one single-threaded run per processor unless told otherwise.
-var serverDefaults = new PpkmOnnx.Server.ServerOptions { IntraOpThreads = threads, ParallelRuns = int.Parse(opts.Get("--parallel-runs") ?? "0") };
+int parallelRuns = int.Parse(opts.Get("--parallel-runs") ?? "0");
+var (inProcessRuns, runThreads) = ClassifierOptions.ResolveThreading(parallelRuns, threads);
 var delayMs = double.Parse(opts.Get("--max-queue-delay-ms") ?? "5", CultureInfo.InvariantCulture);
 var repoRoot = RepoPaths.FindRoot();
 
@@ -59,7 +60,7 @@ try
 {
     using var classifier = SentimentClassifier.Load(package, new ClassifierOptions
     {
-        Variant = variant, IntraOpThreads = serverDefaults.EffectiveIntraOpThreads, ParallelRuns = serverDefaults.EffectiveParallelRuns, MaxBatchSize = maxBatch,
+        Variant = variant, IntraOpThreads = runThreads, ParallelRuns = inProcessRuns, MaxBatchSize = maxBatch,
         RunOverheadTokens = opts.Get("--run-overhead-tokens") is { } overhead ? long.Parse(overhead, CultureInfo.InvariantCulture) : null,
     });
     await using var batcher = DynamicBatcher.Start("model", classifier, new BatcherOptions
@@ -72,7 +73,7 @@ try
     var serveArgs = new List<string>
     {
         "serve", "--model", $"model={package}:{variantName}", "--port", "{port}", "--threads", threads.ToString(CultureInfo.InvariantCulture),
-        "--parallel-runs", serverDefaults.ParallelRuns.ToString(CultureInfo.InvariantCulture), "--max-batch-size", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture),
+        "--parallel-runs", parallelRuns.ToString(CultureInfo.InvariantCulture), "--max-batch-size", maxBatch.ToString(CultureInfo.InvariantCulture), "--max-queue-delay-ms", delayMs.ToString(CultureInfo.InvariantCulture),
         "--max-queued-texts", "1000000", "--concurrent-batches", concurrentBatches.ToString(CultureInfo.InvariantCulture), "--max-texts", Math.Max(64, textsPerRequest).ToString(CultureInfo.InvariantCulture),
     };
     if (opts.Get("--serve") != "none")
@@ -91,7 +92,7 @@ try
     try
     {
         Console.WriteLine($"model: {classifier.Info.Name} {classifier.Info.VariantName} on {classifier.ExecutionProvider} (node peer: {nodeVariant}); " +
-                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; {concurrentBatches} concurrent batch(es), {serverDefaults.EffectiveParallelRuns} parallel run(s) × {serverDefaults.EffectiveIntraOpThreads} intra-op thread(s) (0: ORT's choice); " +
+                          $"{Environment.ProcessorCount} cores; {textsPerRequest} text(s)/request; batch ≤{maxBatch}, delay {delayMs} ms; {concurrentBatches} concurrent batch(es), {inProcessRuns} parallel run(s) × {runThreads} intra-op thread(s) (0: ORT's choice); " +
                           $"{duration.TotalSeconds} s per run, {rounds} round(s), modes alternated");
 
         var sample = texts.Take(64).ToArray();

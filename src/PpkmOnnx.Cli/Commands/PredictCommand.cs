@@ -45,11 +45,10 @@ internal static class PredictCommand
             if (threadCount < 0) throw new UserInputException($"--threads cannot be negative, got {threadCount}.");
             int runs = parseResult.GetValue(parallelRuns);
             if (runs < 0) throw new UserInputException($"--parallel-runs cannot be negative, got {runs}.");
-            if (runs == 0) runs = Environment.ProcessorCount;
             // Several single-threaded runs keep a CPU's cores busier than one run's intra-op threads (tools/LoadGen).
-            if (threadCount == 0 && runs > 1) threadCount = 1;
+            (runs, threadCount) = ClassifierOptions.ResolveThreading(runs, threadCount);
             var modelVariant = ModelPackageLayout.ParseVariant(parseResult.GetValue(variant)!);
-            var preference = ParseProvider(parseResult.GetValue(provider)!);
+            var preference = ProviderArgument.Parse(parseResult.GetValue(provider)!);
             var outputPath = parseResult.GetValue(output)!;
             var outputFormat = PredictionWriter.ResolveFormat(outputPath, parseResult.GetValue(format));
             var packageFolder = parseResult.GetValue(package)!;
@@ -107,13 +106,5 @@ internal static class PredictCommand
         DataFormat.JsonLines => "JSON Lines",
         DataFormat.PlainLines => "plain lines",
         _ => $"{(reader.Delimiter == '\t' ? "tab" : $"'{reader.Delimiter}'")}-separated, {(reader.HasHeader ? "header" : "no header")}{(reader.QuotesParsed ? "" : ", quotes read as text")}",
-    };
-
-    private static ExecutionProviderPreference ParseProvider(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "auto" => ExecutionProviderPreference.Auto,
-        "cuda" => ExecutionProviderPreference.Cuda,
-        "cpu" => ExecutionProviderPreference.Cpu,
-        _ => throw new ArgumentException($"unknown --provider '{value}' (expected auto, cuda or cpu)."),
     };
 }

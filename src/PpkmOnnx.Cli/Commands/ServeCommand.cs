@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using PpkmOnnx.Runtime;
+using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Server;
 using PpkmOnnx.Server.Models;
 
@@ -48,13 +48,7 @@ internal static class ServeCommand
             {
                 Models = registrations,
                 Urls = parseResult.GetValue(urls) ?? $"http://127.0.0.1:{parseResult.GetValue(port)}",
-                ExecutionProvider = parseResult.GetValue(provider)!.ToLowerInvariant() switch
-                {
-                    "auto" => ExecutionProviderPreference.Auto,
-                    "cuda" => ExecutionProviderPreference.Cuda,
-                    "cpu" => ExecutionProviderPreference.Cpu,
-                    var other => throw new ArgumentException($"unknown --provider '{other}' (expected auto, cuda or cpu)."),
-                },
+                ExecutionProvider = ProviderArgument.Parse(parseResult.GetValue(provider)!),
                 IntraOpThreads = parseResult.GetValue(threads),
                 ParallelRuns = parseResult.GetValue(parallelRuns),
                 OptimizedModelCacheFolder = parseResult.GetValue(cache),
