@@ -84,20 +84,17 @@ public sealed class OnnxGraphBuilder
         _model.Graph.Output.Add(ValueInfo(name, type, dims));
 
     /// <summary>Adds a float32 initializer of shape <paramref name="dims"/>; returns its (unique) name.</summary>
-    public string AddInitializer(string name, ReadOnlySpan<float> data, params long[] dims)
-    {
-        CheckCount(name, data.Length, dims);
-        var tensor = new TensorProto { Name = UniqueName(name), DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
-        tensor.Dims.AddRange(dims);
-        _model.Graph.Initializer.Add(tensor);
-        return tensor.Name;
-    }
+    public string AddInitializer(string name, ReadOnlySpan<float> data, params long[] dims) =>
+        AddRawInitializer(name, MemoryMarshal.AsBytes(data), data.Length, TensorProto.Types.DataType.Float, dims);
 
     /// <summary>Adds an int64 initializer of shape <paramref name="dims"/>; returns its (unique) name.</summary>
-    public string AddInitializer(string name, ReadOnlySpan<long> data, params long[] dims)
+    public string AddInitializer(string name, ReadOnlySpan<long> data, params long[] dims) =>
+        AddRawInitializer(name, MemoryMarshal.AsBytes(data), data.Length, TensorProto.Types.DataType.Int64, dims);
+
+    private string AddRawInitializer(string name, ReadOnlySpan<byte> raw, int count, TensorProto.Types.DataType type, long[] dims)
     {
-        CheckCount(name, data.Length, dims);
-        var tensor = new TensorProto { Name = UniqueName(name), DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
+        CheckCount(name, count, dims);
+        var tensor = new TensorProto { Name = UniqueName(name), DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
         tensor.Dims.AddRange(dims);
         _model.Graph.Initializer.Add(tensor);
         return tensor.Name;
