@@ -40,8 +40,19 @@ public sealed record ClassifierOptions
     /// intra-op threads often cannot (tools/LoadGen measures both); 1 runs them one after another.
     /// </summary>
     public int ParallelRuns { get; init; } = 1;
+    /// <summary>
+    /// Runs every text in its own session run, so a text's scores never depend on the texts that share its call or its
+    /// server batch. Null (the default) decides by variant: on for the INT8 variants (dynamic INT8's
+    /// DynamicQuantizeMatMul/QAttention compute one activation scale over the whole batch, padding rows included, and
+    /// static INT8 still moves in the last bits with its batch), off for FP32/FP16. Runs still go
+    /// <see cref="ParallelRuns"/> at a time.
+    /// </summary>
+    public bool? RunTextsAlone { get; init; }
     /// <summary>Caps the package's maximum sequence length (null keeps the package's).</summary>
     public int? MaxLength { get; init; }
+
+    /// <summary><see cref="RunTextsAlone"/> resolved for <see cref="Variant"/>: true when results would otherwise depend on batch neighbours.</summary>
+    public bool EffectiveRunTextsAlone => RunTextsAlone ?? Variant is ModelVariant.Int8 or ModelVariant.Int8Static;
 
     /// <summary>Default <see cref="RunOverheadTokens"/> on the CPU (a run's fixed cost is a few tokens' worth of compute).</summary>
     public const long CpuRunOverheadTokens = 4;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
@@ -73,26 +74,22 @@ public sealed class SentimentClassifier : IDisposable
     /// <param name="packageFolder">A model package folder (see <see cref="ModelPackageLayout"/>).</param>
     /// <param name="options">Variant, provider, threads, cache and batching; defaults when null.</param>
     /// <param name="name">The name shown in <see cref="Info"/>; the folder name when null.</param>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="FileNotFoundException">The variant's ONNX file or vocab.txt is missing.</exception>
-    /// <exception cref="InvalidDataException">Labels are nowhere to be found, or the graph lacks the expected inputs/outputs.</exception>
-    /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used.</exception>
+    /// <exception cref="UserInputException">A missing or inconsistent package, a file ONNX Runtime cannot load, or CUDA requested explicitly and unusable.</exception>
     public static SentimentClassifier Load(string packageFolder, ClassifierOptions? options = null, string? name = null)
     {
         options ??= new ClassifierOptions();
         options.Validate();
         var folder = Path.GetFullPath(packageFolder);
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: model package folder not found.");
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
         var modelPath = ModelPackageLayout.ModelPath(folder, options.Variant);
         if (!File.Exists(modelPath))
         {
             var available = ModelPackageLayout.AvailableVariants(folder).Select(ModelPackageLayout.VariantName).ToList();
-            throw new FileNotFoundException(
-                $"{modelPath}: the {ModelPackageLayout.VariantName(options.Variant)} variant is not in this package (available: {(available.Count == 0 ? "none" : string.Join(", ", available))}).",
-                modelPath);
+            throw new UserInputException(
+                $"{modelPath}: the {ModelPackageLayout.VariantName(options.Variant)} variant is not in this package (available: {(available.Count == 0 ? "none" : string.Join(", ", available))}).");
         }
         var vocabPath = Path.Combine(folder, "vocab.txt");
-        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{vocabPath}: vocabulary not found in the model package.", vocabPath);
+        if (!File.Exists(vocabPath)) throw new UserInputException($"{vocabPath}: vocabulary not found in the model package.");
 
         var fileInfo = new FileInfo(modelPath);
         string sha256;
@@ -118,16 +115,16 @@ public sealed class SentimentClassifier : IDisposable
         var inputs = session.InputMetadata;
         foreach (var required in new[] { "input_ids", "attention_mask" })
             if (!inputs.ContainsKey(required))
-                throw new InvalidDataException($"{modelPath}: the graph has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
+                throw new UserInputException($"{modelPath}: the graph has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
         var unexpected = inputs.Keys.Except(["input_ids", "attention_mask", "token_type_ids"]).ToList();
-        if (unexpected.Count > 0) throw new InvalidDataException($"{modelPath}: unexpected graph inputs {string.Join(", ", unexpected)}.");
+        if (unexpected.Count > 0) throw new UserInputException($"{modelPath}: unexpected graph inputs {string.Join(", ", unexpected)}.");
         bool hasTokenTypes = inputs.ContainsKey("token_type_ids");
 
         var outputs = session.OutputMetadata;
         var outputName = outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First();
         var outputMeta = outputs[outputName];
         if (outputMeta.Dimensions.Length != 2)
-            throw new InvalidDataException($"{modelPath}: output '{outputName}' has rank {outputMeta.Dimensions.Length}, expected logits [batch, num_labels] (is this a base model without a classification head?).");
+            throw new UserInputException($"{modelPath}: output '{outputName}' has rank {outputMeta.Dimensions.Length}, expected logits [batch, num_labels] (is this a base model without a classification head?).");
 
         var metadata = session.ModelMetadata.CustomMetadataMap;
         ModelConfig? config = null;
@@ -138,15 +135,15 @@ public sealed class SentimentClassifier : IDisposable
         if (labels.Count == 0 && metadata.TryGetValue(ModelPackageLayout.MetadataLabels, out var labelsJson))
         {
             try { labels = JsonSerializer.Deserialize<string[]>(labelsJson) ?? []; }
-            catch (JsonException e) { throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataLabels} is not a JSON array of strings ({e.Message})."); }
+            catch (JsonException e) { throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataLabels} is not a JSON array of strings ({e.Message})."); }
         }
         if (labels.Count == 0)
-            throw new InvalidDataException(File.Exists(configPath)
+            throw new UserInputException(File.Exists(configPath)
                 ? $"{configPath}: no id2label and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes."
                 : $"{configPath}: config.json not found and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes.");
         long numOutputs = outputMeta.Dimensions[1];
         if (numOutputs > 0 && numOutputs != labels.Count)
-            throw new InvalidDataException($"{modelPath}: the graph outputs {numOutputs} logits but the package names {labels.Count} labels.");
+            throw new UserInputException($"{modelPath}: the graph outputs {numOutputs} logits but the package names {labels.Count} labels.");
 
         var tokenizer = File.Exists(Path.Combine(folder, "tokenizer_config.json")) || !metadata.ContainsKey(ModelPackageLayout.MetadataTokenizer)
             ? BertWordPieceTokenizer.FromFolder(folder)
@@ -156,7 +153,7 @@ public sealed class SentimentClassifier : IDisposable
         if (metadata.TryGetValue(ModelPackageLayout.MetadataMaxLength, out var ml))
         {
             if (!int.TryParse(ml, System.Globalization.CultureInfo.InvariantCulture, out maxLength) || maxLength < 2)
-                throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataMaxLength} '{ml}' is not a length of at least 2.");
+                throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataMaxLength} '{ml}' is not a length of at least 2.");
         }
         if (config is not null) maxLength = Math.Min(maxLength, config.MaxPositionEmbeddings);
         if (options.MaxLength is { } cap) maxLength = Math.Min(maxLength, cap);
@@ -173,7 +170,7 @@ public sealed class SentimentClassifier : IDisposable
     {
         try
         {
-            var c = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not a JSON object.");
+            var c = JsonNode.Parse(json) as JsonObject ?? throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not a JSON object.");
             var s = new BertTokenizerSettings();
             return s with
             {
@@ -189,7 +186,7 @@ public sealed class SentimentClassifier : IDisposable
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not valid ({e.Message}).");
+            throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not valid ({e.Message}).");
         }
     }
 
@@ -210,7 +207,7 @@ public sealed class SentimentClassifier : IDisposable
             var (session, hit, path) = CreateSession(modelPath, sha256, provider, options, sessionOptions);
             (cacheHit, cachePath) = (hit, path);
             return session;
-        });
+        }, modelPath);
         return (handle, cacheHit, cachePath);
     }
 
@@ -219,7 +216,7 @@ public sealed class SentimentClassifier : IDisposable
     {
         if (options.OptimizedModelCacheFolder is null) return (new InferenceSession(modelPath, sessionOptions), false, null);
 
-        Directory.CreateDirectory(options.OptimizedModelCacheFolder);
+        OutputFolder.Create(options.OptimizedModelCacheFolder);
         var key = $"{sha256[..16]}-{provider.Replace("ExecutionProvider", "", StringComparison.Ordinal).ToLowerInvariant()}-{LevelTag(options.OptimizationLevel)}-{CpuFeatures.Current.CacheTag}";
         var cachePath = Path.Combine(Path.GetFullPath(options.OptimizedModelCacheFolder), key + ".onnx");
         if (File.Exists(cachePath))
@@ -280,7 +277,9 @@ public sealed class SentimentClassifier : IDisposable
     /// Classifies a batch: length-sorted micro-batches of at most <see cref="ClassifierOptions.MaxBatchSize"/> texts and
     /// <see cref="ClassifierOptions.MaxBatchTokens"/> padded tokens, cut where padding would cost more than a run
     /// (<see cref="ClassifierOptions.RunOverheadTokens"/>), each padded to its own longest row, up to
-    /// <see cref="ClassifierOptions.ParallelRuns"/> of them at once; results in input order.
+    /// <see cref="ClassifierOptions.ParallelRuns"/> of them at once; results in input order. With
+    /// <see cref="ClassifierOptions.EffectiveRunTextsAlone"/> (INT8 variants by default) every text runs alone, so its scores
+    /// are the same whatever else is classified with it.
     /// </summary>
     /// <exception cref="ArgumentException">A text is null, empty or blank (the message gives its index).</exception>
     /// <exception cref="OperationCanceledException">Cancelled (between micro-batches or by terminating the run).</exception>
@@ -297,7 +296,9 @@ public sealed class SentimentClassifier : IDisposable
         using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
         long runOverhead = _options.RunOverheadTokens
             ?? (ExecutionProvider == CudaProviderName ? ClassifierOptions.CudaRunOverheadTokens : ClassifierOptions.CpuRunOverheadTokens);
-        var plan = MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), _options.MaxBatchSize, _options.MaxBatchTokens, runOverhead);
+        // INT8 variants depend on their batch (dynamic INT8: one activation scale per batch): alone, a text's answer is its own.
+        int maxBatchSize = _options.EffectiveRunTextsAlone ? 1 : _options.MaxBatchSize;
+        var plan = MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), maxBatchSize, _options.MaxBatchTokens, runOverhead);
         try
         {
             if (_options.ParallelRuns <= 1 || plan.Count == 1)
@@ -383,7 +384,7 @@ public sealed class SentimentClassifier : IDisposable
         var typeAndShape = output.GetTensorTypeAndShape();
         int numLabels = Labels.Count;
         if (typeAndShape.Shape.Length != 2 || typeAndShape.Shape[0] != size || typeAndShape.Shape[1] != numLabels)
-            throw new InvalidDataException($"{Info.ModelPath}: logits have shape [{string.Join(", ", typeAndShape.Shape)}], expected [{size}, {numLabels}].");
+            throw new UserInputException($"{Info.ModelPath}: logits have shape [{string.Join(", ", typeAndShape.Shape)}], expected [{size}, {numLabels}].");
         var logits = new float[size * numLabels];
         if (typeAndShape.ElementDataType == TensorElementType.Float16)
         {
@@ -393,7 +394,7 @@ public sealed class SentimentClassifier : IDisposable
         else if (typeAndShape.ElementDataType == TensorElementType.Float)
             output.GetTensorDataAsSpan<float>().CopyTo(logits);
         else
-            throw new InvalidDataException($"{Info.ModelPath}: logits are {typeAndShape.ElementDataType}, expected float.");
+            throw new UserInputException($"{Info.ModelPath}: logits are {typeAndShape.ElementDataType}, expected float.");
 
         for (int r = 0; r < size; r++)
         {

@@ -47,10 +47,8 @@ public static class ServerApp
         // Anything unexpected still answers in the API's error shape; user mistakes never get here.
         app.UseExceptionHandler(error => error.Run(async context =>
         {
-            var feature = context.Features.Get<IExceptionHandlerFeature>();
-            var (status, code) = feature?.Error is BadHttpRequestException bad ? (bad.StatusCode, "bad_request") : (500, "internal_error");
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(new ApiError(code, feature?.Error.Message ?? "unexpected error"));
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error ?? new InvalidOperationException("unknown error");
+            await ApiErrors.For(context, exception).ExecuteAsync(context);
         }));
 
         app.MapGet("/", () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
@@ -73,7 +71,7 @@ public static class ServerApp
         app.MapGet("/readyz", (ModelCatalog catalog) =>
             {
                 var loaded = catalog.Models.Select(m => m.Name).ToList();
-                if (catalog.IsReady) return Results.Json(new ReadinessReport("ready", loaded, null));
+                if (catalog.IsReady) return Results.Json(new ReadinessReport("ready", loaded, catalog.LoadError));
                 return Results.Json(catalog.LoadError is { } error ? new ReadinessReport("failed", loaded, error) : new ReadinessReport("loading", loaded, null),
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             })
@@ -84,8 +82,7 @@ public static class ServerApp
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapMetrics("/metrics", metrics.Registry).ExcludeFromDescription();
         app.MapOpenApi();
-        app.MapFallback((HttpContext context) =>
-            ClassifyEndpoint.Error(StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
+        app.MapFallback(ApiErrors.NoEndpoint).ExcludeFromDescription();
         return app;
     }
 }

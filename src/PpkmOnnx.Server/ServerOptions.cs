@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Server.Models;
@@ -41,15 +42,19 @@ public sealed record ServerOptions
     public int MaxCharactersPerText { get; init; } = 2000;
     /// <summary>Largest request body in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1_000_000;
+    /// <summary>Serve the models that load when others cannot (they are named in /readyz and the log); otherwise one failure stops the server.</summary>
+    public bool AllowPartial { get; init; }
     /// <summary>How long shutdown waits for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="UserInputException"/> for a user's mistake (no model, a name twice or unsafe) and <see cref="ArgumentException"/> for an out-of-range limit.</summary>
     public void Validate()
     {
-        if (Models.Count == 0) throw new ArgumentException("no model to serve: give --model name=path[:variant] or --config models.json.");
+        if (Models.Count == 0) throw new UserInputException("no model to serve: give --model name=path[:variant] or --config models.json.");
         var duplicate = Models.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"model name '{duplicate.Key}' is given twice.");
+        if (duplicate is not null) throw new UserInputException($"model name '{duplicate.Key}' is given twice.");
+        if (Models.FirstOrDefault(m => !ModelRegistration.IsSafeName(m.Name)) is { } unsafeName)
+            throw new UserInputException($"model name '{unsafeName.Name}' ({unsafeName.PackagePath}) is not a safe identifier: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (name=path[:variant]).");
         if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
         if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");
         if (MaxQueueDelay < TimeSpan.Zero) throw new ArgumentException("max queue delay cannot be negative.");

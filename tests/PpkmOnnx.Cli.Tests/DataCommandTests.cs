@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Tests.Common;
 
@@ -9,15 +8,8 @@ public sealed class PretrainedCommandTests
 {
     private static (int ExitCode, string Stdout, string Stderr) Ppkm(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ppkm.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var r = PpkmProcess.Run(workingDirectory, args);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     [Fact]

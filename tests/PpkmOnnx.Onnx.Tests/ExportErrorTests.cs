@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Tests.Support;
@@ -30,7 +31,7 @@ public sealed class ExportErrorTests
     {
         using var temp = TestPaths.NewTempFolder();
         var missing = temp.Combine("nope");
-        var e = Assert.Throws<DirectoryNotFoundException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = missing, OutputFolder = temp.Combine("package") }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = missing, OutputFolder = temp.Combine("package") }));
         Assert.Contains(missing, e.Message);
         AssertNothingWritten(temp, temp.Combine("package"));
     }
@@ -41,7 +42,7 @@ public sealed class ExportErrorTests
         var (temp, checkpoint, output) = Setup();
         using var _ = temp;
         File.Delete(Path.Combine(checkpoint, "model.safetensors"));
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains("model.safetensors", e.Message);
         AssertNothingWritten(temp, output);
     }
@@ -54,7 +55,7 @@ public sealed class ExportErrorTests
         var path = Path.Combine(checkpoint, "model.safetensors");
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains(path, e.Message);
         AssertNothingWritten(temp, output);
     }
@@ -68,7 +69,7 @@ public sealed class ExportErrorTests
         var json = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
         json["model_type"] = "roberta";
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains("roberta", e.Message);
         AssertNothingWritten(temp, output);
     }
@@ -82,7 +83,7 @@ public sealed class ExportErrorTests
         var json = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
         json["intermediate_size"] = 64;
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains("bert.encoder.layer.0.intermediate.dense.weight", e.Message);
         Assert.Contains("[48, 32]", e.Message);
         AssertNothingWritten(temp, output);
@@ -99,7 +100,7 @@ public sealed class ExportErrorTests
         json["architectures"] = new JsonArray("BertForSequenceClassification");
         json["id2label"] = new JsonObject { ["0"] = "a", ["1"] = "b" };
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package") }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package") }));
         Assert.Contains("classifier.weight", e.Message);
         AssertNothingWritten(temp, temp.Combine("package"));
     }
@@ -113,7 +114,7 @@ public sealed class ExportErrorTests
         var json = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
         json["hidden_act"] = "swish";
         File.WriteAllText(configPath, json.ToJsonString());
-        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains("swish", e.Message);
         AssertNothingWritten(temp, output);
     }
@@ -124,7 +125,7 @@ public sealed class ExportErrorTests
         var (temp, checkpoint, output) = Setup();
         using var _ = temp;
         File.Delete(Path.Combine(checkpoint, "vocab.txt"));
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Contains("vocab.txt", e.Message);
         AssertNothingWritten(temp, output);
     }
@@ -136,7 +137,7 @@ public sealed class ExportErrorTests
         using var _ = temp;
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
-        Assert.Throws<IOException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "keep.txt")));
 
         OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output, Overwrite = true });

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Export;
@@ -116,7 +117,7 @@ public sealed class ExportParityTests
         TinyCheckpoint.Write(other, ModelArchitecture.Bert, Labels, seed: 2);
         var output = temp.Combine("package");
 
-        var e = Assert.Throws<InvalidDataException>(() => OnnxExporter.Export(new ExportOptions
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions
         {
             CheckpointFolder = checkpoint,
             OutputFolder = output,

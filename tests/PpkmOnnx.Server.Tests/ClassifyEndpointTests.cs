@@ -82,20 +82,74 @@ public sealed class ClassifyEndpointTests
     }
 
     [Theory]
-    [InlineData("application/x-www-form-urlencoded")]
-    [InlineData("text/plain")]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/vnd.ppkm+json")]
     [InlineData(null)]
-    public async Task Any_content_type_is_read_as_json(string? contentType)
+    public async Task Json_or_no_content_type_is_read_as_json(string? contentType)
     {
         await using var h = await ServerHarness.StartAsync();
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"inputs\": \"pasar sepi\"}"));
-        if (contentType is not null) content.Headers.ContentType = new(contentType);
+        if (contentType is not null) content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         var response = await h.Client.PostAsync("/v1/classify", content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         AssertPrediction(h, "tiny", "pasar sepi", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions")[0]);
-        var malformed = new ByteArrayContent(Encoding.UTF8.GetBytes("inputs=pasar"));
-        if (contentType is not null) malformed.Headers.ContentType = new(contentType);
-        Assert.Equal(HttpStatusCode.BadRequest, (await h.Client.PostAsync("/v1/classify", malformed)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    [InlineData("multipart/form-data; boundary=x")]
+    public async Task Other_content_types_get_415(string contentType)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"inputs\": \"pasar sepi\"}"));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        var response = await h.Client.PostAsync("/v1/classify", content);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("unsupported_media_type", error.GetProperty("error").GetString());
+        Assert.Contains(contentType.Split(';')[0], error.GetProperty("detail").GetString());
+    }
+
+    public static TheoryData<byte[], string> NotUnicodeBodies => new()
+    {
+        // Raw bytes that are not UTF-8 inside a JSON string.
+        { [.. "{\"inputs\": \"caf"u8, 0xE9, .. "\"}"u8], "" },
+        { [.. "{\"inputs\": [\"ok\", \""u8, 0xFF, 0xFE, .. "\"]}"u8], "" },
+        // Escapes of a lone UTF-16 surrogate.
+        { "{\"inputs\": \"\\ud800\"}"u8.ToArray(), "\"inputs\"" },
+        { "{\"inputs\": [\"ok\", \"a\\udc00b\"]}"u8.ToArray(), "inputs[1]" },
+        { "{\"inputs\": \"ok\", \"model\": \"\\ud83d\"}"u8.ToArray(), "\"model\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotUnicodeBodies))]
+    public async Task Text_that_is_not_unicode_gets_400_never_500(byte[] body, string where)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        var response = await h.Client.PostAsync("/v1/classify", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(error.GetProperty("error").GetString(), new[] { "malformed_text", "malformed_json" });
+        Assert.Contains(where, error.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/classify", "POST")]
+    [InlineData("PUT", "/v1/classify", "POST")]
+    [InlineData("POST", "/healthz", "GET")]
+    [InlineData("DELETE", "/v1/models", "GET")]
+    public async Task Wrong_methods_get_405_with_allow(string method, string path, string allowed)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var response = await h.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body("{}") });
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal("method_not_allowed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await h.Client.GetAsync("/v1/nothing-here")).StatusCode);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Tests.Common;
@@ -21,7 +22,7 @@ public sealed class ModelRegistrationTests
     [InlineData("=/m/pkg", "empty model name")]
     [InlineData("", "empty --model")]
     public void Rejects_bad_specs(string spec, string message) =>
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => ModelRegistration.Parse(spec)).Message);
+        Assert.Contains(message, Assert.Throws<UserInputException>(() => ModelRegistration.Parse(spec)).Message);
 
     [Fact]
     public void Reads_a_models_file_relative_to_itself()
@@ -33,23 +34,39 @@ public sealed class ModelRegistrationTests
         Assert.Equal([new ModelRegistration("x", temp.Combine("pkg"), ModelVariant.Int8), new ModelRegistration("y", "/abs")], models);
 
         File.WriteAllText(file, "[{\"name\": \"x\"}]");
-        Assert.Contains("models[0] has no \"path\"", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+        Assert.Contains("models[0] has no \"path\"", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
         File.WriteAllText(file, "{");
-        Assert.Contains("not valid JSON", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+        Assert.Contains("not valid JSON", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
         File.WriteAllText(file, "[{\"name\": \"x\", \"path\": \"p\", \"variant\": \"bf16\"}]");
-        Assert.Contains("unknown model variant", Assert.Throws<InvalidDataException>(() => ModelRegistration.LoadFile(file)).Message);
+        Assert.Contains("unknown model variant", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
     }
 
     [Fact]
     public void Server_options_reject_duplicates_and_empty_model_lists()
     {
-        Assert.Contains("no model", Assert.Throws<ArgumentException>(() => new PpkmOnnx.Server.ServerOptions().Validate()).Message);
+        Assert.Contains("no model", Assert.Throws<UserInputException>(() => new PpkmOnnx.Server.ServerOptions().Validate()).Message);
         var twice = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x"), new("a", "/y")] };
-        Assert.Contains("given twice", Assert.Throws<ArgumentException>(() => twice.Validate()).Message);
+        Assert.Contains("given twice", Assert.Throws<UserInputException>(() => twice.Validate()).Message);
         var noSlots = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x")], ConcurrentBatches = 0 };
         Assert.Contains("concurrent batches must be at least 1", Assert.Throws<ArgumentException>(() => noSlots.Validate()).Message);
         var negativeRuns = new PpkmOnnx.Server.ServerOptions { Models = [new("a", "/x")], ParallelRuns = -1 };
         Assert.Contains("parallel runs cannot be negative", Assert.Throws<ArgumentException>(() => negativeRuns.Validate()).Message);
+    }
+
+    [Theory]
+    [InlineData("bert", true)]
+    [InlineData("distilbert-int8.v2_b", true)]
+    [InlineData("my model", false)]
+    [InlineData("../etc", false)]
+    [InlineData("-flag", false)]
+    [InlineData("naïve", false)]
+    [InlineData("a\nb", false)]
+    public void Model_names_must_be_safe_identifiers(string name, bool safe)
+    {
+        Assert.Equal(safe, ModelRegistration.IsSafeName(name));
+        var options = new PpkmOnnx.Server.ServerOptions { Models = [new(name, "/x")] };
+        if (safe) options.Validate();
+        else Assert.Contains("not a safe identifier", Assert.Throws<UserInputException>(options.Validate).Message);
     }
 
     [Fact]

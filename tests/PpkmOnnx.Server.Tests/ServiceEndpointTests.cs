@@ -41,6 +41,47 @@ public sealed class ServiceEndpointTests
     }
 
     [Fact]
+    public async Task A_model_that_cannot_load_stops_the_start_unless_partial_serving_is_allowed()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        TinyPackage.Create(3).WriteTo(temp.Combine("good"));
+        TinyPackage.Create(4).WriteTo(temp.Combine("bad"));
+        File.WriteAllText(temp.Combine("bad", "model.onnx"), "corrupt");
+        var options = new ServerOptions
+        {
+            Models = [new ModelRegistration("good", temp.Combine("good")), new ModelRegistration("bad", temp.Combine("bad"))],
+            ExecutionProvider = PpkmOnnx.Runtime.ExecutionProviderPreference.Cpu,
+            IntraOpThreads = 1,
+        };
+
+        await using (var app = ServerApp.Build(options, b => b.WebHost.UseTestServer()))
+        {
+            var e = await Assert.ThrowsAsync<PpkmOnnx.Core.UserInputException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
+            Assert.StartsWith("model 'bad' cannot be served: ", e.Message);
+            Assert.Contains("--allow-partial", e.Message);
+            // Nothing listens: the test server was never started.
+            Assert.Throws<InvalidOperationException>(() => app.GetTestClient());
+        }
+
+        var partial = options with { AllowPartial = true };
+        await using (var app = ServerApp.Build(partial, b => b.WebHost.UseTestServer()))
+        {
+            await ServerStartup.StartAsync(app, partial, CancellationToken.None);
+            var client = app.GetTestClient();
+            var ready = await client.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(["good"], report.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+            Assert.Contains("model 'bad'", report.GetProperty("detail").GetString());
+            var served = await client.PostAsync("/v1/classify", new StringContent("{\"inputs\": \"ppkm\", \"model\": \"good\"}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            var failed = await client.PostAsync("/v1/classify", new StringContent("{\"inputs\": \"ppkm\", \"model\": \"bad\"}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task Readiness_is_false_before_the_host_starts_loading()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Tests.Common;
@@ -75,7 +76,7 @@ public class CheckpointTests
         TinyModels.SaveFresh(TinyModels.Bert(), temp.Path);
         // config says 48 hidden units, weights have 32.
         (TinyModels.Bert(hidden: 48)).Save(temp.Path);
-        var e = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path));
         Assert.Contains("model.safetensors", e.Message);
         Assert.Contains("bert.embeddings.word_embeddings.weight is [", e.Message);
         Assert.Contains("32] in the checkpoint but [", e.Message);
@@ -87,7 +88,7 @@ public class CheckpointTests
     {
         using var temp = TestPaths.NewTempFolder();
         TinyModels.SaveFresh(TinyModels.Bert(labels: 2), temp.Path);
-        var e = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(temp.Path, new CheckpointLoadOptions { Labels = new[] { "a", "b", "c" } }));
+        var e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path, new CheckpointLoadOptions { Labels = new[] { "a", "b", "c" } }));
         Assert.Contains("classifier.weight is [2, 32] in the checkpoint but [3, 32] in the model", e.Message);
     }
 
@@ -100,14 +101,14 @@ public class CheckpointTests
         var tensors = SafeTensorsFile.Read(path);
         tensors["bert.encoder.layer.7.output.dense.weight"] = new TensorData(new long[] { 1 }, new float[1]);
         SafeTensorsFile.Write(path, tensors);
-        var e = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path));
         Assert.Contains("unexpected tensors", e.Message);
         Assert.Contains("bert.encoder.layer.7.output.dense.weight", e.Message);
 
         tensors.Remove("bert.encoder.layer.7.output.dense.weight");
         tensors.Remove("bert.encoder.layer.1.intermediate.dense.bias");
         SafeTensorsFile.Write(path, tensors);
-        e = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(temp.Path));
+        e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path));
         Assert.Contains("lacks encoder tensors: bert.encoder.layer.1.intermediate.dense.bias", e.Message);
     }
 
@@ -116,7 +117,7 @@ public class CheckpointTests
     {
         using var temp = TestPaths.NewTempFolder();
         TinyModels.Bert().Save(temp.Path);
-        var e = Assert.Throws<InvalidDataException>(() => CheckpointLoader.Load(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path));
         Assert.Contains("model.safetensors not found", e.Message);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Training.Checkpoints;
@@ -123,6 +124,6 @@ public class DistillationTests
             Validation = data.Validation with { LabelNames = otherNames },
             Test = data.Test with { LabelNames = otherNames },
         };
-        Assert.Contains("differ from the data's", Assert.Throws<ArgumentException>(() => Distiller.Run(options, wrongLabels)).Message);
+        Assert.Contains("differ from the data's", Assert.Throws<UserInputException>(() => Distiller.Run(options, wrongLabels)).Message);
     }
 }

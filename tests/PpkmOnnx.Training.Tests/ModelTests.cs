@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Models;
@@ -111,7 +112,7 @@ public class ModelTests
         Assert.True(model.training);
         Assert.Equal(first, model.Logits(batch)); // eval mode inside: no dropout noise
         using var bad = BertForSequenceClassification.Create(TinyModels.Bert(layers: 1, act: "swish"));
-        var e = Assert.Throws<InvalidDataException>(() => bad.Logits(batch));
+        var e = Assert.Throws<UserInputException>(() => bad.Logits(batch));
         Assert.Contains("swish", e.Message);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
@@ -170,7 +171,7 @@ public class TrainerTests
         Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data,
             new SyncProgress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
         var changed = data with { Train = data.Train with { Rows = data.Train.Rows.Skip(1).ToList() } };
-        var e = Assert.Throws<InvalidDataException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, changed));
+        var e = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, changed));
         Assert.Contains("data changed", e.Message);
     }
 
@@ -180,12 +181,12 @@ public class TrainerTests
         var good = TinyModels.FastOptions("m", "o");
         Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => (good with { BatchSize = 0 }).Validate()).Message);
         Assert.Contains("warmup ratio", Assert.Throws<ArgumentException>(() => (good with { WarmupRatio = 1.5 }).Validate()).Message);
-        Assert.Contains("device must be auto, cpu or cuda", Assert.Throws<ArgumentException>(() => (good with { Device = "tpu" }).Validate()).Message);
+        Assert.Contains("device must be auto, cpu or cuda", Assert.Throws<UserInputException>(() => (good with { Device = "tpu" }).Validate()).Message);
         var data = TinyModels.SeparableSplits(8, 4, 0);
         var bad = data with { Validation = data.Validation with { Rows = new[] { new LabelledText("x", 5, SourceLine: 12) } } };
-        var e = Assert.Throws<ArgumentException>(() => bad.Validate());
+        var e = Assert.Throws<UserInputException>(() => bad.Validate());
         Assert.Contains("validation row 1 (line 12): label id 5 is outside 0..1", e.Message);
-        Assert.Contains("validation split is empty", Assert.Throws<ArgumentException>(() => (data with { Validation = data.Validation with { Rows = Array.Empty<LabelledText>() } }).Validate()).Message);
+        Assert.Contains("validation split is empty", Assert.Throws<UserInputException>(() => (data with { Validation = data.Validation with { Rows = Array.Empty<LabelledText>() } }).Validate()).Message);
         Assert.NotEqual(data.Fingerprint, (data with { Train = data.Train with { Rows = data.Train.Rows.Reverse().ToList() } }).Fingerprint);
         Assert.Equal(data.Fingerprint, TinyModels.SeparableSplits(8, 4, 0).Fingerprint);
     }

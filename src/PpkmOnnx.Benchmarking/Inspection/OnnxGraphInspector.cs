@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Benchmarking.Inspection;
 
@@ -9,11 +10,11 @@ public static class OnnxGraphInspector
     /// Total elements of the main graph's initializers (each name counted once). For an exported classifier
     /// this is its parameter count; quantized graphs add their scales and zero points.
     /// </summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not an ONNX model, or an initializer with a negative dimension.</exception>
+    /// <exception cref="UserInputException">No such file.</exception>
+    /// <exception cref="UserInputException">Not an ONNX model, or an initializer with a negative dimension.</exception>
     public static long CountParameters(string onnxPath)
     {
-        if (!File.Exists(onnxPath)) throw new FileNotFoundException($"{onnxPath}: ONNX model not found.", onnxPath);
+        if (!File.Exists(onnxPath)) throw new UserInputException($"{onnxPath}: ONNX model not found.");
         Onnx.ModelProto model;
         try
         {
@@ -22,9 +23,9 @@ public static class OnnxGraphInspector
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InvalidDataException($"{onnxPath}: not an ONNX model ({e.Message}).", e);
+            throw new UserInputException($"{onnxPath}: not an ONNX model ({e.Message}).", e);
         }
-        if (model.Graph is null) throw new InvalidDataException($"{onnxPath}: the model has no graph.");
+        if (model.Graph is null) throw new UserInputException($"{onnxPath}: the model has no graph.");
         long total = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var init in model.Graph.Initializer)
@@ -33,7 +34,7 @@ public static class OnnxGraphInspector
             long elements = 1;
             foreach (var d in init.Dims)
             {
-                if (d < 0) throw new InvalidDataException($"{onnxPath}: initializer '{init.Name}' has negative dimension {d}.");
+                if (d < 0) throw new UserInputException($"{onnxPath}: initializer '{init.Name}' has negative dimension {d}.");
                 elements = checked(elements * d);
             }
             total = checked(total + elements);

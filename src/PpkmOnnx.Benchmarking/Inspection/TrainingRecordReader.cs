@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Results;
 
 namespace PpkmOnnx.Benchmarking.Inspection;
@@ -19,15 +20,15 @@ public static class TrainingRecordReader
     public const string ExportCheckpointKey = "source_checkpoint";
 
     /// <summary>Reads one training.json.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">The file is not a JSON object.</exception>
+    /// <exception cref="UserInputException">No such file.</exception>
+    /// <exception cref="UserInputException">The file is not a JSON object.</exception>
     public static TrainingSummary Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: training record not found.", path);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: training record not found.");
         JsonNode? node;
         try { node = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON (line {(e.LineNumber ?? 0) + 1}: {e.Message}).", e); }
-        if (node is not JsonObject root) throw new InvalidDataException($"{path}: expected a JSON object at the top level.");
+        catch (JsonException e) { throw new UserInputException($"{path}: not valid JSON (line {(e.LineNumber ?? 0) + 1}: {e.Message}).", e); }
+        if (node is not JsonObject root) throw new UserInputException($"{path}: expected a JSON object at the top level.");
         var epochs = new List<EpochRecord>();
         if (root["epochs"] is JsonArray array)
         {
@@ -62,13 +63,13 @@ public static class TrainingRecordReader
     /// one), else training.json in the package, else the one in the checkpoint that export.json names
     /// (<see cref="ExportCheckpointKey"/>; relative paths are taken from the package folder). Null when none exists.
     /// </summary>
-    /// <exception cref="FileNotFoundException">An explicit path that holds no training.json.</exception>
+    /// <exception cref="UserInputException">An explicit path that holds no training.json.</exception>
     public static string? Locate(string packageFolder, JsonNode? exportReport, string? explicitPath)
     {
         if (explicitPath is not null)
         {
             var candidate = Directory.Exists(explicitPath) ? Path.Combine(explicitPath, FileName) : explicitPath;
-            return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"{explicitPath}: no training.json there.", candidate);
+            return File.Exists(candidate) ? candidate : throw new UserInputException($"{explicitPath}: no training.json there.");
         }
         var inPackage = Path.Combine(packageFolder, FileName);
         if (File.Exists(inPackage)) return inPackage;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 
 namespace PpkmOnnx.Benchmarking.Results;
@@ -26,31 +27,31 @@ public static class BenchmarkJson
     public static string Serialize(BenchmarkReport report) => JsonSerializer.Serialize(report, SerializerOptions);
 
     /// <summary>Parses bench.json text; <paramref name="sourceName"/> names it in error messages.</summary>
-    /// <exception cref="InvalidDataException">Not JSON, a required field missing, or a schema version this reader does not know.</exception>
+    /// <exception cref="UserInputException">Not JSON, a required field missing, or a schema version this reader does not know.</exception>
     public static BenchmarkReport Deserialize(string json, string sourceName = "bench.json")
     {
         int version;
         try
         {
             var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (node is not JsonObject obj) throw new InvalidDataException($"{sourceName}: expected a JSON object at the top level.");
+            if (node is not JsonObject obj) throw new UserInputException($"{sourceName}: expected a JSON object at the top level.");
             if (obj["schemaVersion"] is not JsonValue v || !v.TryGetValue(out version))
-                throw new InvalidDataException($"{sourceName}: missing integer field 'schemaVersion'.");
+                throw new UserInputException($"{sourceName}: missing integer field 'schemaVersion'.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{sourceName}: not valid JSON ({Where(e)}{e.Message}).", e);
+            throw new UserInputException($"{sourceName}: not valid JSON ({Where(e)}{e.Message}).", e);
         }
         if (version < 1 || version > BenchmarkReport.CurrentSchemaVersion)
-            throw new InvalidDataException($"{sourceName}: schemaVersion {version} is not supported (this reader knows 1..{BenchmarkReport.CurrentSchemaVersion}).");
+            throw new UserInputException($"{sourceName}: schemaVersion {version} is not supported (this reader knows 1..{BenchmarkReport.CurrentSchemaVersion}).");
         try
         {
             return JsonSerializer.Deserialize<BenchmarkReport>(json, SerializerOptions)
-                ?? throw new InvalidDataException($"{sourceName}: the document is null.");
+                ?? throw new UserInputException($"{sourceName}: the document is null.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{sourceName}: {Where(e)}{e.Message}", e);
+            throw new UserInputException($"{sourceName}: {Where(e)}{e.Message}", e);
         }
     }
 
@@ -58,11 +59,11 @@ public static class BenchmarkJson
     public static void Write(BenchmarkReport report, string path) => AtomicFile.WriteAllText(path, Serialize(report) + "\n");
 
     /// <summary>Reads a bench.json file.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a bench.json this reader understands.</exception>
+    /// <exception cref="UserInputException">The file does not exist.</exception>
+    /// <exception cref="UserInputException">The file is not a bench.json this reader understands.</exception>
     public static BenchmarkReport Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: benchmark result not found.", path);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: benchmark result not found.");
         return Deserialize(File.ReadAllText(path), path);
     }
 

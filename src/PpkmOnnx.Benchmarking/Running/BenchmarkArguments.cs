@@ -1,4 +1,5 @@
 using System.Globalization;
+using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Benchmarking.Running;
@@ -19,9 +20,9 @@ public static class BenchmarkArguments
         {
             if (string.Equals(raw, BenchmarkRunner.DataSequence, StringComparison.OrdinalIgnoreCase)) data = true;
             else if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 2) { if (!lengths.Contains(n)) lengths.Add(n); }
-            else throw new ArgumentException($"sequence '{raw}' is neither a length ≥ 2 nor 'data' (expected e.g. 32,64,128,data).");
+            else throw new UserInputException($"sequence '{raw}' is neither a length ≥ 2 nor 'data' (expected e.g. 32,64,128,data).");
         }
-        if (lengths.Count == 0 && !data) throw new ArgumentException("the sequence list is empty (expected e.g. 32,64,128,data).");
+        if (lengths.Count == 0 && !data) throw new UserInputException("the sequence list is empty (expected e.g. 32,64,128,data).");
         return (lengths, data);
     }
 
@@ -34,7 +35,7 @@ public static class BenchmarkArguments
         foreach (var raw in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                throw new ArgumentException($"batch size '{raw}' is not an integer ≥ 1 (expected e.g. 1,8,32,128).");
+                throw new UserInputException($"batch size '{raw}' is not an integer ≥ 1 (expected e.g. 1,8,32,128).");
             if (!sizes.Contains(n)) sizes.Add(n);
         }
         return sizes;
@@ -47,6 +48,6 @@ public static class BenchmarkArguments
         "auto" => ExecutionProviderPreference.Auto,
         "cuda" or "gpu" => ExecutionProviderPreference.Cuda,
         "cpu" => ExecutionProviderPreference.Cpu,
-        _ => throw new ArgumentException($"unknown execution provider '{name}' (expected auto, cuda or cpu)."),
+        _ => throw new UserInputException($"unknown execution provider '{name}' (expected auto, cuda or cpu)."),
     };
 }

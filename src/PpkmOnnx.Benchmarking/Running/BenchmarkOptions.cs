@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
 
@@ -58,7 +59,7 @@ public sealed record BenchmarkOptions
             if (string.IsNullOrWhiteSpace(m.PackageFolder)) throw new ArgumentException("a model package folder is empty.");
         var duplicate = Models.GroupBy(m => m.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(m.PackageFolder))))
             .FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"two models are named '{duplicate.Key}'; give them distinct names.");
+        if (duplicate is not null) throw new UserInputException($"two models are named '{duplicate.Key}'; give them distinct names.");
         if (Repeats < 1) throw new ArgumentException($"repeats must be at least 1, got {Repeats}.");
         if (Iterations < 1) throw new ArgumentException($"iterations must be at least 1, got {Iterations}.");
         if (WarmupIterations < 0) throw new ArgumentException($"warm-up iterations must be at least 0, got {WarmupIterations}.");

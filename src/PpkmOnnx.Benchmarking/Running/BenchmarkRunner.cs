@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Machine;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Benchmarking.Statistics;
@@ -22,8 +23,8 @@ public static class BenchmarkRunner
 
     /// <summary>Runs the benchmark described by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">Options out of range or inconsistent with a package.</exception>
-    /// <exception cref="FileNotFoundException">A package folder or a requested variant file is missing.</exception>
-    /// <exception cref="InvalidDataException">A package file is malformed or disagrees with the test split's labels.</exception>
+    /// <exception cref="UserInputException">A package folder or a requested variant file is missing.</exception>
+    /// <exception cref="UserInputException">A package file is malformed or disagrees with the test split's labels.</exception>
     /// <exception cref="InvalidOperationException">CUDA was required and is unavailable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public static BenchmarkReport Run(BenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -160,7 +161,7 @@ public static class BenchmarkRunner
                         cancellationToken.ThrowIfCancellationRequested();
                         var logits = slot.Variant.Session.Logits(batch, out int classes);
                         if (classes != k)
-                            throw new InvalidDataException($"{slot.Variant.Path}: the model outputs {classes} classes but the test split has {k} labels.");
+                            throw new UserInputException($"{slot.Variant.Path}: the model outputs {classes} classes but the test split has {k} labels.");
                         for (int r = 0; r < batch.BatchSize; r++) predicted.Add(ArgMax(logits.AsSpan(r * classes, classes)));
                     }
                     slot.EvaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Inspection;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Core.Packaging;
@@ -29,7 +30,7 @@ internal sealed class LoadedModel : IDisposable
     public static LoadedModel Open(BenchmarkModelInput input, BenchmarkOptions options, Action<string> log)
     {
         var folder = input.PackageFolder;
-        if (!Directory.Exists(folder)) throw new FileNotFoundException($"{folder}: model package folder not found.", folder);
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
         var name = input.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         var model = new LoadedModel(name, folder);
         try
@@ -62,12 +63,12 @@ internal sealed class LoadedModel : IDisposable
         {
             foreach (var v in requested)
                 if (!present.Contains(v))
-                    throw new FileNotFoundException($"{ModelPackageLayout.ModelPath(Folder, v)}: variant {ModelPackageLayout.VariantName(v)} was requested but the package has no such file.");
+                    throw new UserInputException($"{ModelPackageLayout.ModelPath(Folder, v)}: variant {ModelPackageLayout.VariantName(v)} was requested but the package has no such file.");
             wanted = requested.Distinct().ToList();
         }
         else
         {
-            if (present.Count == 0) throw new FileNotFoundException($"{Folder}: the package holds no model*.onnx file.");
+            if (present.Count == 0) throw new UserInputException($"{Folder}: the package holds no model*.onnx file.");
             wanted = present;
         }
 
@@ -84,7 +85,7 @@ internal sealed class LoadedModel : IDisposable
             }
             Variants.Add(new LoadedVariant(variant, session, path, new FileInfo(path).Length, OnnxGraphInspector.CountParameters(path)));
         }
-        if (Variants.Count == 0) throw new InvalidDataException($"{Folder}: no variant left to measure ({string.Join("; ", Skipped)}).");
+        if (Variants.Count == 0) throw new UserInputException($"{Folder}: no variant left to measure ({string.Join("; ", Skipped)}).");
 
         var metadata = Variants[0].Session.Metadata;
         ModelType = metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : config?["model_type"]?.ToString();
@@ -93,9 +94,9 @@ internal sealed class LoadedModel : IDisposable
         MaxLength = options.MaxLength ?? packageMax;
         if (MaxPositions is { } max)
         {
-            if (MaxLength > max) throw new ArgumentException($"{Folder}: max length {MaxLength} exceeds the model's max_position_embeddings {max}.");
+            if (MaxLength > max) throw new UserInputException($"{Folder}: max length {MaxLength} exceeds the model's max_position_embeddings {max}.");
             var tooLong = options.BatchSizes.Count > 0 ? options.SequenceLengths.Where(s => s > max).ToList() : [];
-            if (tooLong.Count > 0) throw new ArgumentException($"{Folder}: sequence length {tooLong[0]} exceeds the model's max_position_embeddings {max}.");
+            if (tooLong.Count > 0) throw new UserInputException($"{Folder}: sequence length {tooLong[0]} exceeds the model's max_position_embeddings {max}.");
         }
     }
 
@@ -103,12 +104,12 @@ internal sealed class LoadedModel : IDisposable
     {
         if (packageLabels is null) return;
         if (packageLabels.Count != datasetLabels.Count)
-            throw new InvalidDataException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
+            throw new UserInputException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
         // Hugging Face's placeholder names (LABEL_0, …) say nothing about the order; real names must match id for id.
         if (packageLabels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) return;
         for (int i = 0; i < packageLabels.Count; i++)
             if (!string.Equals(packageLabels[i], datasetLabels[i], StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{configPath}: id2label[{i}] is '{packageLabels[i]}' but the test split calls class {i} '{datasetLabels[i]}'.");
+                throw new UserInputException($"{configPath}: id2label[{i}] is '{packageLabels[i]}' but the test split calls class {i} '{datasetLabels[i]}'.");
     }
 
     public void Dispose()

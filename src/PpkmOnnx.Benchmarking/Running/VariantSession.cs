@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
 
@@ -26,11 +27,11 @@ internal sealed class VariantSession : IDisposable
         var inputs = session.InputMetadata;
         foreach (var required in new[] { "input_ids", "attention_mask" })
             if (!inputs.ContainsKey(required))
-                throw new InvalidDataException($"{path}: the graph has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}).");
+                throw new UserInputException($"{path}: the graph has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}).");
         UsesTokenTypes = inputs.ContainsKey("token_type_ids");
         _inputNames = UsesTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
         var extra = inputs.Keys.Except(_inputNames).ToList();
-        if (extra.Count > 0) throw new InvalidDataException($"{path}: the graph has inputs the bench cannot feed: {string.Join(", ", extra)}.");
+        if (extra.Count > 0) throw new UserInputException($"{path}: the graph has inputs the bench cannot feed: {string.Join(", ", extra)}.");
         var outputs = session.OutputMetadata;
         _outputNames = [outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First()];
         Metadata = session.ModelMetadata.CustomMetadataMap;
@@ -48,7 +49,7 @@ internal sealed class VariantSession : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Opens <paramref name="path"/>; CUDA first unless <paramref name="preference"/> is CPU.</summary>
-    /// <exception cref="InvalidOperationException">CUDA was required but could not be used.</exception>
+    /// <exception cref="UserInputException">CUDA was required but could not be used, or the file is not a loadable model.</exception>
     public static VariantSession Open(string path, ExecutionProviderPreference preference, int cudaDeviceId, int? intraOpThreads)
     {
         var settings = new SessionSettings
@@ -58,19 +59,7 @@ internal sealed class VariantSession : IDisposable
             OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpThreads = intraOpThreads ?? 0,
         };
-        OrtSessionHandle handle;
-        try
-        {
-            handle = OrtSessionFactory.Create(path, settings);
-        }
-        catch (NotSupportedException e) when (e.InnerException is { } cause)
-        {
-            throw new InvalidOperationException($"{path}: the CUDA execution provider was required but could not be used ({OrtSessionFactory.CudaFailureNote(cause)}).", cause);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"{path}: ONNX Runtime cannot load the model ({FirstLine(e.Message)}).", e);
-        }
+        var handle = OrtSessionFactory.Create(path, settings);
         try
         {
             return new VariantSession(path, handle);
@@ -89,13 +78,13 @@ internal sealed class VariantSession : IDisposable
         var logits = outputs[0];
         var info = logits.GetTensorTypeAndShape();
         if (info.Shape.Length != 2 || info.Shape[0] != batch.BatchSize)
-            throw new InvalidDataException($"{ModelPath}: output '{_outputNames[0]}' has shape [{string.Join(",", info.Shape)}], expected [{batch.BatchSize}, classes].");
+            throw new UserInputException($"{ModelPath}: output '{_outputNames[0]}' has shape [{string.Join(",", info.Shape)}], expected [{batch.BatchSize}, classes].");
         classes = (int)info.Shape[1];
         return info.ElementDataType switch
         {
             TensorElementType.Float => logits.GetTensorDataAsSpan<float>().ToArray(),
             TensorElementType.Float16 => logits.GetTensorDataAsSpan<Float16>().ToArray().Select(h => (float)h).ToArray(),
-            _ => throw new InvalidDataException($"{ModelPath}: output '{_outputNames[0]}' is {info.ElementDataType}, expected float or float16."),
+            _ => throw new UserInputException($"{ModelPath}: output '{_outputNames[0]}' is {info.ElementDataType}, expected float or float16."),
         };
     }
 
@@ -113,6 +102,4 @@ internal sealed class VariantSession : IDisposable
         _handle.Dispose();
         _runOptions.Dispose();
     }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

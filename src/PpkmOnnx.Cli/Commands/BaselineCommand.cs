@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Baselines;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Checkpoints;
@@ -19,9 +20,9 @@ internal static class BaselineCommand
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for baseline.json.", Required = true };
         var models = new Option<string>("--models") { Description = "Linear models: svm, logreg or svm,logreg.", DefaultValueFactory = _ => "svm,logreg" };
-        var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => 2 };
-        var charNgrams = new Option<int>("--char-ngrams") { Description = "Longest character n-gram (0: none).", DefaultValueFactory = _ => 4 };
-        var iterations = new Option<int>("--iterations") { Description = "Training passes of the linear models.", DefaultValueFactory = _ => 20 };
+        var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => 2 }.InRange(1, 5);
+        var charNgrams = new Option<int>("--char-ngrams") { Description = "Longest character n-gram (0: none).", DefaultValueFactory = _ => 4 }.InRange(0, 8);
+        var iterations = new Option<int>("--iterations") { Description = "Training passes of the linear models.", DefaultValueFactory = _ => 20 }.InRange(1, 10_000);
         var data = DataOptions.Create();
         var command = new Command("baseline", "Train the classical baseline (TF-IDF word and character n-grams + linear SVM / logistic regression, ML.NET) on the same split as ppkm train, and score validation and test.");
         foreach (var o in new Option[] { output, models, wordNgrams, charNgrams, iterations }) command.Options.Add(o);
@@ -63,7 +64,7 @@ internal static class BaselineCommand
             console.Write(table);
 
             var folder = parseResult.GetValue(output)!;
-            Directory.CreateDirectory(folder);
+            OutputFolder.Create(folder);
             var json = new JsonObject
             {
                 ["stage"] = "baseline",

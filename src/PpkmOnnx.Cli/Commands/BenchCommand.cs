@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Cli.Common;
@@ -19,9 +20,9 @@ internal static class BenchCommand
         var provider = new Option<string>("--provider") { Description = "Execution provider: auto (CUDA, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Batch sizes for throughput.", DefaultValueFactory = _ => "1,8,32,128" };
         var sequences = new Option<string>("--sequences") { Description = "Sequence lengths for timing; 'data' times the test texts' own lengths.", DefaultValueFactory = _ => "32,64,128,data" };
-        var repeats = new Option<int>("--repeats") { Description = "Timed repeats per cell (medians are reported).", DefaultValueFactory = _ => 5 };
-        var iterations = new Option<int>("--iterations") { Description = "Calls per repeat.", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores)." };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repeats per cell (medians are reported).", DefaultValueFactory = _ => 5 }.InRange(1, 1000);
+        var iterations = new Option<int>("--iterations") { Description = "Calls per repeat.", DefaultValueFactory = _ => 10 }.InRange(1, 100_000);
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores)." }.InRange(1, OptionRules.MaxThreads);
         var split = new Option<string>("--split") { Description = "Which split of --data to evaluate: test (default), validation, train or all.", DefaultValueFactory = _ => "test" };
         var quick = new Option<bool>("--quick") { Description = "Short run: batch 1,8,32, seq 64 + data, 3 repeats of 5 calls." };
         var forceFp16 = new Option<bool>("--force-fp16") { Description = "Time the fp16 variant on CPU too (it is a GPU variant)." };

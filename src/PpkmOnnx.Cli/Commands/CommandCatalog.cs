@@ -19,9 +19,4 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
     }
-
-    /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>
-    public static bool IsUserError(Exception e) =>
-        e is UserInputException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-            or ArgumentException or FormatException or NotSupportedException;
 }

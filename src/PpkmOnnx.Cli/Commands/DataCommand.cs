@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
@@ -33,7 +34,7 @@ internal static class DataCommand
     {
         var file = new Argument<string>("file") { Description = "Labelled data file: TSV/CSV (delimiter and header detected) or JSONL." };
         var tokenizer = new Option<string>("--tokenizer") { Description = "Model/tokenizer folder (vocab.txt + tokenizer_config.json) or a vocab.txt, to measure token lengths." };
-        var maxLength = new Option<int>("--max-length") { Description = "Sequence length to compare token lengths against.", DefaultValueFactory = _ => 128 };
+        var maxLength = new Option<int>("--max-length") { Description = "Sequence length to compare token lengths against.", DefaultValueFactory = _ => 128 }.InRange(2, 8192);
         var json = new Option<bool>("--json") { Description = "Print the inspection as JSON." };
         var data = DataOptions.CreateWithoutDataOption();
         var command = new Command("inspect", "Rows, columns, label mapping and distribution, duplicates, conflicts, token lengths, majority baseline.");
@@ -105,8 +106,8 @@ internal static class DataCommand
     private static Command CreateDemo()
     {
         var output = new Option<string>("--output", "-o") { Description = "File to write (Kaggle format: Date, User, Tweet, sentiment; tab-separated).", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 42 };
-        var perClass = new Option<int>("--rows-per-class") { Description = "Tweets per class.", DefaultValueFactory = _ => DemoDataset.DefaultRowsPerClass };
+        var seed = new Option<int>("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 42 }.InRange(0, int.MaxValue);
+        var perClass = new Option<int>("--rows-per-class") { Description = "Tweets per class.", DefaultValueFactory = _ => DemoDataset.DefaultRowsPerClass }.InRange(1, 1_000_000);
         var command = new Command("demo", "Write the synthetic demo dataset: Indonesian PPKM-style tweets, balanced, 0=positive, 1=neutral, 2=negative.");
         command.Options.Add(output);
         command.Options.Add(seed);
@@ -128,7 +129,7 @@ internal static class DataCommand
     {
         if (Directory.Exists(path)) return BertWordPieceTokenizer.FromFolder(path);
         if (File.Exists(path)) return BertWordPieceTokenizer.Create(path);
-        throw new FileNotFoundException($"{path}: tokenizer folder or vocab.txt not found.", path);
+        throw new UserInputException($"{path}: tokenizer folder or vocab.txt not found.");
     }
 
     private static void Render(IAnsiConsole console, DatasetInspection i)

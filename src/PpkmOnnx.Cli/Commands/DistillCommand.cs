@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Training.Distillation;
 
@@ -10,8 +11,8 @@ internal static class DistillCommand
     public static Command Create()
     {
         var options = new TrainingOptions("Fine-tuned BERT teacher folder (from ppkm train).");
-        var temperature = new Option<double>("--temperature") { Description = "Softmax temperature of the soft targets.", DefaultValueFactory = _ => 2.0 };
-        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft-target KL term (1 - alpha on the hard-label cross-entropy).", DefaultValueFactory = _ => 0.5 };
+        var temperature = new Option<double>("--temperature") { Description = "Softmax temperature of the soft targets.", DefaultValueFactory = _ => 2.0 }.InRange(0.01, 100.0);
+        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft-target KL term (1 - alpha on the hard-label cross-entropy).", DefaultValueFactory = _ => 0.5 }.InRange(0.0, 1.0);
         var layers = new Option<string>("--student-layers") { Description = "Teacher layers the student starts from, e.g. 0,2,4 (default: every other layer, half the depth)." };
         var command = new Command("distill", "Build a DistilBERT student from a fine-tuned BERT teacher (layer i <- teacher layer 2i, embeddings copied) and train it with soft-target KL plus hard-label cross-entropy.");
         options.Add(command);

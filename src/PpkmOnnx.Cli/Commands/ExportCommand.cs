@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Validation;
@@ -16,10 +17,10 @@ internal static class ExportCommand
         var output = new Option<string>("--output", "-o") { Description = "Model package folder to write (model.onnx, config.json, tokenizer files, export.json).", Required = true };
         var graph = new Option<string>("--graph") { Description = "fused: ONNX Runtime contrib ops (Attention, SkipLayerNormalization…), fastest; standard: default-domain ops only, any ONNX runtime.", DefaultValueFactory = _ => "fused" };
         graph.AcceptOnlyFromAmong("fused", "standard");
-        var maxLength = new Option<int?>("--max-length") { Description = "Maximum sequence length recorded in the package (default: the training run's, else the tokenizer's)." };
+        var maxLength = new Option<int?>("--max-length") { Description = "Maximum sequence length recorded in the package (default: the training run's, else the tokenizer's)." }.InRange(2, 8192);
         var noValidate = new Option<bool>("--no-validate") { Description = "Skip the ONNX Runtime vs TorchSharp check (on by default)." };
-        var validationTexts = new Option<int>("--validation-texts") { Description = "How many validation tweets the check runs.", DefaultValueFactory = _ => 64 };
-        var tolerance = new Option<double>("--atol") { Description = "Largest |ONNX - TorchSharp| allowed.", DefaultValueFactory = _ => ExportValidator.DefaultTolerance };
+        var validationTexts = new Option<int>("--validation-texts") { Description = "How many validation tweets the check runs.", DefaultValueFactory = _ => 64 }.InRange(1, 100_000);
+        var tolerance = new Option<double>("--atol") { Description = "Largest |ONNX - TorchSharp| allowed.", DefaultValueFactory = _ => ExportValidator.DefaultTolerance }.InRange(0.0, 1.0);
         var triton = new Option<string>("--triton-repo") { Description = "Also lay out a Triton Inference Server model repository here (<name>/config.pbtxt, <name>/1/model.onnx)." };
         var tritonName = new Option<string>("--triton-name") { Description = "Model name in the Triton repository (default: the output folder's name)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder." };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Cli.Prediction;
 using PpkmOnnx.Core.Checkpoints;
@@ -27,11 +28,11 @@ internal static class PredictCommand
         var output = new Option<string>("--output", "-o") { Description = "Predictions file (.csv, .tsv or .jsonl), or - for standard output.", Required = true };
         var variant = new Option<string>("--variant") { Description = "Model variant: fp32, int8, int8-static or fp16.", DefaultValueFactory = _ => "fp32" };
         var provider = new Option<string>("--provider") { Description = "Execution provider: auto (CUDA, else CPU), cuda or cpu.", DefaultValueFactory = _ => "auto" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts read, classified and written at a time.", DefaultValueFactory = _ => 64 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts read, classified and written at a time.", DefaultValueFactory = _ => 64 }.InRange(1, 4096);
         var textColumn = new Option<string>("--text-column") { Description = "Text column: header name, JSON field or 0-based index (default: text/tweet/content/…, else column 0)." };
         var format = new Option<string>("--format") { Description = "Output format: csv, tsv or jsonl (default: from the output's extension; csv for -)." };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per run (0: 1 when --parallel-runs is above 1, else ONNX Runtime's choice)." };
-        var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches run at once, one thread each (0: one per processor)." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per run (0: 1 when --parallel-runs is above 1, else ONNX Runtime's choice)." }.InRange(0, OptionRules.MaxThreads);
+        var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches run at once, one thread each (0: one per processor)." }.InRange(0, OptionRules.MaxThreads);
 
         var command = new Command("predict", "Classify the texts of a file or of standard input with a model package, streaming, to CSV or JSON Lines with a probability per label.");
         command.Arguments.Add(package);
@@ -52,7 +53,7 @@ internal static class PredictCommand
             var outputPath = parseResult.GetValue(output)!;
             var outputFormat = PredictionWriter.ResolveFormat(outputPath, parseResult.GetValue(format));
             var packageFolder = parseResult.GetValue(package)!;
-            if (!Directory.Exists(packageFolder)) throw new DirectoryNotFoundException($"{packageFolder}: model package folder not found.");
+            if (!Directory.Exists(packageFolder)) throw new UserInputException($"{packageFolder}: model package folder not found.");
 
             var inputPath = parseResult.GetValue(input)!;
             if (inputPath == "-" && parseResult.GetValue(textColumn) is { } ignored)

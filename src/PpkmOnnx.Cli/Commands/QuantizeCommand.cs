@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
@@ -23,8 +24,8 @@ internal static class QuantizeCommand
         var autoExclude = new Option<bool>("--auto-exclude") { Description = "Keep the layers whose quantization costs most validation macro-F1 in float32 until the drop is under --max-drop." };
         var calibration = new Option<string>("--calibration") { Description = "Static mode: minmax, percentile or entropy.", DefaultValueFactory = _ => "minmax" };
         calibration.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
-        var samples = new Option<int>("--calibration-samples") { Description = "Static mode: training tweets used to calibrate activation ranges.", DefaultValueFactory = _ => 128 };
-        var maxDrop = new Option<double>("--max-drop") { Description = "Largest macro-F1 drop vs FP32 accepted, in points (1 = 0.01).", DefaultValueFactory = _ => 1.0 };
+        var samples = new Option<int>("--calibration-samples") { Description = "Static mode: training tweets used to calibrate activation ranges.", DefaultValueFactory = _ => 128 }.InRange(1, 100_000);
+        var maxDrop = new Option<double>("--max-drop") { Description = "Largest macro-F1 drop vs FP32 accepted, in points (1 = 0.01).", DefaultValueFactory = _ => 1.0 }.InRange(0.0, 100.0);
         var force = new Option<bool>("--force") { Description = "Keep the variant even when it fails the accuracy guard." };
         var data = DataOptions.Create();
         var command = new Command("quantize", "Write an INT8 (dynamic or static) or FP16 variant beside model.onnx and check its accuracy against FP32 on the validation and test splits (--data; the built-in demo tweets otherwise).");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 
 namespace PpkmOnnx.Cli.Common;
@@ -37,10 +38,10 @@ internal sealed class DataOptions
     };
 
     /// <summary><c>--limit N</c>: stratified subsample.</summary>
-    public Option<int?> Limit { get; } = new("--limit") { Description = "Use a stratified sample of N rows (after cleaning), e.g. 1000 or 5000 as in the paper." };
+    public Option<int?> Limit { get; } = new Option<int?>("--limit") { Description = "Use a stratified sample of N rows (after cleaning), e.g. 1000 or 5000 as in the paper." }.InRange(1, int.MaxValue);
 
     /// <summary><c>--seed</c> of the subsample and split.</summary>
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the subsample and of the 80/10/10 split.", DefaultValueFactory = _ => 42 };
+    public Option<int> Seed { get; } = new Option<int>("--seed") { Description = "Seed of the subsample and of the 80/10/10 split.", DefaultValueFactory = _ => 42 }.InRange(0, int.MaxValue);
 
     /// <summary><c>--exclude-texts-from FILE</c>: drop rows whose text appears in another file.</summary>
     public Option<string> ExcludeTextsFrom { get; } = new("--exclude-texts-from") { Description = "Drop rows whose exact text also appears in this file (e.g. the training data, when evaluating on a held-out file)." };

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Cli.Common;
@@ -12,6 +13,6 @@ internal static class ProviderArgument
         "auto" => ExecutionProviderPreference.Auto,
         "cuda" => ExecutionProviderPreference.Cuda,
         "cpu" => ExecutionProviderPreference.Cpu,
-        _ => throw new ArgumentException($"unknown --provider '{value}' (expected auto, cuda or cpu)."),
+        _ => throw new UserInputException($"unknown --provider '{value}' (expected auto, cuda or cpu)."),
     };
 }

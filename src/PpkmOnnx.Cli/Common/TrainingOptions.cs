@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Training.Training;
@@ -14,16 +15,16 @@ internal sealed class TrainingOptions
 {
     public Argument<string> Model { get; }
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Folder for the fine-tuned checkpoint (Hugging Face format) and training.json.", Required = true };
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs (the paper used 20).", DefaultValueFactory = _ => 3 };
-    public Option<double> LearningRate { get; } = new("--lr", "--learning-rate") { Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => 2e-5 };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 32 };
-    public Option<int> MaxLength { get; } = new("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 };
-    public Option<double> Warmup { get; } = new("--warmup") { Description = "Share of steps with linear warm-up before linear decay.", DefaultValueFactory = _ => 0.1 };
-    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "AdamW weight decay (never on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 };
+    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Training epochs (the paper used 20).", DefaultValueFactory = _ => 3 }.InRange(1, 1000);
+    public Option<double> LearningRate { get; } = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => 2e-5 }.InRange(1e-9, 1.0);
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
+    public Option<int> MaxLength { get; } = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 }.InRange(2, 8192);
+    public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Share of steps with linear warm-up before linear decay.", DefaultValueFactory = _ => 0.1 }.InRange(0.0, 1.0);
+    public Option<double> WeightDecay { get; } = new Option<double>("--weight-decay") { Description = "AdamW weight decay (never on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 }.InRange(0.0, 1.0);
     public Option<bool> ClassWeights { get; } = new("--class-weights") { Description = "Weigh the loss by inverse class frequency (for imbalanced data)." };
-    public Option<int?> Patience { get; } = new("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." };
+    public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
-    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for torch (0: torch's default)." };
+    public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch." };
     public DataOptions Data { get; } = DataOptions.Create();
 

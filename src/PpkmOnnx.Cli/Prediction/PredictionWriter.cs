@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Runtime;
 
@@ -49,7 +50,7 @@ internal sealed class PredictionWriter
                 "csv" => PredictionFormat.Csv,
                 "tsv" => PredictionFormat.Tsv,
                 "jsonl" or "ndjson" or "json" => PredictionFormat.JsonLines,
-                _ => throw new ArgumentException($"unknown --format '{format}' (expected csv, tsv or jsonl)."),
+                _ => throw new UserInputException($"unknown --format '{format}' (expected csv, tsv or jsonl)."),
             };
         if (output == "-") return PredictionFormat.Csv;
         return Path.GetExtension(output).ToLowerInvariant() switch
@@ -57,7 +58,7 @@ internal sealed class PredictionWriter
             ".csv" => PredictionFormat.Csv,
             ".tsv" => PredictionFormat.Tsv,
             ".jsonl" or ".ndjson" => PredictionFormat.JsonLines,
-            _ => throw new ArgumentException($"{output}: cannot tell the output format from the extension; name it .csv, .tsv or .jsonl, or pass --format csv|tsv|jsonl."),
+            _ => throw new UserInputException($"{output}: cannot tell the output format from the extension; name it .csv, .tsv or .jsonl, or pass --format csv|tsv|jsonl."),
         };
     }
 

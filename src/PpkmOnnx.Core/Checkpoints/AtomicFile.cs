@@ -10,7 +10,8 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
+        OutputFolder.Create(Path.GetDirectoryName(full)!);
         var tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {

@@ -59,21 +59,21 @@ public sealed record ModelConfig
     public int HeadSize => HiddenSize / NumAttentionHeads;
 
     /// <summary>Reads <paramref name="path"/> (a config.json or a folder holding one).</summary>
-    /// <exception cref="InvalidDataException">The file is missing, not JSON, or lacks a required size.</exception>
+    /// <exception cref="UserInputException">The file is missing, not JSON, or lacks a required size.</exception>
     public static ModelConfig Load(string path)
     {
         var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
         if (!File.Exists(file))
-            throw new InvalidDataException($"{file}: config.json not found (expected a Hugging Face model folder).");
+            throw new UserInputException($"{file}: config.json not found (expected a Hugging Face model folder).");
         JsonObject root;
         try
         {
             root = JsonNode.Parse(File.ReadAllText(file)) as JsonObject
-                ?? throw new InvalidDataException($"{file}: config.json is not a JSON object.");
+                ?? throw new UserInputException($"{file}: config.json is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{file}: config.json is not valid JSON ({e.Message}).");
+            throw new UserInputException($"{file}: config.json is not valid JSON ({e.Message}).");
         }
         return FromJson(root, file);
     }
@@ -81,32 +81,34 @@ public sealed record ModelConfig
     /// <summary>Parses a config.json object; <paramref name="source"/> names it in errors.</summary>
     public static ModelConfig FromJson(JsonObject root, string source = "config.json")
     {
-        var type = root["model_type"]?.GetValue<string>()?.ToLowerInvariant();
+        var type = JsonFields.ValueOr<string?>(root["model_type"], source, null)?.ToLowerInvariant();
         var arch = type switch
         {
             "bert" => ModelArchitecture.Bert,
             "distilbert" => ModelArchitecture.DistilBert,
-            null => throw new InvalidDataException($"{source}: no model_type (expected bert or distilbert)."),
-            _ => throw new InvalidDataException($"{source}: unsupported model_type '{type}' (supported: bert, distilbert)."),
+            null => throw new UserInputException($"{source}: no model_type (expected bert or distilbert)."),
+            _ => throw new UserInputException($"{source}: unsupported model_type '{type}' (supported: bert, distilbert)."),
         };
         int Int(string key, string? alt = null)
         {
             var node = root[key] ?? (alt is null ? null : root[alt]);
-            if (node is null) throw new InvalidDataException($"{source}: missing '{key}'.");
-            return node.GetValue<int>();
+            if (node is null) throw new UserInputException($"{source}: missing '{key}'.");
+            return JsonFields.Value<int>(node, source);
         }
-        double Dbl(string key, double fallback) => root[key] is { } n ? n.GetValue<double>() : fallback;
+        double Dbl(string key, double fallback) => JsonFields.ValueOr(root[key], source, fallback);
+        string Str(string key, string fallback) => JsonFields.ValueOr(root[key], source, fallback);
 
         var labels = new List<string>();
         if (root["id2label"] is JsonObject id2label)
         {
-            var pairs = id2label.Select(kv => (Id: int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), Name: kv.Value!.GetValue<string>())).OrderBy(p => p.Id).ToList();
+            var pairs = id2label.Select(kv => (Id: LabelId(kv.Key, source), Name: kv.Value is null ? throw new UserInputException(source, $"id2label['{kv.Key}']", "is null.") : JsonFields.Value<string>(kv.Value, source)))
+                .OrderBy(p => p.Id).ToList();
             for (int i = 0; i < pairs.Count; i++)
-                if (pairs[i].Id != i) throw new InvalidDataException($"{source}: id2label ids must be 0..{pairs.Count - 1}.");
+                if (pairs[i].Id != i) throw new UserInputException($"{source}: id2label ids must be 0..{pairs.Count - 1}.");
             labels.AddRange(pairs.Select(p => p.Name));
         }
         // transformers writes LABEL_0.. for configs that never had labels; a base model has no head.
-        bool hasHead = root["architectures"] is JsonArray archs && archs.Any(a => a?.GetValue<string>()?.EndsWith("ForSequenceClassification", StringComparison.Ordinal) == true);
+        bool hasHead = root["architectures"] is JsonArray archs && archs.Any(a => a is not null && JsonFields.Value<string>(a, source).EndsWith("ForSequenceClassification", StringComparison.Ordinal) == true);
         if (!hasHead && labels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) labels.Clear();
 
         var known = arch == ModelArchitecture.Bert
@@ -128,10 +130,10 @@ public sealed record ModelConfig
                 MaxPositionEmbeddings = root["max_position_embeddings"] is null ? 512 : Int("max_position_embeddings"),
                 TypeVocabSize = root["type_vocab_size"] is null ? 2 : Int("type_vocab_size"),
                 LayerNormEps = Dbl("layer_norm_eps", 1e-12),
-                HiddenAct = root["hidden_act"]?.GetValue<string>() ?? "gelu",
+                HiddenAct = Str("hidden_act", "gelu"),
                 HiddenDropoutProb = Dbl("hidden_dropout_prob", 0.1),
                 AttentionProbsDropoutProb = Dbl("attention_probs_dropout_prob", 0.1),
-                ClassifierDropout = root["classifier_dropout"] is { } cd ? cd.GetValue<double>() : null,
+                ClassifierDropout = root["classifier_dropout"] is { } cd ? JsonFields.Value<double>(cd, source) : null,
                 PadTokenId = root["pad_token_id"] is null ? 0 : Int("pad_token_id"),
                 Labels = labels,
                 Extra = extra,
@@ -147,7 +149,7 @@ public sealed record ModelConfig
                 MaxPositionEmbeddings = root["max_position_embeddings"] is null ? 512 : Int("max_position_embeddings"),
                 TypeVocabSize = 0,
                 LayerNormEps = 1e-12,
-                HiddenAct = root["activation"]?.GetValue<string>() ?? "gelu",
+                HiddenAct = Str("activation", "gelu"),
                 HiddenDropoutProb = Dbl("dropout", 0.1),
                 AttentionProbsDropoutProb = Dbl("attention_dropout", 0.1),
                 ClassifierDropout = Dbl("seq_classif_dropout", 0.2),
@@ -156,6 +158,10 @@ public sealed record ModelConfig
                 Extra = extra,
             };
     }
+
+    private static int LabelId(string key, string source) =>
+        int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
+            : throw new UserInputException(source, "id2label", $"key '{key}' is not a class id (expected \"0\", \"1\", …).");
 
     /// <summary>The Hugging Face config.json object for this configuration.</summary>
     public JsonObject ToJson()
@@ -206,7 +212,7 @@ public sealed record ModelConfig
     /// <summary>Writes config.json into <paramref name="folder"/> atomically.</summary>
     public void Save(string folder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

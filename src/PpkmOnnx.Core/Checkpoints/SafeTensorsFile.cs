@@ -14,13 +14,13 @@ namespace PpkmOnnx.Core.Checkpoints;
 public static class SafeTensorsFile
 {
     /// <summary>Reads every tensor of <paramref name="path"/>, widened to float32, by name (ordinal order kept).</summary>
-    /// <exception cref="InvalidDataException">The file is missing, truncated or not safetensors.</exception>
+    /// <exception cref="UserInputException">The file is missing, truncated or not safetensors.</exception>
     public static Dictionary<string, TensorData> Read(string path) => Read(path, out _);
 
     /// <summary>Reads every tensor and the <c>__metadata__</c> map.</summary>
     public static Dictionary<string, TensorData> Read(string path, out Dictionary<string, string> metadata)
     {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: file not found.");
+        if (!File.Exists(path)) throw new UserInputException($"{path}: file not found.");
         var bytes = File.ReadAllBytes(path);
         return Parse(bytes, path, out metadata);
     }
@@ -28,19 +28,19 @@ public static class SafeTensorsFile
     /// <summary>Parses safetensors bytes; <paramref name="source"/> names them in errors.</summary>
     public static Dictionary<string, TensorData> Parse(byte[] bytes, string source, out Dictionary<string, string> metadata)
     {
-        if (bytes.Length < 8) throw new InvalidDataException($"{source}: too short to be a safetensors file.");
+        if (bytes.Length < 8) throw new UserInputException($"{source}: too short to be a safetensors file.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength == 0 || headerLength > (ulong)(bytes.Length - 8) || headerLength > 100_000_000)
-            throw new InvalidDataException($"{source}: not a safetensors file (header length {headerLength} does not fit a {bytes.Length}-byte file).");
+            throw new UserInputException($"{source}: not a safetensors file (header length {headerLength} does not fit a {bytes.Length}-byte file).");
         JsonObject header;
         try
         {
             header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength)) as JsonObject
-                ?? throw new InvalidDataException($"{source}: safetensors header is not a JSON object.");
+                ?? throw new UserInputException($"{source}: safetensors header is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: corrupt safetensors header ({e.Message}).");
+            throw new UserInputException($"{source}: corrupt safetensors header ({e.Message}).");
         }
         long dataStart = 8 + (long)headerLength;
         metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -53,16 +53,16 @@ public static class SafeTensorsFile
                     foreach (var (k, v) in meta) metadata[k] = v?.GetValue<string>() ?? "";
                 continue;
             }
-            if (node is not JsonObject info) throw new InvalidDataException($"{source}: tensor '{name}' has no description.");
-            var dtype = info["dtype"]?.GetValue<string>() ?? throw new InvalidDataException($"{source}: tensor '{name}' has no dtype.");
-            var shape = (info["shape"] as JsonArray)?.Select(d => d!.GetValue<long>()).ToArray() ?? throw new InvalidDataException($"{source}: tensor '{name}' has no shape.");
+            if (node is not JsonObject info) throw new UserInputException($"{source}: tensor '{name}' has no description.");
+            var dtype = info["dtype"]?.GetValue<string>() ?? throw new UserInputException($"{source}: tensor '{name}' has no dtype.");
+            var shape = (info["shape"] as JsonArray)?.Select(d => d!.GetValue<long>()).ToArray() ?? throw new UserInputException($"{source}: tensor '{name}' has no shape.");
             var offsets = (info["data_offsets"] as JsonArray)?.Select(d => d!.GetValue<long>()).ToArray();
-            if (offsets is not { Length: 2 }) throw new InvalidDataException($"{source}: tensor '{name}' has no data_offsets.");
+            if (offsets is not { Length: 2 }) throw new UserInputException($"{source}: tensor '{name}' has no data_offsets.");
             long begin = dataStart + offsets[0], end = dataStart + offsets[1];
             long count = shape.Aggregate(1L, (a, b) => a * b);
-            int width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, "I32" => 4, _ => throw new InvalidDataException($"{source}: tensor '{name}' has unsupported dtype {dtype}.") };
+            int width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, "I32" => 4, _ => throw new UserInputException($"{source}: tensor '{name}' has unsupported dtype {dtype}.") };
             if (begin < dataStart || end > bytes.Length || end - begin != count * width)
-                throw new InvalidDataException($"{source}: tensor '{name}' ({dtype} {string.Join("x", shape)}) has offsets outside the file or of the wrong size (truncated file?).");
+                throw new UserInputException($"{source}: tensor '{name}' ({dtype} {string.Join("x", shape)}) has offsets outside the file or of the wrong size (truncated file?).");
             var span = bytes.AsSpan((int)begin, (int)(end - begin));
             var data = new float[count];
             switch (dtype)

@@ -9,7 +9,7 @@ namespace PpkmOnnx.Core.Data;
 /// <summary>
 /// Reads labelled text files: TSV/CSV (delimiter and header detected, quoted fields may span lines, parsed by Sep)
 /// and JSON Lines. Checks the bytes first (empty, NUL bytes, UTF-16, invalid UTF-8) so a wrong file fails with one line
-/// naming the file, the line and the problem (<see cref="InvalidDataException"/>), never with a garbled dataset.
+/// naming the file, the line and the problem (<see cref="UserInputException"/>), never with a garbled dataset.
 /// Rows whose text or label is empty are dropped and counted, as the paper did.
 /// </summary>
 public static class DatasetReader
@@ -20,17 +20,17 @@ public static class DatasetReader
     private const int MaxInferredClasses = 50;
 
     /// <summary>Reads <see cref="DataLoadOptions.Path"/> with the column, header, delimiter and label options given.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, binary, not UTF-8, malformed, or has unknown columns or labels.</exception>
+    /// <exception cref="UserInputException">The file does not exist.</exception>
+    /// <exception cref="UserInputException">The file is empty, binary, not UTF-8, malformed, or has unknown columns or labels.</exception>
     /// <exception cref="ArgumentException">An option is malformed (e.g. <c>--labels</c>).</exception>
     public static LoadedDataset Read(DataLoadOptions options)
     {
         var path = options.Path;
         if (!File.Exists(path))
-            throw new FileNotFoundException(Directory.Exists(path) ? $"{path}: is a folder, expected a data file." : $"{path}: file not found.", path);
+            throw new UserInputException(Directory.Exists(path) ? $"{path}: is a folder, expected a data file." : $"{path}: file not found.");
         var userMapping = options.Labels is { Length: > 0 } l ? LabelMapping.Parse(l) : null;
         var text = DecodeUtf8(path, File.ReadAllBytes(path));
-        if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{path}: the file is empty.");
+        if (string.IsNullOrWhiteSpace(text)) throw new UserInputException($"{path}: the file is empty.");
         bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
             || text.TrimStart().StartsWith('{');
         var table = jsonl ? ReadJsonLines(path, text, options) : ReadDelimited(path, text, options);
@@ -41,16 +41,16 @@ public static class DatasetReader
     internal static string DecodeUtf8(string path, byte[] bytes)
     {
         if (bytes.Length >= 2 && (bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF))
-            throw new InvalidDataException($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.");
+            throw new UserInputException($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.");
         int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         var span = bytes.AsSpan(start);
         int nul = span.IndexOf((byte)0);
         if (nul >= 0)
-            throw new InvalidDataException($"{path}: line {LineAt(span, nul)}: NUL byte at offset {nul + start}: this is binary data (or UTF-16 without a byte-order mark), not a UTF-8 text file.");
+            throw new UserInputException($"{path}: line {LineAt(span, nul)}: NUL byte at offset {nul + start}: this is binary data (or UTF-16 without a byte-order mark), not a UTF-8 text file.");
         var chars = new char[span.Length];
         var status = Utf8.ToUtf16(span, chars, out int read, out int written, replaceInvalidSequences: false);
         if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
-            throw new InvalidDataException(
+            throw new UserInputException(
                 $"{path}: line {LineAt(span, read)}: invalid UTF-8 (byte 0x{span[read]:X2} at offset {read + start}): the file is in another encoding (e.g. Windows-1252 or Latin-1); save it as UTF-8.");
         return new string(chars, 0, written);
     }
@@ -65,7 +65,7 @@ public static class DatasetReader
         char delimiter = options.Delimiter ?? DelimitedSniffing.DetectDelimiter(path, DelimitedSniffing.FirstLine(text));
         var rows = DelimitedSniffing.Parse(text, delimiter, quotes: true);
         if (rows.Count > 0 && !DelimitedSniffing.ParseQuotes(text, delimiter, rows)) rows = DelimitedSniffing.Parse(text, delimiter, quotes: false);
-        if (rows.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
+        if (rows.Count == 0) throw new UserInputException($"{path}: the file is empty.");
         int fieldCount = rows[0].Cells.Length;
         bool hasHeader = options.HasHeader ?? DetectHeader(rows, options);
         string[]? header = null;
@@ -73,7 +73,7 @@ public static class DatasetReader
         {
             header = rows[0].Cells.Select(c => c.Trim()).ToArray();
             rows.RemoveAt(0);
-            if (rows.Count == 0) throw new InvalidDataException($"{path}: line 2: the file has a header but no data rows.");
+            if (rows.Count == 0) throw new UserInputException($"{path}: line 2: the file has a header but no data rows.");
         }
         return new RawTable(DataFormat.Delimited, delimiter, header, rows, fieldCount);
     }
@@ -108,7 +108,7 @@ public static class DatasetReader
             }
             objects.Add((values, i + 1));
         }
-        if (objects.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
+        if (objects.Count == 0) throw new UserInputException($"{path}: the file is empty.");
         foreach (var (values, line) in objects)
             rows.Add((columns.Select(c => values.TryGetValue(c, out var v) ? v ?? "" : "").ToArray(), line));
         return new RawTable(DataFormat.JsonLines, null, columns.ToArray(), rows, columns.Count);
@@ -121,7 +121,7 @@ public static class DatasetReader
         int textIndex = ResolveColumn(path, options.TextColumn, "text", columns, table.Header is not null, TextNames, 0);
         int labelIndex = ResolveColumn(path, options.LabelColumn, "label", columns, table.Header is not null, LabelNames, columns.Length - 1);
         if (textIndex == labelIndex)
-            throw new InvalidDataException($"{path}: text and label are both column '{columns[textIndex]}'; pass --text-column and --label-column.");
+            throw new UserInputException($"{path}: text and label are both column '{columns[textIndex]}'; pass --text-column and --label-column.");
 
         var kept = new List<(string Text, string Raw, int Line)>();
         int missing = 0;
@@ -133,14 +133,14 @@ public static class DatasetReader
             kept.Add((t, raw, line));
         }
         if (kept.Count == 0)
-            throw new InvalidDataException($"{path}: no row has both a text (column '{columns[textIndex]}') and a label (column '{columns[labelIndex]}').");
+            throw new UserInputException($"{path}: no row has both a text (column '{columns[textIndex]}') and a label (column '{columns[labelIndex]}').");
 
         var mapping = userMapping ?? (kaggle ? LabelMapping.KagglePpkmDefault : InferMapping(path, kept.Select(k => k.Raw), columns[labelIndex]));
         var rows = new List<LabelledText>(kept.Count);
         foreach (var (t, raw, line) in kept)
         {
             if (!mapping.TryGetClassId(raw, out var id))
-                throw new InvalidDataException(
+                throw new UserInputException(
                     $"{path}: line {line}: unknown label '{raw}' in column '{columns[labelIndex]}'; known values: {string.Join(", ", mapping.RawToName.Select(p => p.Key))} ({mapping.Description}).");
             rows.Add(new LabelledText(t, id, line));
         }
@@ -155,9 +155,9 @@ public static class DatasetReader
     {
         var distinct = raws.Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > MaxInferredClasses)
-            throw new InvalidDataException($"{path}: label column '{column}' has {distinct.Count} distinct values; is it the label column? Pass --label-column.");
+            throw new UserInputException($"{path}: label column '{column}' has {distinct.Count} distinct values; is it the label column? Pass --label-column.");
         if (distinct.Count < 2)
-            throw new InvalidDataException($"{path}: label column '{column}' has a single value '{distinct[0]}'; a classifier needs at least 2 classes.");
+            throw new UserInputException($"{path}: label column '{column}' has a single value '{distinct[0]}'; a classifier needs at least 2 classes.");
         bool numeric = distinct.All(d => long.TryParse(d, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
         var ordered = numeric ? distinct.OrderBy(d => long.Parse(d, CultureInfo.InvariantCulture)).ToList() : distinct.OrderBy(d => d, StringComparer.Ordinal).ToList();
         var pairs = ordered.Select(d => new KeyValuePair<string, string>(d, d)).ToList();

@@ -29,18 +29,18 @@ public sealed record DatasetSplit(TextClassificationDataset Train, TextClassific
     /// <exception cref="ArgumentException">The first problem found, naming the split and row.</exception>
     public void Validate()
     {
-        if (LabelNames.Count < 2) throw new ArgumentException($"need at least two class names, got {LabelNames.Count}.");
+        if (LabelNames.Count < 2) throw new UserInputException($"need at least two class names, got {LabelNames.Count}.");
         foreach (var (name, part) in new[] { ("validation", Validation), ("test", Test) })
             if (!part.LabelNames.SequenceEqual(LabelNames, StringComparer.Ordinal))
-                throw new ArgumentException($"the {name} split's class names [{string.Join(", ", part.LabelNames)}] differ from train's [{string.Join(", ", LabelNames)}].");
-        if (Train.Rows.Count == 0) throw new ArgumentException("the train split is empty.");
-        if (Validation.Rows.Count == 0) throw new ArgumentException("the validation split is empty (it selects the best epoch).");
+                throw new UserInputException($"the {name} split's class names [{string.Join(", ", part.LabelNames)}] differ from train's [{string.Join(", ", LabelNames)}].");
+        if (Train.Rows.Count == 0) throw new UserInputException("the train split is empty.");
+        if (Validation.Rows.Count == 0) throw new UserInputException("the validation split is empty (it selects the best epoch).");
         foreach (var (name, part) in new[] { ("train", Train), ("validation", Validation), ("test", Test) })
         {
             var rows = part.Rows;
             for (int i = 0; i < rows.Count; i++)
                 if (rows[i].Label < 0 || rows[i].Label >= LabelNames.Count)
-                    throw new ArgumentException($"{name} row {i + 1}{(rows[i].SourceLine > 0 ? $" (line {rows[i].SourceLine})" : "")}: label id {rows[i].Label} is outside 0..{LabelNames.Count - 1}.");
+                    throw new UserInputException($"{name} row {i + 1}{(rows[i].SourceLine > 0 ? $" (line {rows[i].SourceLine})" : "")}: label id {rows[i].Label} is outside 0..{LabelNames.Count - 1}.");
         }
     }
 }

@@ -16,9 +16,9 @@ internal static class DelimitedSniffing
     public static readonly string[] LabelNames = ["label", "labels", "class", "sentiment", "sentimen", "target"];
 
     /// <summary>Tab if the first line has one, else the most frequent of comma, semicolon and bar.</summary>
-    /// <exception cref="InvalidDataException">None of them occurs.</exception>
+    /// <exception cref="UserInputException">None of them occurs.</exception>
     public static char DetectDelimiter(string path, string firstLine) =>
-        TryDetectDelimiter(firstLine) ?? throw new InvalidDataException($"{path}: line 1: no delimiter found (tab, comma, semicolon or bar); expected a text column and a label column.");
+        TryDetectDelimiter(firstLine) ?? throw new UserInputException($"{path}: line 1: no delimiter found (tab, comma, semicolon or bar); expected a text column and a label column.");
 
     /// <summary>Tab if <paramref name="firstLine"/> has one, else the most frequent of comma, semicolon and bar; null when none occurs.</summary>
     public static char? TryDetectDelimiter(string firstLine)
@@ -99,7 +99,7 @@ internal static class DelimitedSniffing
     /// else the first of <paramref name="knownNames"/> present, else <paramref name="fallback"/> (an error when a header
     /// of more than two columns names none of them).
     /// </summary>
-    /// <exception cref="InvalidDataException">The column is unknown or ambiguous; the message lists the columns.</exception>
+    /// <exception cref="UserInputException">The column is unknown or ambiguous; the message lists the columns.</exception>
     public static int ResolveColumn(string path, string? requested, string role, string[] columns, bool hasHeader, string[] knownNames, int fallback)
     {
         string Available() => string.Join(", ", columns.Select(c => $"'{c}'"));
@@ -108,12 +108,12 @@ internal static class DelimitedSniffing
             if (TryIndex(requested) is int index)
             {
                 if (index >= columns.Length)
-                    throw new InvalidDataException($"{path}: {role} column index {index} is out of range; the file has {columns.Length} columns: {Available()}.");
+                    throw new UserInputException($"{path}: {role} column index {index} is out of range; the file has {columns.Length} columns: {Available()}.");
                 return index;
             }
             int byName = Array.FindIndex(columns, c => c.Equals(requested, StringComparison.OrdinalIgnoreCase));
             if (byName < 0)
-                throw new InvalidDataException(hasHeader
+                throw new UserInputException(hasHeader
                     ? $"{path}: unknown {role} column '{requested}'; available columns: {Available()}."
                     : $"{path}: unknown {role} column '{requested}': the file has no header, use a 0-based index (columns: {Available()}).");
             return byName;
@@ -124,7 +124,7 @@ internal static class DelimitedSniffing
             if (i >= 0) return i;
         }
         if (hasHeader && columns.Length > 2)
-            throw new InvalidDataException($"{path}: cannot tell which column holds the {role}; pass --{role}-column (available columns: {Available()}).");
+            throw new UserInputException($"{path}: cannot tell which column holds the {role}; pass --{role}-column (available columns: {Available()}).");
         return fallback;
     }
 }

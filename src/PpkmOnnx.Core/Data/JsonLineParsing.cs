@@ -9,13 +9,13 @@ internal static class JsonLineParsing
     /// The properties of the JSON object on <paramref name="line"/> (already trimmed, not blank), in file order, as strings:
     /// numbers and booleans as written, null as null.
     /// </summary>
-    /// <exception cref="InvalidDataException">Not a JSON object, or a property holds an array or object.</exception>
+    /// <exception cref="UserInputException">Not a JSON object, or a property holds an array or object.</exception>
     public static List<KeyValuePair<string, string?>> ParseObject(string path, string line, long lineNumber)
     {
         JsonElement root;
         try { using var doc = JsonDocument.Parse(line); root = doc.RootElement.Clone(); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: line {lineNumber}: not a JSON object ({e.Message.Split('.')[0]}).", e); }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: line {lineNumber}: expected a JSON object, found {root.ValueKind}.");
+        catch (JsonException e) { throw new UserInputException($"{path}: line {lineNumber}: not a JSON object ({e.Message.Split('.')[0]}).", e); }
+        if (root.ValueKind != JsonValueKind.Object) throw new UserInputException($"{path}: line {lineNumber}: expected a JSON object, found {root.ValueKind}.");
         var values = new List<KeyValuePair<string, string?>>();
         foreach (var p in root.EnumerateObject())
         {
@@ -24,7 +24,7 @@ internal static class JsonLineParsing
                 JsonValueKind.String => p.Value.GetString(),
                 JsonValueKind.Null or JsonValueKind.Undefined => null,
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
-                _ => throw new InvalidDataException($"{path}: line {lineNumber}: property '{p.Name}' is a {p.Value.ValueKind}, expected a string or number."),
+                _ => throw new UserInputException($"{path}: line {lineNumber}: property '{p.Name}' is a {p.Value.ValueKind}, expected a string or number."),
             }));
         }
         return values;

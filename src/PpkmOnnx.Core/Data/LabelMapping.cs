@@ -26,13 +26,13 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
         {
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1)
-                throw new ArgumentException($"--labels: '{part}' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).");
+                throw new UserInputException($"--labels: '{part}' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).");
             var raw = part[..eq].Trim();
             var name = part[(eq + 1)..].Trim();
-            if (pairs.Any(p => p.Key == raw)) throw new ArgumentException($"--labels: raw value '{raw}' is mapped twice.");
+            if (pairs.Any(p => p.Key == raw)) throw new UserInputException($"--labels: raw value '{raw}' is mapped twice.");
             pairs.Add(new(raw, name));
         }
-        if (pairs.Count < 2) throw new ArgumentException($"--labels: '{text}' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).");
+        if (pairs.Count < 2) throw new UserInputException($"--labels: '{text}' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).");
         return Create(pairs, LabelMappingSource.User, "given by --labels");
     }
 

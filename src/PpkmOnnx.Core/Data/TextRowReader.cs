@@ -9,7 +9,7 @@ namespace PpkmOnnx.Core.Data;
 /// and text column detected from a leading sample with the same rules as <see cref="DatasetReader"/>), JSON Lines and
 /// plain lines through a line reader. Rows whose text is blank are skipped and counted in <see cref="EmptyRowsSkipped"/>.
 /// Detection and column errors surface in <see cref="Open"/>; errors further into the file (invalid UTF-8, malformed JSON)
-/// surface while <see cref="ReadRows"/> is enumerated, as <see cref="InvalidDataException"/> naming the file and line.
+/// surface while <see cref="ReadRows"/> is enumerated, as <see cref="UserInputException"/> naming the file and line.
 /// </summary>
 public sealed class TextRowReader : IDisposable
 {
@@ -57,17 +57,17 @@ public sealed class TextRowReader : IDisposable
     public long EmptyRowsSkipped { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> and detects its format, delimiter, header, quoting and text column.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, binary, UTF-16 or not UTF-8, or the text column is unknown (the message lists the columns).</exception>
+    /// <exception cref="UserInputException">The file does not exist.</exception>
+    /// <exception cref="UserInputException">The file is empty, binary, UTF-16 or not UTF-8, or the text column is unknown (the message lists the columns).</exception>
     public static TextRowReader Open(string path, TextRowReaderOptions? options = null)
     {
         options ??= new TextRowReaderOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SampleChars, 1024);
         if (!File.Exists(path))
-            throw new FileNotFoundException(Directory.Exists(path) ? $"{path}: is a folder, expected a data file." : $"{path}: file not found.", path);
+            throw new UserInputException(Directory.Exists(path) ? $"{path}: is a folder, expected a data file." : $"{path}: file not found.");
 
         var (sample, complete) = ReadSample(path, options.SampleChars);
-        if (string.IsNullOrWhiteSpace(sample)) throw new InvalidDataException($"{path}: the file is empty.");
+        if (string.IsNullOrWhiteSpace(sample)) throw new UserInputException($"{path}: the file is empty.");
         // A prefix is cut at its last line end so no row is judged on half of it.
         if (!complete && sample.LastIndexOf('\n') is > 0 and var cut) sample = sample[..(cut + 1)];
         var format = options.Format ?? DetectFormat(path, sample);
@@ -102,11 +102,11 @@ public sealed class TextRowReader : IDisposable
                 var rows = DelimitedSniffing.Parse(sample, d, quotes: true);
                 quotes = rows.Count == 0 || DelimitedSniffing.ParseQuotes(sample, d, rows);
                 if (!quotes) rows = DelimitedSniffing.Parse(sample, d, quotes: false);
-                if (rows.Count == 0) throw new InvalidDataException($"{path}: the file is empty.");
+                if (rows.Count == 0) throw new UserInputException($"{path}: the file is empty.");
                 var firstCells = rows[0].Cells.Select(c => c.Trim()).ToArray();
                 hasHeader = options.HasHeader ?? DelimitedSniffing.NamesKnownColumns(firstCells, options.TextColumn);
                 if (hasHeader && rows.Count == 1 && complete)
-                    throw new InvalidDataException($"{path}: line 2: the file has a header but no data rows.");
+                    throw new UserInputException($"{path}: line 2: the file has a header but no data rows.");
                 columns = hasHeader ? firstCells : Enumerable.Range(0, firstCells.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
                 textIndex = DelimitedSniffing.ResolveColumn(path, options.TextColumn, "text", columns, hasHeader, DelimitedSniffing.TextNames, 0);
                 delimiter = d;
@@ -157,7 +157,7 @@ public sealed class TextRowReader : IDisposable
                 line = DelimitedSniffing.LineOf(current);
                 if (headerPending) { headerPending = false; continue; }
                 if (Columns.Count == 1 && current.ColCount > 1)
-                    throw new InvalidDataException(
+                    throw new UserInputException(
                         $"{Source}: line {line}: {current.ColCount} fields in a one-column file (an unquoted '{Delimiter}'?); quote the text, or give one text a line in a .txt file.");
                 text = _textIndex < current.ColCount ? current[_textIndex].ToString() : "";
             }
@@ -189,7 +189,7 @@ public sealed class TextRowReader : IDisposable
                 continue;
             }
             if (line == 1 && current.Contains('\0'))
-                throw new InvalidDataException($"{Source}: line 1: NUL byte: this is binary data (or UTF-16), not UTF-8 text.");
+                throw new UserInputException($"{Source}: line 1: NUL byte: this is binary data (or UTF-16), not UTF-8 text.");
             row++;
             var text = current;
             if (textName is not null)
@@ -203,7 +203,7 @@ public sealed class TextRowReader : IDisposable
         }
     }
 
-    private InvalidDataException InvalidUtf8(long line, Exception e) =>
+    private UserInputException InvalidUtf8(long line, Exception e) =>
         // Decoding runs a buffer ahead of parsing, so the last line parsed is a lower bound of where the bad bytes are.
         new($"{Source}: invalid UTF-8 at or after line {line}: the file is in another encoding (e.g. Windows-1252 or Latin-1); save it as UTF-8.", e);
 
@@ -213,7 +213,7 @@ public sealed class TextRowReader : IDisposable
         Span<byte> head = stackalloc byte[2];
         int n = stream.Read(head);
         if (n == 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF))
-            throw new InvalidDataException($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.");
+            throw new UserInputException($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.");
         SkipUtf8Bom(stream);
         using var reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false);
         var buffer = new char[sampleChars];
@@ -221,12 +221,12 @@ public sealed class TextRowReader : IDisposable
         try { read = reader.ReadBlock(buffer, 0, buffer.Length); }
         catch (DecoderFallbackException e)
         {
-            throw new InvalidDataException($"{path}: invalid UTF-8 within the first {sampleChars} characters: the file is in another encoding (e.g. Windows-1252 or Latin-1); save it as UTF-8.", e);
+            throw new UserInputException($"{path}: invalid UTF-8 within the first {sampleChars} characters: the file is in another encoding (e.g. Windows-1252 or Latin-1); save it as UTF-8.", e);
         }
         var sample = new string(buffer, 0, read);
         int nul = sample.IndexOf('\0');
         if (nul >= 0)
-            throw new InvalidDataException($"{path}: line {sample.AsSpan(0, nul).Count('\n') + 1}: NUL byte: this is binary data (or UTF-16 without a byte-order mark), not a UTF-8 text file.");
+            throw new UserInputException($"{path}: line {sample.AsSpan(0, nul).Count('\n') + 1}: NUL byte: this is binary data (or UTF-16 without a byte-order mark), not a UTF-8 text file.");
         return (sample, reader.Peek() < 0);
     }
 

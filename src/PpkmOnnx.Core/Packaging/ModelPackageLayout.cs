@@ -54,7 +54,7 @@ public static class ModelPackageLayout
         "int8" or "int8-dynamic" or "dynamic" => ModelVariant.Int8,
         "int8-static" or "static" => ModelVariant.Int8Static,
         "fp16" or "float16" => ModelVariant.Fp16,
-        _ => throw new ArgumentException($"unknown model variant '{name}' (expected fp32, int8, int8-static or fp16)."),
+        _ => throw new UserInputException($"unknown model variant '{name}' (expected fp32, int8, int8-static or fp16)."),
     };
 
     /// <summary>The ONNX file name of a variant inside a package.</summary>

@@ -31,7 +31,7 @@ public sealed class BertWordPieceTokenizer
         _normalizer = new BertTextNormalizer(settings);
         Settings = settings;
         int Id(string token, string role) => _vocabulary.TryGetId(token, out var id) ? id
-            : throw new InvalidDataException(
+            : throw new UserInputException(
                 $"{source}: the vocabulary has no {role} token '{token}'; a BERT vocabulary needs its [CLS], [SEP], [PAD] and [UNK] tokens.");
         UnknownId = Id(settings.UnknownToken, "unknown (unk_token)");
         ClsId = Id(settings.ClassificationToken, "classification (cls_token)");
@@ -63,11 +63,11 @@ public sealed class BertWordPieceTokenizer
     /// Creates a tokenizer from a <c>vocab.txt</c>: one token per line, id = line number; a trailing CR is stripped;
     /// a repeated line keeps its id but the token maps to its last line, as Hugging Face's <c>load_vocab</c> does.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty or lacks a special token of <paramref name="settings"/>.</exception>
+    /// <exception cref="UserInputException">The file does not exist.</exception>
+    /// <exception cref="UserInputException">The file is empty or lacks a special token of <paramref name="settings"/>.</exception>
     public static BertWordPieceTokenizer Create(string vocabPath, BertTokenizerSettings? settings = null)
     {
-        if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{vocabPath}: vocabulary file not found.", vocabPath);
+        if (!File.Exists(vocabPath)) throw new UserInputException($"{vocabPath}: vocabulary file not found.");
         return new BertWordPieceTokenizer(ReadVocabularyLines(vocabPath), settings ?? new BertTokenizerSettings(), vocabPath);
     }
 
@@ -75,8 +75,8 @@ public sealed class BertWordPieceTokenizer
     /// Creates the tokenizer of a Hugging Face model folder: <c>vocab.txt</c> with optional <c>tokenizer_config.json</c>
     /// and <c>special_tokens_map.json</c>, or else a fast-tokenizer <c>tokenizer.json</c> (WordPiece model, BertNormalizer).
     /// </summary>
-    /// <exception cref="FileNotFoundException">The folder has neither <c>vocab.txt</c> nor <c>tokenizer.json</c>.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed or describes something this tokenizer cannot reproduce.</exception>
+    /// <exception cref="UserInputException">The folder has neither <c>vocab.txt</c> nor <c>tokenizer.json</c>.</exception>
+    /// <exception cref="UserInputException">A file is malformed or describes something this tokenizer cannot reproduce.</exception>
     public static BertWordPieceTokenizer FromFolder(string folder)
     {
         var vocabPath = Path.Combine(folder, "vocab.txt");
@@ -94,8 +94,8 @@ public sealed class BertWordPieceTokenizer
             settings = TokenizerFolderFiles.ApplyTokenizerConfig(settings, configPath);
             return new BertWordPieceTokenizer(tokens, settings, fastPath);
         }
-        throw new FileNotFoundException(
-            $"{folder}: no tokenizer found (expected vocab.txt, optionally with tokenizer_config.json, or tokenizer.json).", vocabPath);
+        throw new UserInputException(
+            $"{folder}: no tokenizer found (expected vocab.txt, optionally with tokenizer_config.json, or tokenizer.json).");
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ public sealed class BertWordPieceTokenizer
     /// </summary>
     public void Save(string folder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         var vocab = new StringBuilder();
         foreach (var token in _vocabulary.TokensById) vocab.Append(token).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(folder, "vocab.txt"), vocab.ToString());
@@ -271,7 +271,7 @@ public sealed class BertWordPieceTokenizer
         var text = File.ReadAllText(path, new UTF8Encoding(false));
         var lines = text.Split('\n');
         int count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
-        if (count == 0) throw new InvalidDataException($"{path}: vocabulary is empty.");
+        if (count == 0) throw new UserInputException($"{path}: vocabulary is empty.");
         var tokens = new string[count];
         for (int i = 0; i < count; i++)
         {

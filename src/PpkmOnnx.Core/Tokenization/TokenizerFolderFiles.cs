@@ -16,7 +16,7 @@ internal static class TokenizerFolderFiles
         if (!File.Exists(path)) return settings;
         var c = ReadObject(path);
         if (c["do_basic_tokenize"] is JsonValue basic && !Bool(basic, path, "do_basic_tokenize"))
-            throw new InvalidDataException($"{path}: do_basic_tokenize=false is not supported (only Hugging Face's basic tokenization is implemented).");
+            throw new UserInputException($"{path}: do_basic_tokenize=false is not supported (only Hugging Face's basic tokenization is implemented).");
         return ApplySpecialTokens(settings, c, path) with
         {
             DoLowerCase = c["do_lower_case"] is JsonValue lc ? Bool(lc, path, "do_lower_case") : settings.DoLowerCase,
@@ -41,21 +41,21 @@ internal static class TokenizerFolderFiles
     {
         var root = ReadObject(path);
         if (root["model"] is not JsonObject model || model["vocab"] is not JsonObject vocab)
-            throw new InvalidDataException($"{path}: no model.vocab object (not a Hugging Face tokenizer.json?).");
+            throw new UserInputException($"{path}: no model.vocab object (not a Hugging Face tokenizer.json?).");
         var type = model["type"]?.GetValue<string>();
         if (type is not null and not "WordPiece")
-            throw new InvalidDataException($"{path}: model.type is '{type}'; only WordPiece (BERT) tokenizers are supported.");
+            throw new UserInputException($"{path}: model.type is '{type}'; only WordPiece (BERT) tokenizers are supported.");
         if (model["continuing_subword_prefix"] is JsonValue prefix && prefix.GetValue<string>() != "##")
-            throw new InvalidDataException($"{path}: continuing_subword_prefix '{prefix}' is not supported (only '##').");
+            throw new UserInputException($"{path}: continuing_subword_prefix '{prefix}' is not supported (only '##').");
 
         var tokens = new string?[vocab.Count];
         foreach (var (token, idNode) in vocab)
         {
             int id = idNode is JsonValue v && v.TryGetValue<int>(out var i) ? i : -1;
             if (id < 0 || id >= tokens.Length)
-                throw new InvalidDataException($"{path}: model.vocab id {idNode?.ToJsonString() ?? "null"} of '{token}' is outside 0…{tokens.Length - 1}.");
+                throw new UserInputException($"{path}: model.vocab id {idNode?.ToJsonString() ?? "null"} of '{token}' is outside 0…{tokens.Length - 1}.");
             if (tokens[id] is not null)
-                throw new InvalidDataException($"{path}: model.vocab gives id {id} to both '{tokens[id]}' and '{token}'.");
+                throw new UserInputException($"{path}: model.vocab gives id {id} to both '{tokens[id]}' and '{token}'.");
             tokens[id] = token;
         }
 
@@ -75,7 +75,7 @@ internal static class TokenizerFolderFiles
                 };
                 break;
             default:
-                throw new InvalidDataException($"{path}: normalizer {root["normalizer"]!.ToJsonString()} is not supported (only BertNormalizer).");
+                throw new UserInputException($"{path}: normalizer {root["normalizer"]!.ToJsonString()} is not supported (only BertNormalizer).");
         }
 
         if (model["unk_token"] is JsonValue unk) settings = settings with { UnknownToken = unk.GetValue<string>() };
@@ -98,7 +98,7 @@ internal static class TokenizerFolderFiles
             settings = settings with { MaskToken = "[MASK]" };
 
         for (int id = 0; id < tokens.Length; id++)
-            if (tokens[id] is null) throw new InvalidDataException($"{path}: model.vocab has no token with id {id}; ids must run 0…{tokens.Length - 1}.");
+            if (tokens[id] is null) throw new UserInputException($"{path}: model.vocab has no token with id {id}; ids must run 0…{tokens.Length - 1}.");
         return (Array.ConvertAll(tokens, t => t!), settings);
     }
 
@@ -123,7 +123,7 @@ internal static class TokenizerFolderFiles
             case null:
                 return (null, null);
             case var other:
-                throw new InvalidDataException($"{path}: post_processor type '{other}' is not supported (BertProcessing or TemplateProcessing).");
+                throw new UserInputException($"{path}: post_processor type '{other}' is not supported (BertProcessing or TemplateProcessing).");
         }
     }
 
@@ -142,7 +142,7 @@ internal static class TokenizerFolderFiles
         null => null,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonObject o when o["content"] is JsonValue content && content.TryGetValue<string>(out var s) => s,
-        var other => throw new InvalidDataException($"{path}: {key} must be a string or an object with \"content\", not {other.ToJsonString()}."),
+        var other => throw new UserInputException($"{path}: {key} must be a string or an object with \"content\", not {other.ToJsonString()}."),
     };
 
     private static JsonObject ReadObject(string path)
@@ -150,19 +150,19 @@ internal static class TokenizerFolderFiles
         try
         {
             return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InvalidDataException($"{path}: expected a JSON object.");
+                ?? throw new UserInputException($"{path}: expected a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}", e);
+            throw new UserInputException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}", e);
         }
     }
 
     private static bool Bool(JsonValue v, string path, string key) =>
-        v.TryGetValue<bool>(out var b) ? b : throw new InvalidDataException($"{path}: {key} must be true or false, not {v.ToJsonString()}.");
+        v.TryGetValue<bool>(out var b) ? b : throw new UserInputException($"{path}: {key} must be true or false, not {v.ToJsonString()}.");
 
     private static double Number(JsonValue v, string path, string key) =>
-        v.TryGetValue<double>(out var d) ? d : throw new InvalidDataException($"{path}: {key} must be a number, not {v.ToJsonString()}.");
+        v.TryGetValue<double>(out var d) ? d : throw new UserInputException($"{path}: {key} must be a number, not {v.ToJsonString()}.");
 
     /// <summary>BERT position embeddings stop at 512; transformers writes 1e30 for "unset".</summary>
     private static int MaxLength(double value) =>

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 
 namespace PpkmOnnx.Onnx.Export;
@@ -13,14 +14,14 @@ public static class CheckpointReader
     public const string WeightsFile = "model.safetensors";
 
     /// <summary>Reads <paramref name="folder"/>.</summary>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is missing or corrupt, a tensor is missing, or a shape disagrees with config.json.</exception>
+    /// <exception cref="UserInputException">The folder does not exist.</exception>
+    /// <exception cref="UserInputException">A file is missing or corrupt, a tensor is missing, or a shape disagrees with config.json.</exception>
     public static TransformerWeights Read(string folder)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: checkpoint folder not found.");
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
         var config = ModelConfig.Load(folder);
         var path = Path.Combine(folder, WeightsFile);
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: {WeightsFile} not found (expected a Hugging Face checkpoint folder).");
+        if (!File.Exists(path)) throw new UserInputException($"{path}: {WeightsFile} not found (expected a Hugging Face checkpoint folder).");
         return FromTensors(config, SafeTensorsFile.Read(path), path);
     }
 
@@ -30,7 +31,7 @@ public static class CheckpointReader
         var t = new TensorLookup(tensors, source);
         int h = config.HiddenSize, ffn = config.IntermediateSize;
         if (config.NumAttentionHeads <= 0 || h % config.NumAttentionHeads != 0)
-            throw new InvalidDataException($"{source}: hidden size {h} is not divisible by {config.NumAttentionHeads} attention heads.");
+            throw new UserInputException($"{source}: hidden size {h} is not divisible by {config.NumAttentionHeads} attention heads.");
         return config.Architecture == ModelArchitecture.Bert ? ReadBert(config, t, h, ffn) : ReadDistilBert(config, t, h, ffn);
     }
 
@@ -91,9 +92,9 @@ public static class CheckpointReader
     {
         bool has = t.Has("classifier.weight");
         if (config.NumLabels == 0 && has)
-            throw new InvalidDataException($"{t.Source}: the checkpoint has a classifier but config.json has no id2label (architectures must name a ...ForSequenceClassification model).");
+            throw new UserInputException($"{t.Source}: the checkpoint has a classifier but config.json has no id2label (architectures must name a ...ForSequenceClassification model).");
         if (config.NumLabels > 0 && !has)
-            throw new InvalidDataException($"{t.Source}: config.json names {config.NumLabels} labels but the checkpoint has no 'classifier.weight'.");
+            throw new UserInputException($"{t.Source}: config.json names {config.NumLabels} labels but the checkpoint has no 'classifier.weight'.");
         return has ? t.Linear("classifier", config.NumLabels, h) : null;
     }
 
@@ -106,9 +107,9 @@ public static class CheckpointReader
         public float[] Tensor(string name, params long[] shape)
         {
             if (!tensors.TryGetValue(name, out var tensor))
-                throw new InvalidDataException($"{source}: tensor '{name}' is missing (expected shape [{string.Join(", ", shape)}]).");
+                throw new UserInputException($"{source}: tensor '{name}' is missing (expected shape [{string.Join(", ", shape)}]).");
             if (!tensor.Shape.SequenceEqual(shape))
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape {tensor.ShapeText} but config.json implies [{string.Join(", ", shape)}].");
+                throw new UserInputException($"{source}: tensor '{name}' has shape {tensor.ShapeText} but config.json implies [{string.Join(", ", shape)}].");
             return tensor.Data;
         }
 
@@ -124,7 +125,7 @@ public static class CheckpointReader
         public void RejectExtraLayer(string prefix, int configured)
         {
             if (tensors.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
-                throw new InvalidDataException($"{source}: the checkpoint has more encoder layers than the {configured} config.json names.");
+                throw new UserInputException($"{source}: the checkpoint has more encoder layers than the {configured} config.json names.");
         }
     }
 }

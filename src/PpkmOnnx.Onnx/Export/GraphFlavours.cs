@@ -1,3 +1,5 @@
+using PpkmOnnx.Core;
+
 namespace PpkmOnnx.Onnx.Export;
 
 /// <summary>Names and parsing of <see cref="GraphFlavour"/>.</summary>
@@ -12,6 +14,6 @@ public static class GraphFlavours
     {
         "standard" => GraphFlavour.Standard,
         "fused" => GraphFlavour.Fused,
-        _ => throw new ArgumentException($"unknown graph flavour '{name}' (expected standard or fused)."),
+        _ => throw new UserInputException($"unknown graph flavour '{name}' (expected standard or fused)."),
     };
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
@@ -26,8 +27,8 @@ public static class OnnxExporter
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Exports as <paramref name="options"/> say.</summary>
-    /// <exception cref="DirectoryNotFoundException">The checkpoint folder does not exist.</exception>
-    /// <exception cref="InvalidDataException">A checkpoint file is missing or corrupt, shapes disagree, or validation failed.</exception>
+    /// <exception cref="UserInputException">The checkpoint folder does not exist.</exception>
+    /// <exception cref="UserInputException">A checkpoint file is missing or corrupt, shapes disagree, or validation failed.</exception>
     /// <exception cref="NotSupportedException">The architecture or activation cannot be exported.</exception>
     /// <exception cref="IOException">The output exists and overwriting was not allowed.</exception>
     public static ExportResult Export(ExportOptions options)
@@ -35,12 +36,12 @@ public static class OnnxExporter
         var checkpoint = options.CheckpointFolder;
         var weights = CheckpointReader.Read(checkpoint);
         var vocab = Path.Combine(checkpoint, "vocab.txt");
-        if (!File.Exists(vocab)) throw new InvalidDataException($"{vocab}: vocabulary not found (the checkpoint folder must hold its tokenizer files).");
+        if (!File.Exists(vocab)) throw new UserInputException($"{vocab}: vocabulary not found (the checkpoint folder must hold its tokenizer files).");
         var tokenizer = BertWordPieceTokenizer.FromFolder(checkpoint);
         var config = weights.Config;
         int maxLength = options.MaxLength ?? Math.Min(tokenizer.Settings.ModelMaxLength, config.MaxPositionEmbeddings);
         if (maxLength < 2 || maxLength > config.MaxPositionEmbeddings)
-            throw new ArgumentException($"max length {maxLength} must be between 2 and the model's {config.MaxPositionEmbeddings} positions.");
+            throw new UserInputException($"max length {maxLength} must be between 2 and the model's {config.MaxPositionEmbeddings} positions.");
         var safetensors = Path.Combine(checkpoint, CheckpointReader.WeightsFile);
         var sha = Sha256(safetensors);
 
@@ -69,7 +70,7 @@ public static class OnnxExporter
             using var runner = OnnxModelRunner.Open(modelPath);
             report = ExportValidator.Validate(runner, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance);
             if (!report.Passed && validation.FailOnMismatch)
-                throw new InvalidDataException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
+                throw new UserInputException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
         }
 
         var exportJson = new JsonObject

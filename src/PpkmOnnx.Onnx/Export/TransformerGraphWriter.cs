@@ -1,4 +1,5 @@
 using Onnx;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.Graph;
 using static PpkmOnnx.Onnx.Graph.OnnxAttributes;
@@ -286,7 +287,7 @@ public static class TransformerGraphWriter
             "gelu" => ActivationKindValue.Erf,
             "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => ActivationKindValue.Tanh,
             "relu" => ActivationKindValue.Relu,
-            var other => throw new NotSupportedException($"config.json: activation '{other}' is not supported for export (gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu)."),
+            var other => throw new UserInputException($"config.json: activation '{other}' is not supported for export (gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu)."),
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.IO;
 
@@ -16,7 +17,7 @@ public static class TritonRepositoryWriter
     public static string Write(string repository, string modelName, string modelPath, ModelConfig config, bool hasPooler, int maxBatchSize, bool overwrite)
     {
         if (string.IsNullOrWhiteSpace(modelName) || modelName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || modelName is "." or "..")
-            throw new ArgumentException($"'{modelName}' is not a valid Triton model name.");
+            throw new UserInputException($"'{modelName}' is not a valid Triton model name.");
         if (maxBatchSize < 1) throw new ArgumentException($"Triton max_batch_size must be positive, got {maxBatchSize}.");
         using var staging = StagingFolder.Begin(Path.Combine(repository, modelName), overwrite);
         Directory.CreateDirectory(staging.Combine("1"));

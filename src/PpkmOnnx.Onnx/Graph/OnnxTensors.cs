@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Onnx;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Onnx.Graph;
 
@@ -7,13 +8,13 @@ namespace PpkmOnnx.Onnx.Graph;
 public static class OnnxTensors
 {
     /// <summary>The float32 values of <paramref name="tensor"/>.</summary>
-    /// <exception cref="InvalidDataException">The tensor is not float32 or its data is external or of the wrong length.</exception>
+    /// <exception cref="UserInputException">The tensor is not float32 or its data is external or of the wrong length.</exception>
     public static float[] ReadFloats(TensorProto tensor)
     {
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
-            throw new InvalidDataException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, not float32.");
+            throw new UserInputException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, not float32.");
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new InvalidDataException($"tensor '{tensor.Name}' keeps its data in an external file, which is not supported.");
+            throw new UserInputException($"tensor '{tensor.Name}' keeps its data in an external file, which is not supported.");
         var values = tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray() : tensor.FloatData.ToArray();
         CheckLength(tensor, values.Length);
         return values;
@@ -26,7 +27,7 @@ public static class OnnxTensors
         {
             (int)TensorProto.Types.DataType.Int64 => tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray() : tensor.Int64Data.ToArray(),
             (int)TensorProto.Types.DataType.Int32 => tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, int>(tensor.RawData.Span).ToArray().Select(v => (long)v).ToArray() : tensor.Int32Data.Select(v => (long)v).ToArray(),
-            _ => throw new InvalidDataException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, not an integer type."),
+            _ => throw new UserInputException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, not an integer type."),
         };
         CheckLength(tensor, values.Length);
         return values;
@@ -38,6 +39,6 @@ public static class OnnxTensors
     private static void CheckLength(TensorProto tensor, int length)
     {
         long expected = tensor.Dims.Aggregate(1L, (a, b) => a * b);
-        if (expected != length) throw new InvalidDataException($"tensor '{tensor.Name}' has {length} values for shape [{string.Join(", ", tensor.Dims)}].");
+        if (expected != length) throw new UserInputException($"tensor '{tensor.Name}' has {length} values for shape [{string.Join(", ", tensor.Dims)}].");
     }
 }

@@ -1,3 +1,6 @@
+using PpkmOnnx.Core;
+using PpkmOnnx.Core.Checkpoints;
+
 namespace PpkmOnnx.Onnx.IO;
 
 /// <summary>
@@ -29,10 +32,10 @@ public sealed class StagingFolder : IDisposable
     public static StagingFolder Begin(string destination, bool overwrite)
     {
         var full = System.IO.Path.GetFullPath(destination.TrimEnd('/', '\\'));
-        if (File.Exists(full)) throw new IOException($"{full}: exists and is a file, not a folder.");
+        if (File.Exists(full)) throw new UserInputException($"{full}: exists and is a file, not a folder.");
         if (!overwrite && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-            throw new IOException($"{full}: folder exists and is not empty (choose another output or allow overwriting).");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            throw new UserInputException($"{full}: folder exists and is not empty (choose another output or allow overwriting).");
+        OutputFolder.Create(System.IO.Path.GetDirectoryName(full)!);
         return new StagingFolder(full, overwrite);
     }
 
@@ -45,7 +48,7 @@ public sealed class StagingFolder : IDisposable
         if (Directory.Exists(Destination))
         {
             if (!_overwrite && Directory.EnumerateFileSystemEntries(Destination).Any())
-                throw new IOException($"{Destination}: folder appeared while writing; not replacing it.");
+                throw new UserInputException($"{Destination}: folder appeared while writing; not replacing it.");
             // Move the old folder aside first so the destination is never half old, half new.
             var aside = Destination + $".old-{Guid.NewGuid():N}";
             Directory.Move(Destination, aside);

@@ -1,5 +1,6 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Onnx.Pretrained;
 
@@ -25,28 +26,28 @@ public static class AssemblyResources
     {
         using var pe = Open(assemblyPath);
         var md = pe.GetMetadataReader();
-        var corHeader = pe.PEHeaders.CorHeader ?? throw new InvalidDataException($"{assemblyPath}: not a .NET assembly (no CLI header).");
+        var corHeader = pe.PEHeaders.CorHeader ?? throw new UserInputException($"{assemblyPath}: not a .NET assembly (no CLI header).");
         foreach (var handle in md.ManifestResources)
         {
             var resource = md.GetManifestResource(handle);
             var name = md.GetString(resource.Name);
             if (!name.EndsWith(nameSuffix, StringComparison.Ordinal)) continue;
             if (!resource.Implementation.IsNil)
-                throw new InvalidDataException($"{assemblyPath}: resource '{name}' lives in another file.");
+                throw new UserInputException($"{assemblyPath}: resource '{name}' lives in another file.");
             var directory = corHeader.ResourcesDirectory;
             var section = pe.GetSectionData(directory.RelativeVirtualAddress);
             unsafe
             {
                 // Each resource is a 4-byte little-endian length followed by its bytes, at its offset in the resources directory.
                 byte* start = section.Pointer + resource.Offset;
-                if (resource.Offset + 4 > directory.Size) throw new InvalidDataException($"{assemblyPath}: resource '{name}' lies outside the resources directory.");
+                if (resource.Offset + 4 > directory.Size) throw new UserInputException($"{assemblyPath}: resource '{name}' lies outside the resources directory.");
                 int length = *(int*)start;
                 if (length < 0 || resource.Offset + 4 + length > directory.Size)
-                    throw new InvalidDataException($"{assemblyPath}: resource '{name}' has a length ({length}) past the resources directory.");
+                    throw new UserInputException($"{assemblyPath}: resource '{name}' has a length ({length}) past the resources directory.");
                 return new ReadOnlySpan<byte>(start + 4, length).ToArray();
             }
         }
-        throw new InvalidDataException($"{assemblyPath}: no embedded resource ending in '{nameSuffix}' (has: {string.Join(", ", md.ManifestResources.Select(h => md.GetString(md.GetManifestResource(h).Name)))}).");
+        throw new UserInputException($"{assemblyPath}: no embedded resource ending in '{nameSuffix}' (has: {string.Join(", ", md.ManifestResources.Select(h => md.GetString(md.GetManifestResource(h).Name)))}).");
     }
 
     private static PEReader Open(string assemblyPath)
@@ -56,7 +57,7 @@ public static class AssemblyResources
         if (!pe.HasMetadata)
         {
             pe.Dispose();
-            throw new InvalidDataException($"{assemblyPath}: not a .NET assembly (no metadata).");
+            throw new UserInputException($"{assemblyPath}: not a .NET assembly (no metadata).");
         }
         return pe;
     }

@@ -1,3 +1,5 @@
+using PpkmOnnx.Core;
+
 namespace PpkmOnnx.Onnx.Pretrained;
 
 /// <summary>The pretrained encoders <see cref="PretrainedImporter"/> can import (their packages are downloaded by this project's restore).</summary>
@@ -18,5 +20,5 @@ public static class PretrainedCatalog
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static PretrainedModelInfo Find(string name) =>
         All.FirstOrDefault(m => string.Equals(m.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown pretrained model '{name}' (known: {string.Join(", ", All.Select(m => m.Name))}).");
+        ?? throw new UserInputException($"unknown pretrained model '{name}' (known: {string.Join(", ", All.Select(m => m.Name))}).");
 }

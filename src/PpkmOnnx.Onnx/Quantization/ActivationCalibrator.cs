@@ -1,4 +1,5 @@
 using Onnx;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Validation;
 
@@ -16,7 +17,7 @@ internal static class ActivationCalibrator
     public static Dictionary<string, (float Min, float Max)> Calibrate(ModelProto source, IReadOnlyList<string> tensors,
         IReadOnlyList<EncodedBatch> batches, CalibrationMethod method, double percentile)
     {
-        if (batches.Count == 0) throw new ArgumentException("static quantization needs calibration texts (none given).");
+        if (batches.Count == 0) throw new UserInputException("static quantization needs calibration texts (none given).");
         var model = source.Clone();
         var existing = model.Graph.Output.Select(o => o.Name).ToHashSet();
         foreach (var t in tensors)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Onnx;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
@@ -24,30 +25,30 @@ public static class OnnxQuantizer
 
     /// <summary>Makes the variant <paramref name="options"/> asks for.</summary>
     /// <exception cref="ArgumentException">FP32 asked for, static mode without calibration texts, auto-exclusion without validation set.</exception>
-    /// <exception cref="FileNotFoundException">The package has no model.onnx.</exception>
-    /// <exception cref="InvalidDataException">Not an exported package (no config.json / labels), or model.onnx is already quantized.</exception>
+    /// <exception cref="UserInputException">The package has no model.onnx.</exception>
+    /// <exception cref="UserInputException">Not an exported package (no config.json / labels), or model.onnx is already quantized.</exception>
     public static QuantizeResult Quantize(QuantizeOptions options)
     {
         if (options.Variant == ModelVariant.Fp32)
-            throw new ArgumentException("quantization mode fp32 makes nothing (expected int8, int8-static or fp16).");
+            throw new UserInputException("quantization mode fp32 makes nothing (expected int8, int8-static or fp16).");
         if (options.MaxDrop < 0) throw new ArgumentException($"max drop must be ≥ 0 (got {options.MaxDrop}).");
         if (options.Variant == ModelVariant.Int8Static && options.Calibration == CalibrationMethod.Percentile
             && options.CalibrationPercentile is <= 50 or > 100)
             throw new ArgumentException($"calibration percentile must be in (50, 100] (got {options.CalibrationPercentile}).");
         var package = options.PackageFolder;
-        if (!Directory.Exists(package)) throw new DirectoryNotFoundException($"{package}: model package folder not found.");
+        if (!Directory.Exists(package)) throw new UserInputException($"{package}: model package folder not found.");
         var sourcePath = ModelPackageLayout.ModelPath(package, ModelVariant.Fp32);
         if (!File.Exists(sourcePath))
-            throw new FileNotFoundException($"{sourcePath}: not an exported model package (no {ModelPackageLayout.ModelFileName(ModelVariant.Fp32)}).", sourcePath);
+            throw new UserInputException($"{sourcePath}: not an exported model package (no {ModelPackageLayout.ModelFileName(ModelVariant.Fp32)}).");
         var labels = ReadLabels(package);
         var source = QuantProto.Load(sourcePath);
         RejectQuantized(source, sourcePath);
         options.Validation?.Validate();
         options.Test?.Validate();
         if (options.AutoExclude && options.Validation is null)
-            throw new ArgumentException("auto-exclusion needs a validation set.");
+            throw new UserInputException("auto-exclusion needs a validation set.");
         if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
-            throw new ArgumentException("auto-exclusion applies to the int8 modes only.");
+            throw new UserInputException("auto-exclusion applies to the int8 modes only.");
 
         var tokenize = options.Tokenize ?? DefaultTokenizer(package, options.MaxLength);
         var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(package, options.Variant));
@@ -59,7 +60,7 @@ public static class OnnxQuantizer
             var texts = (options.CalibrationTexts ?? options.Validation?.Texts ?? [])
                 .Take(Math.Max(1, options.CalibrationSamples)).ToList();
             if (texts.Count == 0)
-                throw new ArgumentException("static quantization needs calibration texts (give calibration texts or a validation set).");
+                throw new UserInputException("static quantization needs calibration texts (give calibration texts or a validation set).");
             var tensors = StaticQdqPass.ActivationsToCalibrate(source.Graph, []);
             var batches = Enumerable.Range(0, (texts.Count + options.BatchSize - 1) / options.BatchSize)
                 .Select(b => tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
@@ -167,22 +168,22 @@ public static class OnnxQuantizer
     }
 
     /// <summary>The class names of a package, from config.json's id2label.</summary>
-    /// <exception cref="InvalidDataException">No config.json, or no usable id2label.</exception>
+    /// <exception cref="UserInputException">No config.json, or no usable id2label.</exception>
     public static IReadOnlyList<string> ReadLabels(string packageFolder)
     {
         var path = Path.Combine(packageFolder, ModelPackageLayout.ConfigFile);
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: not an exported model package (no {ModelPackageLayout.ConfigFile}).");
+        if (!File.Exists(path)) throw new UserInputException($"{path}: not an exported model package (no {ModelPackageLayout.ConfigFile}).");
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: invalid JSON ({e.Message}).", e); }
+        catch (JsonException e) { throw new UserInputException($"{path}: invalid JSON ({e.Message}).", e); }
         if (root?["id2label"] is not JsonObject map || map.Count == 0)
-            throw new InvalidDataException($"{path}: no id2label; only classifier packages can be checked and quantized.");
+            throw new UserInputException($"{path}: no id2label; only classifier packages can be checked and quantized.");
         var labels = new string[map.Count];
         foreach (var (key, value) in map)
         {
             if (!int.TryParse(key, out var id) || id < 0 || id >= labels.Length)
-                throw new InvalidDataException($"{path}: id2label key '{key}' is not a class id in 0..{labels.Length - 1}.");
-            labels[id] = value?.GetValue<string>() ?? throw new InvalidDataException($"{path}: id2label['{key}'] is null.");
+                throw new UserInputException($"{path}: id2label key '{key}' is not a class id in 0..{labels.Length - 1}.");
+            labels[id] = value?.GetValue<string>() ?? throw new UserInputException($"{path}: id2label['{key}'] is null.");
         }
         return labels;
     }
@@ -197,12 +198,12 @@ public static class OnnxQuantizer
     {
         var variant = QuantProto.Metadata(model, ModelPackageLayout.MetadataVariant);
         if (variant is not null && variant != ModelPackageLayout.VariantName(ModelVariant.Fp32))
-            throw new InvalidDataException($"{path}: already a {variant} variant; quantize the FP32 export.");
+            throw new UserInputException($"{path}: already a {variant} variant; quantize the FP32 export.");
         var op = model.Graph.Node.FirstOrDefault(n => QuantizedOps.Contains(n.OpType));
         if (op is not null)
-            throw new InvalidDataException($"{path}: already quantized (has a {op.OpType} node '{op.Name}'); quantize the FP32 export.");
+            throw new UserInputException($"{path}: already quantized (has a {op.OpType} node '{op.Name}'); quantize the FP32 export.");
         if (model.Graph.Initializer.Any(t => t.DataType == QuantProto.Float16))
-            throw new InvalidDataException($"{path}: already float16; quantize the FP32 export.");
+            throw new UserInputException($"{path}: already float16; quantize the FP32 export.");
     }
 
     private static void WriteReport(QuantizeResult result, QuantizeOptions options, ModelProto model)

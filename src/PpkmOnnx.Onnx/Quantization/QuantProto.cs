@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -21,17 +22,17 @@ internal static class QuantProto
     /// <summary>Parses an ONNX file (no external data).</summary>
     public static ModelProto Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: ONNX model not found.", path);
+        if (!File.Exists(path)) throw new UserInputException($"{path}: ONNX model not found.");
         try
         {
             using var stream = File.OpenRead(path);
             var model = ModelProto.Parser.ParseFrom(stream);
-            if (model.Graph is null) throw new InvalidDataException($"{path}: not an ONNX model (no graph).");
+            if (model.Graph is null) throw new UserInputException($"{path}: not an ONNX model (no graph).");
             return model;
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InvalidDataException($"{path}: not a readable ONNX model ({e.Message}).", e);
+            throw new UserInputException($"{path}: not a readable ONNX model ({e.Message}).", e);
         }
     }
 
@@ -49,9 +50,9 @@ internal static class QuantProto
     /// <summary>The values of a float initializer (raw_data or float_data).</summary>
     public static float[] ReadFloats(TensorProto t)
     {
-        if (t.DataType != Float) throw new InvalidDataException($"initializer '{t.Name}' is not float32 (data type {t.DataType}).");
+        if (t.DataType != Float) throw new UserInputException($"initializer '{t.Name}' is not float32 (data type {t.DataType}).");
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new InvalidDataException($"initializer '{t.Name}' uses external data, which quantization does not read.");
+            throw new UserInputException($"initializer '{t.Name}' uses external data, which quantization does not read.");
         if (!t.RawData.IsEmpty)
             return MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray();
         return t.FloatData.ToArray();

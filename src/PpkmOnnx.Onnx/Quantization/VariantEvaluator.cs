@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Validation;
@@ -36,7 +37,7 @@ public static class VariantEvaluator
             var texts = set.Texts.Skip(start).Take(batchSize).ToList();
             var (values, shape) = runner.Run(tokenize(texts), [output])[0];
             if (shape.Length != 2)
-                throw new InvalidDataException($"model output '{output}' has rank {shape.Length}; a classifier's logits are [batch, num_labels].");
+                throw new UserInputException($"model output '{output}' has rank {shape.Length}; a classifier's logits are [batch, num_labels].");
             int k = shape[1];
             for (int i = 0; i < shape[0]; i++) all.Add(values.AsSpan(i * k, k).ToArray());
         }

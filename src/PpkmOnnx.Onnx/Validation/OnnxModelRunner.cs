@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
@@ -34,11 +35,11 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     /// <param name="intraOpThreads">Threads inside one operator; 0 lets ONNX Runtime choose.</param>
     /// <param name="optimization">ONNX Runtime graph optimization level.</param>
     /// <param name="logSeverity">ONNX Runtime's log level for this session (quantized graphs make it warn about things that are fine).</param>
-    /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
+    /// <exception cref="UserInputException">The model file does not exist.</exception>
     public static OnnxModelRunner Open(string modelPath, string? outputName = null, int intraOpThreads = 0,
         GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, OrtLoggingLevel logSeverity = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: ONNX model not found.", modelPath);
+        if (!File.Exists(modelPath)) throw new UserInputException($"{modelPath}: ONNX model not found.");
         return Wrap(OrtSessionFactory.Create(modelPath, Settings(intraOpThreads, optimization, logSeverity)), outputName);
     }
 

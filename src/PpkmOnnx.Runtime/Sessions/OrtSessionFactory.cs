@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Runtime.Sessions;
 
@@ -16,21 +17,19 @@ public static class OrtSessionFactory
     public const string CudaProviderName = "CUDAExecutionProvider";
 
     /// <summary>Opens the model file at <paramref name="modelPath"/>.</summary>
-    /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used (the cause is the inner exception).</exception>
-    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the model.</exception>
+    /// <exception cref="UserInputException">CUDA was requested explicitly and cannot be used, or ONNX Runtime cannot load the model.</exception>
     public static OrtSessionHandle Create(string modelPath, SessionSettings settings)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
-        return Create(settings, (options, _) => new InferenceSession(modelPath, options));
+        return Create(settings, (options, _) => new InferenceSession(modelPath, options), modelPath);
     }
 
     /// <summary>Opens a model held in memory.</summary>
-    /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used (the cause is the inner exception).</exception>
-    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the model.</exception>
+    /// <exception cref="UserInputException">CUDA was requested explicitly and cannot be used, or ONNX Runtime cannot load the model.</exception>
     public static OrtSessionHandle Create(byte[] model, SessionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Create(settings, (options, _) => new InferenceSession(model, options));
+        return Create(settings, (options, _) => new InferenceSession(model, options), "the in-memory model");
     }
 
     /// <summary>
@@ -38,8 +37,14 @@ public static class OrtSessionFactory
     /// (for callers that choose the file themselves, e.g. from an optimized-model cache keyed by provider). It may be called
     /// twice: with CUDA, then, in auto mode after a CUDA failure, with fresh CPU options.
     /// </summary>
-    /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used (the cause is the inner exception).</exception>
-    public static OrtSessionHandle Create(SessionSettings settings, Func<SessionOptions, string, InferenceSession> open)
+    /// <param name="settings">Provider, threads and optimization level.</param>
+    /// <param name="open">Opens the session with the prepared options.</param>
+    /// <param name="modelName">The model's file (or a description) for error messages.</param>
+    /// <exception cref="UserInputException">
+    /// CUDA was requested explicitly and cannot be used, or ONNX Runtime cannot load the model (not ONNX, truncated, an
+    /// operator it lacks); the cause is the inner exception.
+    /// </exception>
+    public static OrtSessionHandle Create(SessionSettings settings, Func<SessionOptions, string, InferenceSession> open, string modelName = "the model")
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(open);
@@ -58,7 +63,7 @@ public static class OrtSessionFactory
                 catch (Exception e) when (IsCudaFailure(e))
                 {
                     // The options stay usable without CUDA: an auto load carries on with them on CPU.
-                    if (settings.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
+                    if (settings.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e, modelName);
                     note = CudaFailureNote(e);
                 }
                 if (appended)
@@ -71,7 +76,7 @@ public static class OrtSessionFactory
                     {
                         // CUDA appended but the session could not start on it (e.g. missing cuDNN): same rule, but a provider
                         // cannot be removed from options, so CPU gets fresh ones.
-                        if (settings.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e);
+                        if (settings.ExecutionProvider == ExecutionProviderPreference.Cuda) throw CudaUnavailable(e, modelName);
                         note = CudaFailureNote(e);
                         options.Dispose();
                         options = settings.NewSessionOptions();
@@ -79,6 +84,12 @@ public static class OrtSessionFactory
                 }
             }
             return new OrtSessionHandle(open(options, CpuProviderName), options, CpuProviderName, note);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // CUDA failures were handled above: what fails on CPU is the model file itself.
+            options.Dispose();
+            throw new UserInputException($"{modelName}: ONNX Runtime cannot load this model ({FirstLine(e.Message)}).", e);
         }
         catch
         {
@@ -96,8 +107,8 @@ public static class OrtSessionFactory
 
     private static bool IsCudaFailure(Exception e) => e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException;
 
-    private static NotSupportedException CudaUnavailable(Exception e) =>
-        new($"the CUDA execution provider is not usable here ({e.GetType().Name}: {FirstLine(e.Message)}); use the auto or cpu provider.", e);
+    private static UserInputException CudaUnavailable(Exception e, string modelName) =>
+        new($"{modelName}: the CUDA execution provider is not usable here ({e.GetType().Name}: {FirstLine(e.Message)}); use the auto or cpu provider.", e);
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

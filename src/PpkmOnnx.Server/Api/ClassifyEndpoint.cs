@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using PpkmOnnx.Core;
 using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Server.Models;
 
@@ -12,6 +13,9 @@ internal static class ClassifyEndpoint
     public static async Task<IResult> HandleAsync(HttpContext context, ModelCatalog catalog, ServerOptions options)
     {
         var request = context.Request;
+        if (!IsJson(request.ContentType))
+            return Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                $"the body must be JSON (Content-Type: application/json), got Content-Type: {request.ContentType}.");
         if (request.ContentLength > options.MaxRequestBodyBytes)
             return Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"request body is {request.ContentLength} bytes; the limit is {options.MaxRequestBodyBytes}.");
 
@@ -22,11 +26,7 @@ internal static class ClassifyEndpoint
         }
         catch (BadHttpRequestException e)
         {
-            return Error(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body_too_large" : "bad_request", e.Message);
-        }
-        catch (InvalidDataException e)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", e.Message);
+            return ApiErrors.For(context, e);
         }
 
         JsonDocument document;
@@ -36,7 +36,7 @@ internal static class ClassifyEndpoint
         }
         catch (JsonException e)
         {
-            return Error(StatusCodes.Status400BadRequest, "malformed_json", $"the body is not valid JSON: {e.Message}");
+            return ApiErrors.For(context, e);
         }
         using (document)
         {
@@ -48,13 +48,17 @@ internal static class ClassifyEndpoint
             if (root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null)
             {
                 if (modelElement.ValueKind != JsonValueKind.String) return Error(400, "invalid_request", "\"model\" must be a string.");
-                modelName = modelElement.GetString();
+                if (!TryGetText(modelElement, out modelName)) return NotUnicode("\"model\"");
             }
             if (!root.TryGetProperty("inputs", out var inputs))
                 return Error(400, "invalid_request", "missing \"inputs\" (a string or an array of strings).");
 
             var texts = new List<string>();
-            if (inputs.ValueKind == JsonValueKind.String) texts.Add(inputs.GetString()!);
+            if (inputs.ValueKind == JsonValueKind.String)
+            {
+                if (!TryGetText(inputs, out var text)) return NotUnicode("\"inputs\"");
+                texts.Add(text);
+            }
             else if (inputs.ValueKind == JsonValueKind.Array)
             {
                 int index = 0;
@@ -62,7 +66,8 @@ internal static class ClassifyEndpoint
                 {
                     if (element.ValueKind != JsonValueKind.String)
                         return Error(400, "invalid_request", $"inputs[{index}] is {element.ValueKind.ToString().ToLowerInvariant()}, expected a string.");
-                    texts.Add(element.GetString()!);
+                    if (!TryGetText(element, out var text)) return NotUnicode($"inputs[{index}]");
+                    texts.Add(text);
                     index++;
                 }
                 if (texts.Count == 0) return Error(400, "empty_inputs", "\"inputs\" is an empty array.");
@@ -95,29 +100,46 @@ internal static class ClassifyEndpoint
                 return Results.Json(new ClassifyResponse(model.Name, model.Classifier.Info.VariantName, model.Classifier.ExecutionProvider, Math.Round(latency, 3),
                     results.Select(r => r.Scores).ToList()));
             }
-            catch (QueueFullException e)
-            {
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Error(StatusCodes.Status429TooManyRequests, "queue_full", e.Message);
-            }
-            catch (ArgumentException e)
-            {
-                return Error(400, "invalid_text", e.Message);
-            }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 // The client went away while queued: nobody reads this answer (499 in nginx terms).
                 return Results.StatusCode(499);
             }
-            catch (ObjectDisposedException)
+            catch (Exception e) when (ApiErrors.IsExpected(e))
             {
-                context.Response.Headers.RetryAfter = "1";
-                return Error(StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down.");
+                return ApiErrors.For(context, e);
             }
         }
     }
 
-    public static IResult Error(int status, string code, string detail) => Results.Json(new ApiError(code, detail), statusCode: status);
+    private static IResult Error(int status, string code, string detail) => ApiErrors.Error(status, code, detail);
+
+    // No Content-Type is read as JSON (curl --data-binary); any other media type than JSON is refused.
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType)) return true;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // A JSON string whose bytes are not UTF-8 or whose escapes are a lone surrogate ("\ud800") has no .NET string.
+    private static bool TryGetText(JsonElement element, out string text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
+    private static IResult NotUnicode(string where) =>
+        Error(400, "malformed_text", $"{where} is not valid Unicode text (invalid UTF-8 bytes or a lone surrogate escape such as \\ud800).");
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, long limit, CancellationToken cancellationToken)
     {
@@ -126,7 +148,8 @@ internal static class ClassifyEndpoint
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > limit) throw new InvalidDataException($"request body exceeds the limit of {limit} bytes.");
+            if (buffer.Length + read > limit)
+                throw new BadHttpRequestException($"request body exceeds the limit of {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -16,6 +16,8 @@ public sealed class ModelCatalog : IAsyncDisposable
     private readonly ServerMetrics _metrics;
     private readonly ILogger<ModelCatalog> _logger;
     private readonly List<ServedModel> _models = [];
+    private readonly Dictionary<string, Exception> _failures = [];
+    private Task? _loading;
     private readonly Lock _gate = new();
     private volatile bool _ready;
     private volatile string? _loadError;
@@ -30,7 +32,7 @@ public sealed class ModelCatalog : IAsyncDisposable
 
     /// <summary>True once every model is loaded and warmed up.</summary>
     public bool IsReady => _ready;
-    /// <summary>Why loading failed, or null.</summary>
+    /// <summary>Why loading failed (every failed model with its reason), or null.</summary>
     public string? LoadError => _loadError;
     /// <summary>Names of the configured models, in order.</summary>
     public IReadOnlyList<string> Names => _options.Models.Select(m => m.Name).ToList();
@@ -47,57 +49,83 @@ public sealed class ModelCatalog : IAsyncDisposable
         lock (_gate) return name is null ? _models.FirstOrDefault() : _models.FirstOrDefault(m => m.Name == name);
     }
 
-    /// <summary>Loads and warms up every model, then marks the catalog ready; records the first failure instead of throwing.</summary>
-    public Task LoadAllAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    /// <summary>Models that could not be loaded or warmed up, by name, with the reason.</summary>
+    public IReadOnlyDictionary<string, Exception> Failures
     {
-        try
+        get { lock (_gate) return new Dictionary<string, Exception>(_failures); }
+    }
+
+    /// <summary>
+    /// Loads and warms up every model, then marks the catalog ready; failures are recorded (<see cref="Failures"/>,
+    /// <see cref="LoadError"/>), never thrown. Without <see cref="ServerOptions.AllowPartial"/> loading stops at the first
+    /// failure and the catalog never becomes ready; with it, the catalog is ready once the others are. Calling it again
+    /// returns the same loading task.
+    /// </summary>
+    public Task LoadAllAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) return _loading ??= Task.Run(() => LoadAll(cancellationToken), CancellationToken.None);
+    }
+
+    private void LoadAll(CancellationToken cancellationToken)
+    {
+        foreach (var registration in _options.Models)
         {
-            foreach (var registration in _options.Models)
+            try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var classifier = SentimentClassifier.Load(registration.PackagePath, new ClassifierOptions
-                {
-                    Variant = registration.Variant,
-                    ExecutionProvider = _options.ExecutionProvider,
-                    IntraOpThreads = _options.EffectiveIntraOpThreads,
-                    ParallelRuns = _options.EffectiveParallelRuns,
-                    OptimizedModelCacheFolder = _options.OptimizedModelCacheFolder,
-                    MaxBatchSize = _options.MaxBatchSize,
-                    MaxBatchTokens = _options.MaxBatchTokens,
-                }, registration.Name);
-                try
-                {
-                    classifier.Classify(WarmUpTexts, cancellationToken);
-                }
-                catch
-                {
-                    classifier.Dispose();
-                    throw;
-                }
-                var batcher = DynamicBatcher.Start(registration.Name, classifier, new BatcherOptions
-                {
-                    MaxBatchSize = _options.MaxBatchSize,
-                    MaxBatchTokens = _options.MaxBatchTokens,
-                    MaxQueueDelay = _options.MaxQueueDelay,
-                    ConcurrentBatches = _options.ConcurrentBatches,
-                    MaxQueuedTexts = _options.MaxQueuedTexts,
-                }, _metrics);
-                lock (_gate) _models.Add(new ServedModel(registration, classifier, batcher));
+                var model = Load(registration, cancellationToken);
+                lock (_gate) _models.Add(model);
                 _logger.LogInformation("model {Name}: {Variant} on {Provider}, labels {Labels}, max length {MaxLength}, sha256 {Sha}",
-                    registration.Name, classifier.Info.VariantName, classifier.ExecutionProvider, string.Join(",", classifier.Labels), classifier.MaxLength, classifier.Info.Sha256[..12]);
+                    registration.Name, model.Classifier.Info.VariantName, model.Classifier.ExecutionProvider, string.Join(",", model.Classifier.Labels),
+                    model.Classifier.MaxLength, model.Classifier.Info.Sha256[..12]);
             }
-            _ready = true;
+            catch (OperationCanceledException)
+            {
+                _loadError = "loading was cancelled.";
+                return;
+            }
+            catch (Exception e)
+            {
+                lock (_gate) _failures[registration.Name] = e;
+                _logger.LogError(e, "model {Name} cannot be served: {Message}", registration.Name, e.Message);
+                _loadError = string.Join("; ", Failures.Select(f => $"model '{f.Key}': {f.Value.Message}"));
+                if (!_options.AllowPartial) return;
+            }
         }
-        catch (OperationCanceledException)
+        _ready = Models.Count > 0;
+    }
+
+    private ServedModel Load(ModelRegistration registration, CancellationToken cancellationToken)
+    {
+        var classifier = SentimentClassifier.Load(registration.PackagePath, new ClassifierOptions
         {
-            _loadError = "loading was cancelled.";
-        }
-        catch (Exception e)
+            Variant = registration.Variant,
+            ExecutionProvider = _options.ExecutionProvider,
+            IntraOpThreads = _options.EffectiveIntraOpThreads,
+            ParallelRuns = _options.EffectiveParallelRuns,
+            OptimizedModelCacheFolder = _options.OptimizedModelCacheFolder,
+            MaxBatchSize = _options.MaxBatchSize,
+            MaxBatchTokens = _options.MaxBatchTokens,
+        }, registration.Name);
+        try
         {
-            _loadError = e.Message;
-            _logger.LogError(e, "loading models failed: {Message}", e.Message);
+            classifier.Classify(WarmUpTexts, cancellationToken);
+            var batcher = DynamicBatcher.Start(registration.Name, classifier, new BatcherOptions
+            {
+                MaxBatchSize = _options.MaxBatchSize,
+                MaxBatchTokens = _options.MaxBatchTokens,
+                MaxQueueDelay = _options.MaxQueueDelay,
+                ConcurrentBatches = _options.ConcurrentBatches,
+                MaxQueuedTexts = _options.MaxQueuedTexts,
+            }, _metrics);
+            return new ServedModel(registration, classifier, batcher);
         }
-    }, CancellationToken.None);
+        catch
+        {
+            classifier.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Drains every batcher, then frees the sessions.</summary>
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 
 namespace PpkmOnnx.Server.Models;
@@ -10,11 +11,18 @@ namespace PpkmOnnx.Server.Models;
 /// <param name="Variant">Variant to load.</param>
 public sealed record ModelRegistration(string Name, string PackagePath, ModelVariant Variant = ModelVariant.Fp32)
 {
+    /// <summary>
+    /// True for names safe in URLs, logs, metrics labels and file names: 1–64 ASCII letters, digits, <c>.</c>, <c>_</c> or
+    /// <c>-</c>, starting with a letter or digit.
+    /// </summary>
+    public static bool IsSafeName(string name) =>
+        name.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
     /// <summary>Parses <c>name=path[:variant]</c> (or a bare <c>path</c>, named after its folder).</summary>
-    /// <exception cref="ArgumentException">Empty name or path, or an unknown variant.</exception>
+    /// <exception cref="UserInputException">Empty name or path, or an unknown variant.</exception>
     public static ModelRegistration Parse(string spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException("empty --model value (expected name=path[:variant]).");
+        if (string.IsNullOrWhiteSpace(spec)) throw new UserInputException("empty --model value (expected name=path[:variant]).");
         string? name = null;
         var rest = spec;
         int eq = spec.IndexOf('=', StringComparison.Ordinal);
@@ -27,9 +35,9 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
             variant = ModelPackageLayout.ParseVariant(rest[(colon + 1)..]);
             rest = rest[..colon];
         }
-        if (string.IsNullOrWhiteSpace(rest)) throw new ArgumentException($"--model '{spec}': no package path (expected name=path[:variant]).");
+        if (string.IsNullOrWhiteSpace(rest)) throw new UserInputException($"--model '{spec}': no package path (expected name=path[:variant]).");
         name ??= new DirectoryInfo(Path.GetFullPath(rest)).Name + (variant == ModelVariant.Fp32 ? "" : "-" + ModelPackageLayout.VariantName(variant));
-        if (name.Length == 0) throw new ArgumentException($"--model '{spec}': empty model name.");
+        if (name.Length == 0) throw new UserInputException($"--model '{spec}': empty model name.");
         return new ModelRegistration(name, rest, variant);
     }
 
@@ -37,28 +45,28 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
     /// Reads a models file: <c>{"models": [{"name": ..., "path": ..., "variant": ...}]}</c> or the bare array.
     /// Relative paths are relative to the file.
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is missing, not JSON, or an entry lacks name/path.</exception>
+    /// <exception cref="UserInputException">The file is missing, not JSON, or an entry lacks name/path.</exception>
     public static IReadOnlyList<ModelRegistration> LoadFile(string path)
     {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: models file not found.");
+        if (!File.Exists(path)) throw new UserInputException($"{path}: models file not found.");
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message})."); }
+        catch (JsonException e) { throw new UserInputException($"{path}: not valid JSON ({e.Message})."); }
         var array = root as JsonArray ?? (root as JsonObject)?["models"] as JsonArray
-            ?? throw new InvalidDataException($"{path}: expected {{\"models\": [...]}} or a JSON array.");
+            ?? throw new UserInputException($"{path}: expected {{\"models\": [...]}} or a JSON array.");
         var baseFolder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var list = new List<ModelRegistration>();
         for (int i = 0; i < array.Count; i++)
         {
-            if (array[i] is not JsonObject entry) throw new InvalidDataException($"{path}: models[{i}] is not an object.");
+            if (array[i] is not JsonObject entry) throw new UserInputException($"{path}: models[{i}] is not an object.");
             string? Str(string key) => entry[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             var name = Str("name");
             var package = Str("path");
-            if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{path}: models[{i}] has no \"name\".");
-            if (string.IsNullOrWhiteSpace(package)) throw new InvalidDataException($"{path}: models[{i}] has no \"path\".");
+            if (string.IsNullOrWhiteSpace(name)) throw new UserInputException($"{path}: models[{i}] has no \"name\".");
+            if (string.IsNullOrWhiteSpace(package)) throw new UserInputException($"{path}: models[{i}] has no \"path\".");
             ModelVariant variant;
             try { variant = Str("variant") is { } v ? ModelPackageLayout.ParseVariant(v) : ModelVariant.Fp32; }
-            catch (ArgumentException e) { throw new InvalidDataException($"{path}: models[{i}]: {e.Message}"); }
+            catch (UserInputException e) { throw new UserInputException(path, $"models[{i}]", e.Message, e); }
             list.Add(new ModelRegistration(name, Path.Combine(baseFolder, package), variant));
         }
         return list;

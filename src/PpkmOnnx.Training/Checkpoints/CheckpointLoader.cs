@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Training.Models;
 using TorchSharp;
@@ -16,7 +17,7 @@ public static class CheckpointLoader
     private static readonly string[] IgnoredPrefixes = { "cls.", "vocab_transform.", "vocab_layer_norm.", "vocab_projector." };
 
     /// <summary>Loads <paramref name="folder"/>.</summary>
-    /// <exception cref="InvalidDataException">Missing files, unexpected tensor names or shape mismatches (all listed).</exception>
+    /// <exception cref="UserInputException">Missing files, unexpected tensor names or shape mismatches (all listed).</exception>
     public static LoadedCheckpoint Load(string folder, CheckpointLoadOptions? options = null)
     {
         options ??= new CheckpointLoadOptions();
@@ -24,7 +25,7 @@ public static class CheckpointLoader
         if (options.Labels is { Count: > 0 } labels) config = config with { Labels = labels.ToArray() };
         var weightsPath = Path.Combine(folder, "model.safetensors");
         if (!File.Exists(weightsPath))
-            throw new InvalidDataException($"{weightsPath}: model.safetensors not found (only safetensors checkpoints are supported).");
+            throw new UserInputException($"{weightsPath}: model.safetensors not found (only safetensors checkpoints are supported).");
         var tensors = SafeTensorsFile.Read(weightsPath);
         var model = SequenceClassifierFactory.Create(config);
         try
@@ -74,13 +75,13 @@ public static class CheckpointLoader
             var parts = new List<string>();
             if (unexpected.Count > 0) parts.Add($"unexpected tensors (not in {model.Config.Architecture}): {string.Join(", ", unexpected.Take(20))}{(unexpected.Count > 20 ? $" … ({unexpected.Count} in all)" : "")}");
             if (mismatched.Count > 0) parts.Add($"shape mismatches: {string.Join("; ", mismatched.Take(20))}{(mismatched.Count > 20 ? $" … ({mismatched.Count} in all)" : "")}");
-            throw new InvalidDataException($"{source}: checkpoint does not match config.json — {string.Join(" | ", parts)}.");
+            throw new UserInputException($"{source}: checkpoint does not match config.json — {string.Join(" | ", parts)}.");
         }
         var fresh = parameters.Keys.Where(n => !assigned.ContainsKey(n)).ToList();
         var freshBase = fresh.Where(n => n.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal)
             && !n.StartsWith(model.BaseModelPrefix + "pooler.", StringComparison.Ordinal)).ToList();
         if (freshBase.Count > 0)
-            throw new InvalidDataException($"{source}: checkpoint lacks encoder tensors: {string.Join(", ", freshBase.Take(20))}{(freshBase.Count > 20 ? $" … ({freshBase.Count} in all)" : "")}.");
+            throw new UserInputException($"{source}: checkpoint lacks encoder tensors: {string.Join(", ", freshBase.Take(20))}{(freshBase.Count > 20 ? $" … ({freshBase.Count} in all)" : "")}.");
         using (torch.no_grad())
         {
             foreach (var (name, data) in assigned)

@@ -16,7 +16,7 @@ public static class ModelCheckpoint
     /// </summary>
     public static void Save(SequenceClassifier model, string folder, string? tokenizerFolder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         var tensors = model.NamedTensors();
         if (model.Config.NumLabels == 0)
             tensors = tensors.Where(kv => kv.Key.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal))

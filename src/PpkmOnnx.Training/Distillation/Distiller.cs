@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
@@ -28,7 +29,7 @@ public static class Distiller
         using var teacher = CheckpointLoader.Load(training.ModelPath);
         var teacherLabels = teacher.Model.Config.Labels;
         if (!teacherLabels.SequenceEqual(data.LabelNames))
-            throw new ArgumentException($"{training.ModelPath}: the teacher's labels [{string.Join(", ", teacherLabels)}] differ from the data's [{string.Join(", ", data.LabelNames)}] (distil from a teacher fine-tuned on these classes).");
+            throw new UserInputException($"{training.ModelPath}: the teacher's labels [{string.Join(", ", teacherLabels)}] differ from the data's [{string.Join(", ", data.LabelNames)}] (distil from a teacher fine-tuned on these classes).");
         var layers = options.StudentLayers ?? StudentBuilder.DefaultLayers(teacher.Model.Config.NumHiddenLayers);
         using var student = StudentBuilder.FromTeacher(teacher.Model, layers);
         teacher.Model.to(device);

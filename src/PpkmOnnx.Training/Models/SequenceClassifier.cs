@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using TorchSharp;
@@ -110,7 +111,7 @@ public abstract class SequenceClassifier : nn.Module
         "gelu" => nn.functional.gelu(x),
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh(x),
         "relu" => nn.functional.relu(x),
-        _ => throw new InvalidDataException($"config.json: unsupported activation '{name}' (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)."),
+        _ => throw new UserInputException($"config.json: unsupported activation '{name}' (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)."),
     };
 
     private static Tensor GeluTanh(Tensor x)

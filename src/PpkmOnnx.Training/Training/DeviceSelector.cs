@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PpkmOnnx.Core;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -10,7 +11,7 @@ public static class DeviceSelector
     public static string Parse(string name)
     {
         var n = name.Trim().ToLowerInvariant();
-        return n is "auto" or "cpu" or "cuda" ? n : throw new ArgumentException($"device must be auto, cpu or cuda, got '{name}'.");
+        return n is "auto" or "cpu" or "cuda" ? n : throw new UserInputException($"device must be auto, cpu or cuda, got '{name}'.");
     }
 
     /// <summary>The device to run on: CUDA when asked for (error when absent) or when <c>auto</c> finds it; CPU otherwise.</summary>
@@ -18,7 +19,7 @@ public static class DeviceSelector
     {
         var n = Parse(name);
         bool cuda = torch.cuda.is_available();
-        if (n == "cuda" && !cuda) throw new ArgumentException("device cuda was asked for but torch.cuda.is_available() is false (CPU libtorch, or no GPU).");
+        if (n == "cuda" && !cuda) throw new UserInputException("device cuda was asked for but torch.cuda.is_available() is false (CPU libtorch, or no GPU).");
         return n == "cpu" || !cuda ? torch.CPU : torch.CUDA;
     }
 }

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
@@ -19,7 +20,7 @@ public static class SequenceClassifierTrainer
     /// <param name="cancellationToken">Cancelling stops at the next step with <see cref="OperationCanceledException"/>; the output
     /// folder keeps the best checkpoint so far and resume/ the last completed epoch.</param>
     /// <exception cref="ArgumentException">Bad options or data.</exception>
-    /// <exception cref="InvalidDataException">The checkpoint folder is missing files or does not match its config.</exception>
+    /// <exception cref="UserInputException">The checkpoint folder is missing files or does not match its config.</exception>
     public static TrainingResult Run(TrainingRunOptions options, DatasetSplit data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();

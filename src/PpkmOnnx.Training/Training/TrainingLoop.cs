@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Training.Checkpoints;
@@ -35,7 +36,7 @@ internal static class TrainingLoop
         var options = job.Options;
         var model = job.Model;
         var output = Path.GetFullPath(options.OutputPath);
-        Directory.CreateDirectory(output);
+        OutputFolder.Create(output);
         var resumeDir = Path.Combine(output, ResumeFolder);
 
         var train = EncodedSplit.Create(job.Data.Train.Rows, job.Tokenizer, options.MaxLength);
@@ -144,7 +145,7 @@ internal static class TrainingLoop
             });
         }
         if (!stoppedEarly && options.EarlyStoppingPatience is { } p2 && stale >= p2 && epochs.Count < options.Epochs) stoppedEarly = true;
-        if (bestEpoch == 0) throw new InvalidOperationException($"{output}: no epoch was trained (resume state says all {options.Epochs} epochs are done, but no best epoch is recorded).");
+        if (bestEpoch == 0) throw new UserInputException($"{output}: no epoch was trained (resume state says all {options.Epochs} epochs are done, but no best epoch is recorded).");
 
         // Score the test split with the kept weights, not the last epoch's.
         var best = SafeTensorsFile.Read(Path.Combine(output, "model.safetensors"));
@@ -204,11 +205,11 @@ internal static class TrainingLoop
     {
         var path = Path.Combine(resumeDir, ResumeFile);
         var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path), Json)
-            ?? throw new InvalidDataException($"{path}: empty resume state.");
+            ?? throw new UserInputException($"{path}: empty resume state.");
         if (state.Stage != job.Stage)
-            throw new InvalidDataException($"{path}: the resume state is from a '{state.Stage}' run, not '{job.Stage}'.");
+            throw new UserInputException($"{path}: the resume state is from a '{state.Stage}' run, not '{job.Stage}'.");
         if (state.DataFingerprint != fingerprint)
-            throw new InvalidDataException($"{path}: the data changed since the interrupted run (fingerprint {state.DataFingerprint}, now {fingerprint}); start a fresh run.");
+            throw new UserInputException($"{path}: the data changed since the interrupted run (fingerprint {state.DataFingerprint}, now {fingerprint}); start a fresh run.");
         var weights = Path.Combine(resumeDir, state.WeightsFile);
         CheckpointLoader.Assign(job.Model, SafeTensorsFile.Read(weights), weights);
         optimizer.load_state_dict(Path.Combine(resumeDir, state.OptimizerFile));

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Inspection;
 using PpkmOnnx.Tests.Common;
 
@@ -21,7 +22,7 @@ public class OnnxGraphInspectorTests
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("model.onnx");
         File.WriteAllBytes(path, [0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01]);
-        Assert.Contains(path, Assert.Throws<InvalidDataException>(() => OnnxGraphInspector.CountParameters(path)).Message);
-        Assert.Throws<FileNotFoundException>(() => OnnxGraphInspector.CountParameters(temp.Combine("none.onnx")));
+        Assert.Contains(path, Assert.Throws<UserInputException>(() => OnnxGraphInspector.CountParameters(path)).Message);
+        Assert.Throws<UserInputException>(() => OnnxGraphInspector.CountParameters(temp.Combine("none.onnx")));
     }
 }

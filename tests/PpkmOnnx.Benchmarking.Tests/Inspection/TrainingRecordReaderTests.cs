@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Inspection;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Tests.Common;
@@ -50,11 +51,11 @@ public class TrainingRecordReaderTests
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("training.json");
         File.WriteAllText(path, "[1, 2]");
-        Assert.Contains(path, Assert.Throws<InvalidDataException>(() => TrainingRecordReader.Read(path)).Message);
+        Assert.Contains(path, Assert.Throws<UserInputException>(() => TrainingRecordReader.Read(path)).Message);
         File.WriteAllText(path, "{\n\"a\": }");
-        var e = Assert.Throws<InvalidDataException>(() => TrainingRecordReader.Read(path));
+        var e = Assert.Throws<UserInputException>(() => TrainingRecordReader.Read(path));
         Assert.Contains("line 2", e.Message);
-        Assert.Throws<FileNotFoundException>(() => TrainingRecordReader.Read(temp.Combine("none.json")));
+        Assert.Throws<UserInputException>(() => TrainingRecordReader.Read(temp.Combine("none.json")));
     }
 
     [Fact]
@@ -73,6 +74,6 @@ public class TrainingRecordReaderTests
         File.WriteAllText(Path.Combine(package, "training.json"), "{}");
         Assert.Equal(Path.Combine(package, "training.json"), TrainingRecordReader.Locate(package, export, null));
         Assert.Equal(Path.Combine(checkpoint, "training.json"), TrainingRecordReader.Locate(package, export, checkpoint));
-        Assert.Throws<FileNotFoundException>(() => TrainingRecordReader.Locate(package, export, temp.Combine("missing")));
+        Assert.Throws<UserInputException>(() => TrainingRecordReader.Locate(package, export, temp.Combine("missing")));
     }
 }

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Reporting;
 using PpkmOnnx.Tests.Common;
 
@@ -29,7 +30,7 @@ public class PublishedResultFileTests
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("paper.json");
         File.WriteAllText(path, json);
-        var e = Assert.Throws<InvalidDataException>(() => PublishedResultFile.Read(path));
+        var e = Assert.Throws<UserInputException>(() => PublishedResultFile.Read(path));
         Assert.Contains(path, e.Message);
         Assert.Contains(expected, e.Message);
     }

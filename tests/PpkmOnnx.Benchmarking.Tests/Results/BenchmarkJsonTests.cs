@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Tests.Common;
 
@@ -53,7 +54,7 @@ public class BenchmarkJsonTests
     {
         var json = JsonNode.Parse(BenchmarkJson.Serialize(SampleReports.Create()))!.AsObject();
         json["schemaVersion"] = 99;
-        var e = Assert.Throws<InvalidDataException>(() => BenchmarkJson.Deserialize(json.ToJsonString(), "x/bench.json"));
+        var e = Assert.Throws<UserInputException>(() => BenchmarkJson.Deserialize(json.ToJsonString(), "x/bench.json"));
         Assert.Contains("x/bench.json", e.Message);
         Assert.Contains("schemaVersion 99", e.Message);
     }
@@ -61,19 +62,19 @@ public class BenchmarkJsonTests
     [Fact]
     public void Malformed_documents_name_the_file_and_the_problem()
     {
-        var notJson = Assert.Throws<InvalidDataException>(() => BenchmarkJson.Deserialize("{\n  \"schemaVersion\": 1,\n  oops\n}", "b.json"));
+        var notJson = Assert.Throws<UserInputException>(() => BenchmarkJson.Deserialize("{\n  \"schemaVersion\": 1,\n  oops\n}", "b.json"));
         Assert.Contains("b.json", notJson.Message);
         Assert.Contains("line 3", notJson.Message);
 
-        var noVersion = Assert.Throws<InvalidDataException>(() => BenchmarkJson.Deserialize("{}", "b.json"));
+        var noVersion = Assert.Throws<UserInputException>(() => BenchmarkJson.Deserialize("{}", "b.json"));
         Assert.Contains("schemaVersion", noVersion.Message);
 
         var json = JsonNode.Parse(BenchmarkJson.Serialize(SampleReports.Create()))!.AsObject();
         json.Remove("models");
-        var missing = Assert.Throws<InvalidDataException>(() => BenchmarkJson.Deserialize(json.ToJsonString(), "b.json"));
+        var missing = Assert.Throws<UserInputException>(() => BenchmarkJson.Deserialize(json.ToJsonString(), "b.json"));
         Assert.Contains("models", missing.Message);
 
         using var temp = TestPaths.NewTempFolder();
-        Assert.Throws<FileNotFoundException>(() => BenchmarkJson.Read(temp.Combine("absent.json")));
+        Assert.Throws<UserInputException>(() => BenchmarkJson.Read(temp.Combine("absent.json")));
     }
 }

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Runtime;
 
@@ -14,20 +15,20 @@ public class BenchmarkArgumentsTests
         var (only, noData) = BenchmarkArguments.ParseSequences("16");
         Assert.Equal([16], only);
         Assert.False(noData);
-        Assert.Contains("'1'", Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseSequences("1,32")).Message);
-        Assert.Contains("'x'", Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseSequences("x")).Message);
-        Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseSequences(" , "));
+        Assert.Contains("'1'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseSequences("1,32")).Message);
+        Assert.Contains("'x'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseSequences("x")).Message);
+        Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseSequences(" , "));
     }
 
     [Fact]
     public void Batch_sizes_and_providers_parse_or_say_what_was_expected()
     {
         Assert.Equal([1, 8, 32, 128], BenchmarkArguments.ParseBatchSizes("1,8,32,128,8"));
-        Assert.Contains("'0'", Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseBatchSizes("1,0")).Message);
-        Assert.Contains("'-4'", Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseBatchSizes("-4")).Message);
+        Assert.Contains("'0'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("1,0")).Message);
+        Assert.Contains("'-4'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("-4")).Message);
         Assert.Equal(ExecutionProviderPreference.Cuda, BenchmarkArguments.ParseProvider("CUDA"));
         Assert.Equal(ExecutionProviderPreference.Auto, BenchmarkArguments.ParseProvider("auto"));
         Assert.Equal(ExecutionProviderPreference.Cpu, BenchmarkArguments.ParseProvider(" cpu "));
-        Assert.Contains("expected auto, cuda or cpu", Assert.Throws<ArgumentException>(() => BenchmarkArguments.ParseProvider("tpu")).Message);
+        Assert.Contains("expected auto, cuda or cpu", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseProvider("tpu")).Message);
     }
 }

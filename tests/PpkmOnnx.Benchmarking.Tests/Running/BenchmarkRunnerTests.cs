@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Reporting;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Benchmarking.Running;
@@ -222,7 +223,7 @@ public class BenchmarkRunnerTests
         var package = MakePackage(temp);
         var auto = BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Auto, BatchSizes = [], Variants = [ModelVariant.Fp32] });
         Skip.If(auto.Models[0].Variants[0].ExecutionProvider == "CUDA", "CUDA works on this machine.");
-        var e = Assert.Throws<InvalidOperationException>(() => BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Cuda }));
+        var e = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with { Provider = ExecutionProviderPreference.Cuda }));
         Assert.Contains("model", e.Message);
         Assert.Contains("CUDA", e.Message);
     }
@@ -233,21 +234,21 @@ public class BenchmarkRunnerTests
         using var temp = TestPaths.NewTempFolder();
         var package = MakePackage(temp);
 
-        var missingVariant = Assert.Throws<FileNotFoundException>(() => BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Int8Static] }));
+        var missingVariant = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Int8Static] }));
         Assert.Contains("model.int8-static.onnx", missingVariant.Message);
 
-        Assert.Throws<FileNotFoundException>(() => BenchmarkRunner.Run(Options(temp.Combine("nowhere"))));
+        Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(temp.Combine("nowhere"))));
 
-        var tooLong = Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { SequenceLengths = [128] }));
+        var tooLong = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with { SequenceLengths = [128] }));
         Assert.Contains("max_position_embeddings 64", tooLong.Message);
 
         TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "positive", "neutral"]);
-        var swapped = Assert.Throws<InvalidDataException>(() => BenchmarkRunner.Run(Options(package)));
+        var swapped = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
         Assert.Contains("config.json", swapped.Message);
         Assert.Contains("id2label[1] is 'positive'", swapped.Message);
 
         TinyClassifierPackage.WriteSideFiles(package, id2label: ["LABEL_0", "LABEL_1"]);
-        var count = Assert.Throws<InvalidDataException>(() => BenchmarkRunner.Run(Options(package)));
+        var count = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
         Assert.Contains("id2label has 2 labels", count.Message);
     }
 

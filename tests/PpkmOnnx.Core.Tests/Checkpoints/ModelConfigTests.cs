@@ -40,11 +40,11 @@ public class ModelConfigTests
     [Fact]
     public void UnsupportedOrBrokenConfigsNameTheProblem()
     {
-        Assert.Contains("unsupported model_type 'gpt2'", Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson(JsonNode.Parse("""{"model_type":"gpt2"}""")!.AsObject())).Message);
-        Assert.Contains("missing 'hidden_size'", Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson(JsonNode.Parse("""{"model_type":"bert","vocab_size":5}""")!.AsObject())).Message);
+        Assert.Contains("unsupported model_type 'gpt2'", Assert.Throws<UserInputException>(() => ModelConfig.FromJson(JsonNode.Parse("""{"model_type":"gpt2"}""")!.AsObject())).Message);
+        Assert.Contains("missing 'hidden_size'", Assert.Throws<UserInputException>(() => ModelConfig.FromJson(JsonNode.Parse("""{"model_type":"bert","vocab_size":5}""")!.AsObject())).Message);
         using var tmp = TestPaths.NewTempFolder();
         File.WriteAllText(tmp.Combine("config.json"), "{ not json");
-        Assert.Contains("not valid JSON", Assert.Throws<InvalidDataException>(() => ModelConfig.Load(tmp.Path)).Message);
-        Assert.Contains("not found", Assert.Throws<InvalidDataException>(() => ModelConfig.Load(tmp.Combine("nope"))).Message);
+        Assert.Contains("not valid JSON", Assert.Throws<UserInputException>(() => ModelConfig.Load(tmp.Path)).Message);
+        Assert.Contains("not found", Assert.Throws<UserInputException>(() => ModelConfig.Load(tmp.Combine("nope"))).Message);
     }
 }

@@ -58,10 +58,10 @@ public class SafeTensorsFileTests
         SafeTensorsFile.Write(path, new Dictionary<string, TensorData> { ["w"] = new(new long[] { 4 }, new float[4]) });
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^3]);
-        var e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(path));
+        var e = Assert.Throws<UserInputException>(() => SafeTensorsFile.Read(path));
         Assert.Contains("'w'", e.Message);
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes("this is not a tensor file at all"));
-        Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(path));
-        Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(tmp.Combine("missing.safetensors")));
+        Assert.Throws<UserInputException>(() => SafeTensorsFile.Read(path));
+        Assert.Throws<UserInputException>(() => SafeTensorsFile.Read(tmp.Combine("missing.safetensors")));
     }
 }

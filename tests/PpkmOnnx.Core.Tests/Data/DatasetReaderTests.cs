@@ -190,7 +190,7 @@ public sealed class DatasetReaderTests
     [InlineData("1=negative")]
     public void MalformedLabels_Throw(string labels)
     {
-        var e = Assert.Throws<ArgumentException>(() => LabelMapping.Parse(labels));
+        var e = Assert.Throws<UserInputException>(() => LabelMapping.Parse(labels));
         Assert.StartsWith("--labels:", e.Message);
     }
 
@@ -208,7 +208,7 @@ public sealed class DatasetReaderTests
     public void MissingFile()
     {
         using var tmp = TestPaths.NewTempFolder();
-        var e = Fails<FileNotFoundException>(tmp.Combine("nope.tsv"));
+        var e = Fails<UserInputException>(tmp.Combine("nope.tsv"));
         Assert.EndsWith("file not found.", e.Message);
     }
 
@@ -218,10 +218,10 @@ public sealed class DatasetReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("d.csv");
         File.WriteAllText(path, "Tweet,Class\nx,1\ny,2\n");
-        var e = Fails<InvalidDataException>(path, IFestLabels, text: "tweets");
+        var e = Fails<UserInputException>(path, IFestLabels, text: "tweets");
         Assert.Contains("unknown text column 'tweets'", e.Message);
         Assert.Contains("'Tweet', 'Class'", e.Message);
-        var index = Fails<InvalidDataException>(path, IFestLabels, label: "5");
+        var index = Fails<UserInputException>(path, IFestLabels, label: "5");
         Assert.Contains("label column index 5 is out of range", index.Message);
     }
 
@@ -231,7 +231,7 @@ public sealed class DatasetReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("d.csv");
         File.WriteAllText(path, "Tweet,Class\nsatu,1\n\"dua\nbaris\",2\ntiga,4\n");
-        var e = Fails<InvalidDataException>(path, IFestLabels);
+        var e = Fails<UserInputException>(path, IFestLabels);
         Assert.Contains("line 5: unknown label '4' in column 'Class'", e.Message);
         Assert.Contains("known values: 1, 2, 3", e.Message);
     }
@@ -242,13 +242,13 @@ public sealed class DatasetReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var empty = tmp.Combine("empty.tsv");
         File.WriteAllBytes(empty, []);
-        Assert.EndsWith("the file is empty.", Fails<InvalidDataException>(empty).Message);
+        Assert.EndsWith("the file is empty.", Fails<UserInputException>(empty).Message);
         var blank = tmp.Combine("blank.csv");
         File.WriteAllText(blank, "\n  \n\n");
-        Assert.EndsWith("the file is empty.", Fails<InvalidDataException>(blank).Message);
+        Assert.EndsWith("the file is empty.", Fails<UserInputException>(blank).Message);
         var headerOnly = tmp.Combine("header.csv");
         File.WriteAllText(headerOnly, "text,label\n");
-        Assert.Contains("header but no data rows", Fails<InvalidDataException>(headerOnly).Message);
+        Assert.Contains("header but no data rows", Fails<UserInputException>(headerOnly).Message);
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class DatasetReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("model.csv");
         File.WriteAllBytes(path, [.. "text,label\nok,1\n"u8, 0x50, 0x4B, 0x03, 0x00, 0xFF, 0x10]);
-        var e = Fails<InvalidDataException>(path);
+        var e = Fails<UserInputException>(path);
         Assert.Contains("line 3: NUL byte", e.Message);
         Assert.Contains("binary", e.Message);
     }
@@ -269,13 +269,13 @@ public sealed class DatasetReaderTests
         var path = tmp.Combine("latin1.tsv");
         var latin1 = Encoding.Latin1.GetBytes("text\tlabel\nbagus\tpositive\nkafé jelek\tnegative\n");
         File.WriteAllBytes(path, latin1);
-        var e = Fails<InvalidDataException>(path);
+        var e = Fails<UserInputException>(path);
         Assert.Contains("line 3: invalid UTF-8 (byte 0xE9", e.Message);
         Assert.Contains("save it as UTF-8", e.Message);
 
         var utf16 = tmp.Combine("utf16.tsv");
         File.WriteAllText(utf16, "text\tlabel\nx\tpositive\n", Encoding.Unicode);
-        Assert.Contains("UTF-16", Fails<InvalidDataException>(utf16).Message);
+        Assert.Contains("UTF-16", Fails<UserInputException>(utf16).Message);
     }
 
     [Fact]
@@ -295,6 +295,6 @@ public sealed class DatasetReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("d.jsonl");
         File.WriteAllText(path, "{\"text\":\"a\",\"label\":\"positive\"}\n{\"text\":\"b\",\"label\":\n");
-        Assert.Contains("line 2: not a JSON object", Fails<InvalidDataException>(path).Message);
+        Assert.Contains("line 2: not a JSON object", Fails<UserInputException>(path).Message);
     }
 }

@@ -76,7 +76,7 @@ public sealed class TextRowReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("in.csv");
         File.WriteAllText(path, "id,tweet\n1,bagus\n");
-        var e = Assert.Throws<InvalidDataException>(() => TextRowReader.Open(path, new TextRowReaderOptions { TextColumn = "body" }));
+        var e = Assert.Throws<UserInputException>(() => TextRowReader.Open(path, new TextRowReaderOptions { TextColumn = "body" }));
         Assert.Equal($"{path}: unknown text column 'body'; available columns: 'id', 'tweet'.", e.Message);
     }
 
@@ -90,7 +90,7 @@ public sealed class TextRowReaderTests
         var bytes = Encoding.UTF8.GetBytes(text.ToString()).Concat(Encoding.Latin1.GetBytes("caf\u00e9,300\n")).ToArray();
         File.WriteAllBytes(path, bytes);
         using var reader = TextRowReader.Open(path, new TextRowReaderOptions { SampleChars = 1024 });
-        var e = Assert.Throws<InvalidDataException>(() => reader.ReadRows().ToList());
+        var e = Assert.Throws<UserInputException>(() => reader.ReadRows().ToList());
         Assert.StartsWith($"{path}: invalid UTF-8 at or after line ", e.Message);
         Assert.EndsWith("save it as UTF-8.", e.Message);
     }
@@ -101,7 +101,7 @@ public sealed class TextRowReaderTests
         using var tmp = TestPaths.NewTempFolder();
         var path = tmp.Combine("in.csv");
         File.WriteAllBytes(path, [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("text\nbagus\n")]);
-        var e = Assert.Throws<InvalidDataException>(() => TextRowReader.Open(path));
+        var e = Assert.Throws<UserInputException>(() => TextRowReader.Open(path));
         Assert.Equal($"{path}: line 1: the file is UTF-16 encoded; save it as UTF-8.", e.Message);
     }
 
@@ -114,7 +114,7 @@ public sealed class TextRowReaderTests
         Assert.Equal(["bagus, sekali", "jelek"], ReadAll(good).Select(r => r.Text));
         var bad = tmp.Combine("bad.csv");
         File.WriteAllText(bad, "tweet\nbagus\nbagus, sekali\n");
-        var e = Assert.Throws<InvalidDataException>(() => ReadAll(bad));
+        var e = Assert.Throws<UserInputException>(() => ReadAll(bad));
         Assert.StartsWith($"{bad}: line 3: 2 fields in a one-column file", e.Message);
     }
 }

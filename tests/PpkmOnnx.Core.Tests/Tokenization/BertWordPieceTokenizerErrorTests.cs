@@ -12,7 +12,7 @@ public sealed class BertWordPieceTokenizerErrorTests
     {
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("nope", "vocab.txt");
-        var e = Assert.Throws<FileNotFoundException>(() => BertWordPieceTokenizer.Create(path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.Create(path));
         Assert.Contains(path, e.Message);
     }
 
@@ -20,7 +20,7 @@ public sealed class BertWordPieceTokenizerErrorTests
     public void FromFolder_WithoutTokenizerFilesSaysWhatItLookedFor()
     {
         using var temp = TestPaths.NewTempFolder();
-        var e = Assert.Throws<FileNotFoundException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
         Assert.Contains("vocab.txt", e.Message);
         Assert.Contains("tokenizer.json", e.Message);
     }
@@ -30,7 +30,7 @@ public sealed class BertWordPieceTokenizerErrorTests
     {
         using var temp = TestPaths.NewTempFolder();
         var path = SmallVocabulary.WriteVocab(temp.Path, ["[PAD]", "[UNK]", "[SEP]", "hello"]);
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.Create(path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.Create(path));
         Assert.Contains(path, e.Message);
         Assert.Contains("'[CLS]'", e.Message);
     }
@@ -40,7 +40,7 @@ public sealed class BertWordPieceTokenizerErrorTests
     {
         using var temp = TestPaths.NewTempFolder();
         var path = SmallVocabulary.WriteVocab(temp.Path, []);
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.Create(path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.Create(path));
         Assert.Contains("empty", e.Message);
     }
 
@@ -50,7 +50,7 @@ public sealed class BertWordPieceTokenizerErrorTests
         using var temp = TestPaths.NewTempFolder();
         SmallVocabulary.WriteVocab(temp.Path);
         File.WriteAllText(temp.Combine("tokenizer_config.json"), "{\"do_lower_case\": tru");
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
         Assert.Contains("tokenizer_config.json", e.Message);
     }
 
@@ -60,7 +60,7 @@ public sealed class BertWordPieceTokenizerErrorTests
         using var temp = TestPaths.NewTempFolder();
         SmallVocabulary.WriteVocab(temp.Path);
         File.WriteAllText(temp.Combine("tokenizer_config.json"), """{"do_lower_case": "yes"}""");
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
         Assert.Contains("do_lower_case", e.Message);
     }
 
@@ -72,7 +72,7 @@ public sealed class BertWordPieceTokenizerErrorTests
         var root = JsonNode.Parse(File.ReadAllText(path))!;
         root["model"]!["vocab"]!["hello"] = 999;
         File.WriteAllText(path, root.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
         Assert.Contains("tokenizer.json", e.Message);
         Assert.Contains("999", e.Message);
     }
@@ -85,7 +85,7 @@ public sealed class BertWordPieceTokenizerErrorTests
         var root = JsonNode.Parse(File.ReadAllText(path))!;
         root["model"]!["type"] = "BPE";
         File.WriteAllText(path, root.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
+        var e = Assert.Throws<UserInputException>(() => BertWordPieceTokenizer.FromFolder(temp.Path));
         Assert.Contains("BPE", e.Message);
     }
 }

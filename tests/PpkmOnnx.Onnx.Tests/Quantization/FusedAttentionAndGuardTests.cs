@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
@@ -197,34 +198,34 @@ public class FusedAttentionAndGuardTests
     {
         using var tmp = TestPaths.NewTempFolder();
         var empty = Directory.CreateDirectory(tmp.Combine("empty")).FullName;
-        var e1 = Assert.Throws<FileNotFoundException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = empty }));
+        var e1 = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = empty }));
         Assert.Contains("not an exported model package", e1.Message);
-        Assert.Throws<DirectoryNotFoundException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = tmp.Combine("missing") }));
+        Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = tmp.Combine("missing") }));
 
         var package = TinyFusedBert.Write(tmp.Combine("pkg"));
-        Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Fp32 }));
-        Assert.Throws<ArgumentException>(() => ModelPackageLayout.ParseVariant("int4"));
-        var noTexts = Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Int8Static }));
+        Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Fp32 }));
+        Assert.Throws<UserInputException>(() => ModelPackageLayout.ParseVariant("int4"));
+        var noTexts = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Int8Static }));
         Assert.Contains("calibration texts", noTexts.Message);
-        Assert.Throws<ArgumentException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, AutoExclude = true }));
+        Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, AutoExclude = true }));
 
         // Already quantized: the int8 file put in model.onnx's place.
         var quantized = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package });
         var again = Directory.CreateDirectory(tmp.Combine("again")).FullName;
         File.Copy(quantized.OutputPath, Path.Combine(again, "model.onnx"));
         File.Copy(Path.Combine(package, "config.json"), Path.Combine(again, "config.json"));
-        var e2 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        var e2 = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
         Assert.Contains("already", e2.Message);
 
         // No config.json: not a package.
         File.Delete(Path.Combine(again, "config.json"));
-        var e3 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        var e3 = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
         Assert.Contains("config.json", e3.Message);
 
         // Garbage bytes.
         File.Copy(Path.Combine(package, "config.json"), Path.Combine(again, "config.json"));
         File.WriteAllBytes(Path.Combine(again, "model.onnx"), [0xff, 0xff, 0xff, 0x07, 0x01]);
-        var e4 = Assert.Throws<InvalidDataException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
+        var e4 = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = again }));
         Assert.Contains("model.onnx", e4.Message);
     }
 

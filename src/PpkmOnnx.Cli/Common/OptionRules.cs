@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
+
+namespace PpkmOnnx.Cli.Common;
+
+/// <summary>
+/// Numeric options are checked when the command line is parsed: finite and within a sane range, or a one-line parse error
+/// naming the option. Every numeric option of ppkm must declare its range (<see cref="InRange{T}(Option{T}, T, T)"/>);
+/// <see cref="RequireRanges"/> refuses to build a command tree where one does not.
+/// </summary>
+internal static class OptionRules
+{
+    /// <summary>Threads or parallel runs: more than this is a typo, not a machine.</summary>
+    public const int MaxThreads = 256;
+
+    /// <summary>Accepts values of <paramref name="option"/> from <paramref name="min"/> to <paramref name="max"/> (NaN and ∞ never).</summary>
+    public static Option<T> InRange<T>(this Option<T> option, T min, T max) where T : struct, INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (Converted<T>(result) is { } value) Check(result, option.Name, value, min, max);
+        });
+        return option;
+    }
+
+    /// <summary>Accepts values of <paramref name="option"/>, when given, from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<T?> InRange<T>(this Option<T?> option, T min, T max) where T : struct, INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (Converted<T>(result) is { } value) Check(result, option.Name, value, min, max);
+        });
+        return option;
+    }
+
+    /// <summary>Throws when a numeric option anywhere under <paramref name="root"/> declares no range: a rule for ppkm's own code.</summary>
+    /// <exception cref="InvalidOperationException">A numeric option without a validator.</exception>
+    public static void RequireRanges(Command root)
+    {
+        foreach (var command in Walk(root))
+            foreach (var option in command.Options)
+                if (IsNumeric(option.ValueType) && option.Validators.Count == 0)
+                    throw new InvalidOperationException($"ppkm {command.Name} {option.Name}: numeric option without a range (use OptionRules.InRange).");
+    }
+
+    // The value, or null when the option is absent or its text is not a number (the parser reports that error itself).
+    private static T? Converted<T>(OptionResult result) where T : struct
+    {
+        try
+        {
+            return result.Option.ValueType == typeof(T?) ? result.GetValueOrDefault<T?>() : result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static void Check<T>(OptionResult result, string name, T value, T min, T max) where T : struct, INumber<T>
+    {
+        // NaN fails both comparisons; ±∞ fails one of them for any finite bounds.
+        if (value >= min && value <= max) return;
+        var got = result.Tokens.Count > 0 ? result.Tokens[^1].Value : value.ToString(null, CultureInfo.InvariantCulture);
+        result.AddError($"{name} must be {(typeof(T) == typeof(double) || typeof(T) == typeof(float) ? "a finite number " : "")}from {Format(min)} to {Format(max)}, got {got}.");
+    }
+
+    private static string Format<T>(T value) where T : INumber<T> => value.ToString(null, CultureInfo.InvariantCulture);
+
+    private static bool IsNumeric(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float);
+    }
+
+    private static IEnumerable<Command> Walk(Command command)
+    {
+        yield return command;
+        foreach (var sub in command.Subcommands)
+            foreach (var c in Walk(sub)) yield return c;
+    }
+}

@@ -1,0 +1,32 @@
+namespace PpkmOnnx.Core;
+
+/// <summary>
+/// Bad input the user can fix: a file, a field in it or an option value. Library code throws it (and only it) for
+/// problems with what it was given, naming the file and field; the CLI prints its message as one line
+/// (<c>ppkm: error: …</c>, exit code 2) and the server answers it with a 4xx. Every other exception is a bug.
+/// </summary>
+public sealed class UserInputException : Exception
+{
+    /// <summary>A problem described by <paramref name="message"/>, which names what was wrong.</summary>
+    public UserInputException(string message) : base(message) { }
+
+    /// <summary>A problem described by <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
+    public UserInputException(string message, Exception? innerException) : base(message, innerException) { }
+
+    /// <summary>
+    /// A problem with <paramref name="field"/> of the file at <paramref name="path"/>: the message reads
+    /// <c>path: field: problem</c> (<c>path: problem</c> without a field).
+    /// </summary>
+    public UserInputException(string path, string? field, string problem, Exception? innerException = null)
+        : base(field is null ? $"{path}: {problem}" : $"{path}: {field}: {problem}", innerException)
+    {
+        FilePath = path;
+        Field = field;
+    }
+
+    /// <summary>The file the problem is in, when one was named through the (path, field, problem) constructor.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>The field (JSON key, column, option) the problem is in, when one was named.</summary>
+    public string? Field { get; }
+}

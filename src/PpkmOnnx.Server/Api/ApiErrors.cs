@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PpkmOnnx.Core;
+using PpkmOnnx.Server.Batching;
+
+namespace PpkmOnnx.Server.Api;
+
+/// <summary>
+/// The one mapping from what went wrong to an HTTP answer in the API's error shape (<see cref="ApiError"/>): used by the
+/// endpoints for expected failures and by the exception handler for everything else.
+/// </summary>
+internal static class ApiErrors
+{
+    /// <summary>An error answer: <paramref name="status"/> with <c>{"error": code, "detail": detail}</c>.</summary>
+    public static IResult Error(int status, string code, string detail) => Results.Json(new ApiError(code, detail), statusCode: status);
+
+    /// <summary>True for failures that describe the request or the server's load, not a bug (no error log needed).</summary>
+    public static bool IsExpected(Exception e) =>
+        e is BadHttpRequestException or UserInputException or JsonException or QueueFullException or ObjectDisposedException;
+
+    /// <summary>The answer for <paramref name="e"/>; sets Retry-After where a retry can succeed.</summary>
+    public static IResult For(HttpContext context, Exception e)
+    {
+        switch (e)
+        {
+            case BadHttpRequestException bad:
+                return Error(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body_too_large" : "bad_request", bad.Message);
+            case UserInputException input:
+                return Error(StatusCodes.Status400BadRequest, "invalid_request", input.Message);
+            case JsonException json:
+                return Error(StatusCodes.Status400BadRequest, "malformed_json", $"the body is not valid JSON: {json.Message}");
+            case QueueFullException full:
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(full.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Error(StatusCodes.Status429TooManyRequests, "queue_full", full.Message);
+            case ObjectDisposedException:
+                context.Response.Headers.RetryAfter = "1";
+                return Error(StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down.");
+            default:
+                return Error(StatusCodes.Status500InternalServerError, "internal_error", "unexpected server error; the server log has the details.");
+        }
+    }
+
+    /// <summary>
+    /// The answer for a request no endpoint matched: 405 with <c>Allow</c> when the path exists for other methods,
+    /// else 404.
+    /// </summary>
+    public static IResult NoEndpoint(HttpContext context)
+    {
+        var path = context.Request.Path.Value?.TrimEnd('/') ?? "";
+        var allowed = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => string.Equals("/" + e.RoutePattern.RawText?.Trim('/'), path.Length == 0 ? "/" : path, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (allowed.Count == 0)
+            return Error(StatusCodes.Status404NotFound, "not_found", $"no endpoint {context.Request.Method} {context.Request.Path}.");
+        context.Response.Headers.Allow = string.Join(", ", allowed);
+        return Error(StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
+            $"{context.Request.Path} does not accept {context.Request.Method} (allowed: {string.Join(", ", allowed)}).");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using PpkmOnnx.Core;
+using PpkmOnnx.Server.Models;
+
+namespace PpkmOnnx.Server;
+
+/// <summary>
+/// Starts a built server the way <c>ppkm serve</c> does: every model loaded and warmed up first, then listening, so a
+/// model that cannot load or an address that cannot be bound stops the start with a <see cref="UserInputException"/>.
+/// </summary>
+public static class ServerStartup
+{
+    /// <summary>Loads <paramref name="app"/>'s models, then starts it listening on <paramref name="options"/>' addresses.</summary>
+    /// <exception cref="UserInputException">
+    /// A model cannot be loaded (without <see cref="ServerOptions.AllowPartial"/>, or none can), or an address is in use or not permitted.
+    /// </exception>
+    public static async Task StartAsync(WebApplication app, ServerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        var catalog = app.Services.GetRequiredService<ModelCatalog>();
+        await catalog.LoadAllAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var failures = catalog.Failures;
+        if (failures.Count > 0 && !(options.AllowPartial && catalog.Models.Count > 0))
+        {
+            var (name, error) = failures.First();
+            if (error is not UserInputException) ExceptionDispatchInfo.Throw(error); // a bug, reported as one
+            var hint = options.AllowPartial || options.Models.Count == 1 ? "" : " (--allow-partial serves the models that load)";
+            throw new UserInputException($"model '{name}' cannot be served: {error.Message}{hint}", error);
+        }
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException or SocketException)
+        {
+            throw new UserInputException($"{options.Urls}: cannot listen: {e.InnerException!.Message} (choose another --port or --urls).", e);
+        }
+        catch (AddressInUseException e)
+        {
+            throw new UserInputException($"{options.Urls}: cannot listen: {e.Message} (choose another --port or --urls).", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Cli.Tests;
+
+/// <summary>
+/// The CLI's error design, through the real <c>ppkm</c> process: bad input (command line, files, fields, ports) is one line
+/// <c>ppkm: error: …</c> and exit code 2; anything else is an internal error, one line, exit code 1, with the stack trace
+/// in a log file (and on standard error with <c>--verbose</c>).
+/// </summary>
+public sealed class ErrorDesignTests : IDisposable
+{
+    private readonly TempFolder _tmp = TestPaths.NewTempFolder();
+    private readonly string _package;
+    private readonly string _input;
+
+    public ErrorDesignTests()
+    {
+        _package = _tmp.Combine("pkg");
+        TinyPackage.Create(3).WriteTo(_package);
+        _input = _tmp.Combine("in.txt");
+        File.WriteAllText(_input, "ppkm bagus\nvaksin buruk\n");
+    }
+
+    public void Dispose() => _tmp.Dispose();
+
+    private static void AssertUserError(PpkmProcess.Result r, params string[] mentions)
+    {
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Stderr}");
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ppkm: error: ", line);
+        foreach (var m in mentions) Assert.Contains(m, line);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public void Parse_errors_are_one_line_naming_the_option_not_the_usage()
+    {
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "a.csv", "--bogus"), "--bogus", "ppkm predict --help");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "a.csv", "-o", "b.csv"), "'-o'");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input), "'--output' is required");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "serve", _package, "--max-queue-delay-ms", "NaN"), "--max-queue-delay-ms", "finite", "NaN");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "a.csv", "--threads", "5000"), "--threads", "5000");
+    }
+
+    [Fact]
+    public void Bad_files_and_fields_are_one_line_errors_naming_them()
+    {
+        // An output whose folder is an existing file.
+        File.WriteAllText(_tmp.Combine("taken"), "x");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "taken/out.csv", "--provider", "cpu"), "taken", "is a file");
+
+        // A config.json field of the wrong JSON type.
+        var broken = _tmp.Combine("broken-config");
+        TinyPackage.Create(3).WriteTo(broken);
+        var configPath = Path.Combine(broken, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["max_position_embeddings"] = "512";
+        File.WriteAllText(configPath, config.ToJsonString());
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", broken, "-i", _input, "-o", "b.csv", "--provider", "cpu"),
+            "config.json: max_position_embeddings: must be an integer, got \"512\"");
+
+        // A model.onnx that is not ONNX.
+        var notOnnx = _tmp.Combine("not-onnx");
+        TinyPackage.Create(3).WriteTo(notOnnx);
+        File.WriteAllText(Path.Combine(notOnnx, "model.onnx"), "this is not a protobuf");
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", notOnnx, "-i", _input, "-o", "c.csv"), "model.onnx", "cannot load");
+        Assert.Empty(Directory.GetFiles(_tmp.Path, "*.csv*"));
+    }
+
+    [Fact]
+    public void Serve_on_a_port_in_use_is_a_one_line_error()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        AssertUserError(PpkmProcess.Run(_tmp.Path, "serve", _package, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--provider", "cpu"),
+            $"127.0.0.1:{port}", "in use");
+    }
+
+    [Fact]
+    public void Anything_else_is_an_internal_error_with_the_stack_trace_in_a_log()
+    {
+        // Not bad input in the sense of a wrong file or value: the operating system refuses the write.
+        var r = PpkmProcess.Run(_tmp.Path, "data", "demo", "-o", "/proc/ppkm-cannot-write-here.tsv");
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Stderr}");
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ppkm: internal error: ", line);
+        var log = System.Text.RegularExpressions.Regex.Match(line, @"stack trace in (\S+\.log)").Groups[1].Value;
+        Assert.True(File.Exists(log), line);
+        Assert.Contains("   at ", File.ReadAllText(log));
+        File.Delete(log);
+
+        var verbose = PpkmProcess.Run(_tmp.Path, "data", "demo", "-o", "/proc/ppkm-cannot-write-here.tsv", "--verbose");
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.Contains("   at ", verbose.Stderr);
+        File.Delete(System.Text.RegularExpressions.Regex.Match(verbose.Stderr, @"stack trace in (\S+\.log)").Groups[1].Value);
+    }
+}
