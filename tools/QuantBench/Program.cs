@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
+using PpkmOnnx.Runtime;
 using PpkmOnnx.QuantBench;
 
 // QuantBench [package-folder] [--rounds N] [--keep]
@@ -135,10 +136,44 @@ try
     for (int v = 0; v < sessions.Length; v++)
         Console.WriteLine($"| {names[v]} | {Percentile(lat[v], 50):F2} | {Percentile(lat[v], 95):F2} |");
     foreach (var s in sessions) s.Dispose();
+
+    NeighbourIndependenceCost(package, rounds);
 }
 finally
 {
     if (temp is not null && !keep) try { Directory.Delete(temp, true); } catch (IOException) { }
+}
+
+// Same input, same answer: what running every text alone (RunTextsAlone, the INT8 default) costs against length-sorted
+// micro-batches, through SentimentClassifier as serve/predict use it (one single-threaded run per core), calls of 32
+// texts, interleaved round by round; and how many labels move when the texts share batches.
+static void NeighbourIndependenceCost(string package, int rounds)
+{
+    var texts = SyntheticTexts(256, seed: 23);
+    Console.WriteLine();
+    Console.WriteLine($"same input, same answer: {texts.Count} texts in calls of 32, {Environment.ProcessorCount} single-threaded runs at once (texts/s, median of {rounds} rounds)");
+    Console.WriteLine("| variant | batched | alone | alone / batched | labels that move when batched |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var variant in new[] { ModelVariant.Fp32, ModelVariant.Int8, ModelVariant.Int8Static })
+    {
+        var options = new ClassifierOptions
+        {
+            Variant = variant, ExecutionProvider = ExecutionProviderPreference.Cpu, ParallelRuns = ClassifierOptions.ResolveThreading(0, 0).ParallelRuns, IntraOpThreads = 1,
+        };
+        using var batched = SentimentClassifier.Load(package, options with { RunTextsAlone = false });
+        using var alone = SentimentClassifier.Load(package, options with { RunTextsAlone = true });
+        var speeds = new[] { new List<double>(), new List<double>() };
+        for (int r = 0; r < rounds; r++)
+            foreach (var (classifier, i) in new[] { (batched, 0), (alone, 1) })
+            {
+                var t = Stopwatch.StartNew();
+                for (int start = 0; start < texts.Count; start += 32) classifier.Classify(texts.GetRange(start, 32));
+                speeds[i].Add(texts.Count / t.Elapsed.TotalSeconds);
+            }
+        var inBatches = Enumerable.Range(0, texts.Count / 32).SelectMany(b => batched.Classify(texts.GetRange(b * 32, 32))).Select(x => x.Label).ToList();
+        int moved = texts.Select((text, i) => alone.Classify(text).Label != inBatches[i]).Count(m => m);
+        Console.WriteLine($"| {ModelPackageLayout.VariantName(variant)} | {Median(speeds[0]):F1} | {Median(speeds[1]):F1} | {Median(speeds[1]) / Median(speeds[0]):F2} | {moved} of {texts.Count} |");
+    }
 }
 
 static double Median(List<double> xs) => Percentile(xs, 50);
