@@ -58,6 +58,22 @@ public sealed class BertWordPieceTokenizer
     public int SepId { get; }
     /// <summary>Id of [PAD].</summary>
     public int PadId { get; }
+    /// <summary>Token text of every id, in <c>vocab.txt</c> line order.</summary>
+    public IReadOnlyList<string> TokensById => _vocabulary.TokensById;
+
+    /// <summary>The id of the exact vocabulary entry <paramref name="token"/> (e.g. <c>[MASK]</c>, <c>##nya</c>), if present.</summary>
+    public bool TryGetId(string token, out int id) => _vocabulary.TryGetId(token, out id);
+
+    /// <summary>
+    /// Appends the WordPiece ids of one already-normalized word (no basic tokenization): greedy longest match, or a
+    /// single unknown id when it cannot be split. With <paramref name="continuation"/> every piece, the first included,
+    /// is a <c>##</c> continuation — the word is the inside of a longer one.
+    /// </summary>
+    public void AppendWordPieces(ReadOnlySpan<char> word, List<int> destination, bool continuation = false)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _vocabulary.AppendPieces(word, destination, UnknownId, Settings.MaxInputCharsPerWord, continuation);
+    }
 
     /// <summary>
     /// Creates a tokenizer from a <c>vocab.txt</c>: one token per line, id = line number; a trailing CR is stripped;

@@ -105,7 +105,7 @@ public abstract class SequenceClassifier : nn.Module
     }
 
     /// <summary>The activation named by config.json's <c>hidden_act</c>/<c>activation</c>.</summary>
-    protected static Tensor Activate(Tensor x, string name) => name switch
+    protected internal static Tensor Activate(Tensor x, string name) => name switch
     {
         "gelu" => nn.functional.gelu(x),
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh(x),
