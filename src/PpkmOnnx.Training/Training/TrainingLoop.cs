@@ -251,6 +251,7 @@ internal static class TrainingLoop
                 ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
                 ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
                 ["schedule"] = "linear warmup then linear decay to 0",
+                ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),
             },
             ["data"] = new JsonObject
             {
