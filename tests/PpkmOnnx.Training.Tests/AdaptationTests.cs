@@ -217,6 +217,29 @@ public sealed class AdaptationTests
     }
 
     [Fact]
+    public void Zero_steps_moves_the_checkpoint_to_the_new_vocabulary_and_writes_a_loadable_folder()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var folder = TinyModels.SaveFresh(TinyModels.Bert(labels: 0), temp.Combine("base"));
+        Tokenizer(temp.Combine("vocab"), "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "goodbad");
+        var result = DomainAdapter.Run(Options(folder, temp.Combine("out")) with { MaxSteps = 0, VocabularyPath = temp.Combine("vocab", "vocab.txt") }, Corpus(40));
+        Assert.Equal(0, result.Steps);
+
+        var old = SafeTensorsFile.Read(Path.Combine(folder, "model.safetensors"))["embeddings.word_embeddings.weight"];   // a base folder: no prefix
+        var moved = SafeTensorsFile.Read(temp.Combine("out", "model.safetensors"))["bert.embeddings.word_embeddings.weight"];
+        int h = (int)old.Shape[1];
+        Assert.Equal(new long[] { 7, h }, moved.Shape);
+        var oldTokens = TinyModels.Vocabulary().ToList();
+        float[] OldRow(string token) => old.Data.Skip(oldTokens.IndexOf(token) * h).Take(h).ToArray();
+        Assert.Equal(OldRow("good"), moved.Data.Skip(5 * h).Take(h).ToArray());
+        // goodbad = good ##b ##a ##d under the old vocabulary: the mean of those four rows.
+        var pieces = new[] { "good", "##b", "##a", "##d" }.Select(OldRow).ToArray();
+        for (int j = 0; j < h; j++) Assert.Equal(pieces.Average(r => (double)r[j]), moved.Data[6 * h + j], 5);
+        Assert.Equal(7, ModelConfig.Load(temp.Combine("out")).VocabSize);
+        Assert.Equal(7, BertWordPieceTokenizer.FromFolder(temp.Combine("out")).VocabularySize);
+    }
+
+    [Fact]
     public void Resume_without_a_resume_point_and_a_vocabulary_without_mask_are_refused_before_anything_is_written()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -22,7 +22,7 @@ internal static class AdaptCommand
         var corpus = new Option<string[]>("--corpus") { Description = "Unlabelled text: plain lines, or CSV/TSV/JSONL (see --text-column). Repeat for several files.", AllowMultipleArgumentsPerToken = true };
         var vocab = new Option<string>("--vocab") { Description = "Move the model to this WordPiece vocab.txt first (its tokenizer_config.json beside it is read): shared tokens keep their vectors, new ones start as the mean of their old pieces." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the corpus.", DefaultValueFactory = _ => 1 };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule is laid out over them)." };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule is laid out over them); 0 only moves the model to --vocab (vocabulary transfer without training)." };
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => 1e-4 };
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per step.", DefaultValueFactory = _ => 32 };
         var maxLength = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 };

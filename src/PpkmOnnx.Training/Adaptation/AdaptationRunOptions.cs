@@ -17,7 +17,7 @@ public sealed record AdaptationRunOptions
     public int MaxLength { get; init; } = 128;
     /// <summary>Passes over the corpus.</summary>
     public int Epochs { get; init; } = 1;
-    /// <summary>Stop after this many optimizer steps (the schedule is laid out over them); null runs every epoch.</summary>
+    /// <summary>Stop after this many optimizer steps (the schedule is laid out over them); 0 only moves the vocabulary; null runs every epoch.</summary>
     public int? MaxSteps { get; init; }
     /// <summary>Share of steps with linear warm-up before linear decay.</summary>
     public double WarmupRatio { get; init; } = 0.06;
@@ -52,7 +52,7 @@ public sealed record AdaptationRunOptions
         if (BatchSize is < 1 or > 4096) throw new ArgumentException($"batch size must be in 1..4096, got {BatchSize}.");
         if (MaxLength is < 3 or > 4096) throw new ArgumentException($"max length must be in 3..4096, got {MaxLength}.");
         if (Epochs is < 1 or > 1000) throw new ArgumentException($"epochs must be in 1..1000, got {Epochs}.");
-        if (MaxSteps is < 1) throw new ArgumentException($"max steps must be at least 1, got {MaxSteps}.");
+        if (MaxSteps is < 0) throw new ArgumentException($"max steps must not be negative, got {MaxSteps}.");
         if (!(WarmupRatio >= 0 && WarmupRatio <= 1)) throw new ArgumentException($"warmup ratio must be in [0, 1], got {WarmupRatio}.");
         if (!(WeightDecay >= 0 && WeightDecay < 1)) throw new ArgumentException($"weight decay must be in [0, 1), got {WeightDecay}.");
         if (!(MaxGradNorm > 0 && double.IsFinite(MaxGradNorm))) throw new ArgumentException($"max gradient norm must be positive, got {MaxGradNorm}.");
