@@ -44,8 +44,8 @@ internal static class TokenizerCommand
         var lowercase = new Option<bool>("--lowercase") { Description = "Lower-case and strip accents (uncased), as BERT uncased vocabularies.", DefaultValueFactory = _ => defaults.Tokenizer.DoLowerCase };
         var mergeRule = new Option<string>("--merge-rule")
         {
-            Description = "score: WordPiece's count(ab)/(count(a)·count(b)); frequency: pair count, what the Hugging Face tokenizers trainer does.",
-            DefaultValueFactory = _ => "score",
+            Description = "frequency: pair count, what the Hugging Face tokenizers trainer does (default); score: WordPiece's count(ab)/(count(a)·count(b)).",
+            DefaultValueFactory = _ => "frequency",
         };
         mergeRule.AcceptOnlyFromAmong("score", "frequency");
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder." };

@@ -11,8 +11,9 @@ public sealed record WordPieceTrainerOptions
     /// <summary>Keep at most this many distinct characters, the most frequent (null: all; Hugging Face default 1,000);
     /// characters left out are dropped from the words before merging, so they become [UNK] when tokenized.</summary>
     public int? LimitAlphabet { get; init; } = 1_000;
-    /// <summary>The merge criterion.</summary>
-    public WordPieceMergeRule MergeRule { get; init; } = WordPieceMergeRule.Score;
+    /// <summary>The merge criterion. Default: pair frequency, what the tokenizers library does; on IFest sheet 2 a 30,000-token
+    /// vocabulary learned from corpus_id gives 1.18 pieces per word this way and 3.16 by the WordPiece score (docs/paper.md).</summary>
+    public WordPieceMergeRule MergeRule { get; init; } = WordPieceMergeRule.Frequency;
     /// <summary>Lower-casing, accent stripping, CJK spacing and the special tokens; the special tokens open the vocabulary
     /// in Hugging Face's order: pad, unknown, classification, separator, mask.</summary>
     public BertTokenizerSettings Tokenizer { get; init; } = new();
