@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return DataCommand.Create();
         yield return PretrainedCommand.Create();
+        yield return TokenizerCommand.Create();
         yield return AdaptCommand.Create();
         yield return TrainCommand.Create();
         yield return DistillCommand.Create();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Checkpoints;
+using static PpkmOnnx.Core.Tokenization.BertTextNormalizer;
 
 namespace PpkmOnnx.Core.Tokenization;
 
@@ -85,6 +86,15 @@ public sealed class BertWordPieceTokenizer
     {
         if (!File.Exists(vocabPath)) throw new FileNotFoundException($"{vocabPath}: vocabulary file not found.", vocabPath);
         return new BertWordPieceTokenizer(ReadVocabularyLines(vocabPath), settings ?? new BertTokenizerSettings(), vocabPath);
+    }
+
+    /// <summary>Creates a tokenizer from tokens in id order (what <c>vocab.txt</c> lists, e.g. a trained vocabulary).</summary>
+    /// <exception cref="InvalidDataException">The list lacks a special token of <paramref name="settings"/>.</exception>
+    public static BertWordPieceTokenizer FromTokens(IReadOnlyList<string> tokensById, BertTokenizerSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokensById);
+        if (tokensById.Count == 0) throw new InvalidDataException("vocabulary is empty.");
+        return new BertWordPieceTokenizer(tokensById.ToArray(), settings ?? new BertTokenizerSettings(), "vocabulary");
     }
 
     /// <summary>
@@ -186,8 +196,6 @@ public sealed class BertWordPieceTokenizer
         if (addSpecialTokens) destination.Add(SepId);
     }
 
-    private delegate void WordAction<TState>(ReadOnlySpan<char> word, TState state);
-
     /// <summary>
     /// Calls <paramref name="action"/> on each word of <paramref name="text"/> (a static lambda: no closure allocation).
     /// Special tokens written literally in the text (case-sensitive, e.g. "[SEP]") are words of their own that skip
@@ -218,24 +226,8 @@ public sealed class BertWordPieceTokenizer
     {
         if (text.IsEmpty) return;
         var buffer = t_normalized ??= new char[1024];
-        int length = _normalizer.Normalize(text, ref buffer);
-        t_normalized = buffer;
-        ReadOnlySpan<char> normalized = buffer.AsSpan(0, length);
-        int i = 0;
-        int wordStart = 0;
-        while (i < normalized.Length)
-        {
-            if (BertTextNormalizer.IsSplitPoint(normalized, i, out int width, out bool isSpace))
-            {
-                if (i > wordStart) action(normalized[wordStart..i], state);
-                if (!isSpace) action(normalized.Slice(i, width), state);
-                i += width;
-                wordStart = i;
-            }
-            else i += width;
-        }
-        if (i > wordStart) action(normalized[wordStart..i], state);
-        if (buffer.Length > MaxRetainedScratch) t_normalized = null;
+        _normalizer.ForEachWord(text, ref buffer, state, action);
+        t_normalized = buffer.Length > MaxRetainedScratch ? null : buffer;
     }
 
     /// <summary>
