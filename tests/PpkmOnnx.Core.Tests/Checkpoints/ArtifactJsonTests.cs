@@ -54,7 +54,7 @@ public sealed class ArtifactJsonTests
         var read = JsonSerializer.Deserialize<Sample>(File.ReadAllText(b), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase })!;
         Assert.Equal(new Sample("s", 2), read);
         Assert.Equal(ToolInfo.Version, (string)JsonNode.Parse(File.ReadAllText(b))!["tool_version"]!);
-        Assert.Equal(["b.json", "out"], Directory.GetFileSystemEntries(tmp.Path).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["b.json", "out"], Directory.GetFileSystemEntries(tmp.Path).Select(p => Path.GetFileName(p)!).Order().ToArray());
 
         var ex = Assert.Throws<ArgumentException>(() => ArtifactJson.Write(tmp.Combine("c.json"), new[] { 1, 2 }, JsonSerializerOptions.Default));
         Assert.Contains("does not serialize to a JSON object", ex.Message);
