@@ -75,14 +75,14 @@ public sealed class SentimentClassifier : IDisposable
     /// <param name="name">The name shown in <see cref="Info"/>; the folder name when null.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The variant's ONNX file or vocab.txt is missing.</exception>
-    /// <exception cref="InvalidDataException">Labels are nowhere to be found, or the graph lacks the expected inputs/outputs.</exception>
+    /// <exception cref="InvalidDataException">The folder is a training checkpoint or holds no ONNX model; labels are nowhere to be found, or the graph lacks the expected inputs/outputs.</exception>
     /// <exception cref="NotSupportedException">CUDA was requested explicitly and cannot be used.</exception>
     public static SentimentClassifier Load(string packageFolder, ClassifierOptions? options = null, string? name = null)
     {
         options ??= new ClassifierOptions();
         options.Validate();
         var folder = Path.GetFullPath(packageFolder);
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: model package folder not found.");
+        ModelPackageLayout.RequirePackage(folder);
         var modelPath = ModelPackageLayout.ModelPath(folder, options.Variant);
         if (!File.Exists(modelPath))
         {

@@ -113,7 +113,7 @@ internal static class BaselineCommand
                 }).ToArray()),
             };
             var path = Path.Combine(folder, ResultFile);
-            AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            ArtifactJson.Write(path, json);
             console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/].");
             return Task.FromResult(0);
         });

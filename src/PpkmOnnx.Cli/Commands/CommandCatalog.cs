@@ -23,7 +23,5 @@ internal static class CommandCatalog
     }
 
     /// <summary>Exceptions that describe bad input rather than a bug: printed as one line, exit 2.</summary>
-    public static bool IsUserError(Exception e) =>
-        e is UserInputException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-            or ArgumentException or FormatException or NotSupportedException;
+    public static bool IsUserError(Exception e) => e is UserInputException || Core.Platform.CommandLineErrors.IsUserError(e);
 }

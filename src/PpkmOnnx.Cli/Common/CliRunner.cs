@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Commands;
+using PpkmOnnx.Core.Platform;
+using PpkmOnnx.Server;
 
 namespace PpkmOnnx.Cli.Common;
 
@@ -11,6 +13,7 @@ internal static class CliRunner
     {
         var root = new RootCommand("ppkm: fine-tune BERT-family sentiment classifiers, export them to ONNX, quantize, serve and benchmark them. No Python.");
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        ToolVersionAction.Install(root, ToolInfo.Name, ("TorchSharp", TorchSharpVersion.Current));
         return root;
     }
 
@@ -39,8 +42,8 @@ internal static class CliRunner
         catch (Exception e) when (CommandCatalog.IsUserError(e))
         {
             // Bad input is the user's to fix: one line, no stack trace.
-            error.WriteLine($"ppkm: error: {OneLine(e.Message)}");
-            return 2;
+            error.WriteLine(CommandLineErrors.Format(ToolInfo.Name, e));
+            return CommandLineErrors.UserErrorExitCode;
         }
         catch (OperationCanceledException)
         {
@@ -48,6 +51,4 @@ internal static class CliRunner
             return 130;
         }
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -264,7 +264,7 @@ public static class OnnxQuantizer
             ["failure"] = result.FailureReason,
         };
         variants[ModelPackageLayout.VariantName(result.Variant)] = entry;
-        AtomicFile.WriteAllText(result.ReportPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ArtifactJson.Write(result.ReportPath, root);
     }
 
     private static JsonObject Metrics(Core.Metrics.ClassificationMetrics m) => new()

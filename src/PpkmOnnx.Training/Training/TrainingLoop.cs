@@ -224,7 +224,7 @@ internal static class TrainingLoop
         optimizer.save_state_dict(tmp);
         File.Move(tmp, optimizerPath, overwrite: true);
         // resume.json is written last and names its files, so it never points at a half-written epoch.
-        AtomicFile.WriteAllText(Path.Combine(resumeDir, ResumeFile), JsonSerializer.Serialize(state, Json));
+        ArtifactJson.Write(Path.Combine(resumeDir, ResumeFile), state, Json);
         foreach (var old in Directory.GetFiles(resumeDir, "epoch-*"))
         {
             var name = Path.GetFileName(old);
@@ -270,6 +270,6 @@ internal static class TrainingLoop
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 3),
         };
         foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
-        AtomicFile.WriteAllText(Path.Combine(output, TrainingJsonFile), root.ToJsonString(Json));
+        ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);
     }
 }

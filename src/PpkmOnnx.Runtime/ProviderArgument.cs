@@ -1,9 +1,7 @@
-using PpkmOnnx.Runtime;
+namespace PpkmOnnx.Runtime;
 
-namespace PpkmOnnx.Cli.Common;
-
-/// <summary>The <c>--provider</c> value of <c>predict</c> and <c>serve</c>.</summary>
-internal static class ProviderArgument
+/// <summary>The <c>--provider</c> value of the command-line tools (<c>ppkm predict</c>, <c>ppkm serve</c>, <c>ppkm-serve</c>).</summary>
+public static class ProviderArgument
 {
     /// <summary>Parses <c>auto</c>, <c>cuda</c> or <c>cpu</c> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Anything else.</exception>
