@@ -38,7 +38,7 @@ public sealed partial class EndToEndTests
     /// A random 2-layer BERT (hidden 32, 4 heads) whose vocabulary is the demo tweets' words plus single characters,
     /// so every demo text tokenizes without [UNK] floods.
     /// </summary>
-    private static string WriteTinyBert(string folder, string demoFile)
+    internal static string WriteTinyBert(string folder, string demoFile)
     {
         Directory.CreateDirectory(folder);
         var words = WordPattern().Matches(File.ReadAllText(demoFile).ToLowerInvariant()).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal);
