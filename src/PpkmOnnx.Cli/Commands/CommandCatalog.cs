@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return AdaptCommand.Create();
         yield return TrainCommand.Create();
         yield return DistillCommand.Create();
+        yield return PruneCommand.Create();
         yield return ExportCommand.Create();
         yield return QuantizeCommand.Create();
         yield return PredictCommand.Create();
