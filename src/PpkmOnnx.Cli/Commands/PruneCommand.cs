@@ -73,31 +73,22 @@ internal static class PruneCommand
         // Everything is written into a staging folder that only an accepted (or forced) result is renamed from,
         // so a refusal, an error or Ctrl-C leaves nothing at --output.
         using var staging = StagingFolder.Begin(options.Training.OutputPath, overwrite: false);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        using var ctrlC = new CtrlCScope(ct);
+        var staged = options with { Training = options.Training with { OutputPath = staging.Path } };
+        var result = CliProgress.Run(console, progress => ModelPruner.Run(staged, split,
+            new SyncProgress<(int Done, int Total)>(s => progress.Report("importance", s.Done, s.Total, "rows")),
+            new SyncProgress<TrainingProgress>(t => ReportRecovery(progress, t)), ctrlC.Token));
+        var guard = PruneGuard.Check(options.Training.ModelPath, staging.Path, split, options.Training.MaxLength, maxDrop);
+        PruneReport.Write(staging.Combine(PruneReport.FileName), options, result, guard, force, destination: staging.Destination);
+        PruneReport.Print(console, result, guard);
+        if (guard.FailureReason is { } failure && !force)
         {
-            var staged = options with { Training = options.Training with { OutputPath = staging.Path } };
-            var result = CliProgress.Run(console, progress => ModelPruner.Run(staged, split,
-                new SyncProgress<(int Done, int Total)>(s => progress.Report("importance", s.Done, s.Total, "rows")),
-                new SyncProgress<TrainingProgress>(t => ReportRecovery(progress, t)), cts.Token));
-            var guard = PruneGuard.Check(options.Training.ModelPath, staging.Path, split, options.Training.MaxLength, maxDrop);
-            PruneReport.Write(staging.Combine(PruneReport.FileName), options, result, guard, force, destination: staging.Destination);
-            PruneReport.Print(console, result, guard);
-            if (guard.FailureReason is { } failure && !force)
-            {
-                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {failure}. The pruned model was not kept (pass --force to keep it anyway, or keep more heads/neurons).");
-                return 1;
-            }
-            staging.Commit();
-            console.MarkupLine(Markup.Escape($"{(guard.FailureReason is null ? "Accepted" : "Kept with --force despite the guard")}: wrote {staging.Destination} (checkpoint, {PruneReport.FileName})."));
-            return 0;
+            p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {failure}. The pruned model was not kept (pass --force to keep it anyway, or keep more heads/neurons).");
+            return 1;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        staging.Commit();
+        console.MarkupLine(Markup.Escape($"{(guard.FailureReason is null ? "Accepted" : "Kept with --force despite the guard")}: wrote {staging.Destination} (checkpoint, {PruneReport.FileName})."));
+        return 0;
     }
 
     private static void ReportRecovery(CliProgress progress, TrainingProgress t)

@@ -121,9 +121,7 @@ internal sealed class TrainingOptions
         foreach (var (setting, reason) in choices) console.MarkupLine(Markup.Escape($"auto: {setting} ({reason})"));
 
         // Ctrl-C cancels the token; the trainer keeps the last good checkpoint and a resume point.
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var ctrlC = new CtrlCScope(ct);
         TrainingResult result;
         try
         {
@@ -143,16 +141,12 @@ internal sealed class TrainingOptions
                 }
                 var eta = t.Eta is { } e2 ? e2.ToString(@"hh\:mm\:ss") : "?";
                 progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
-            }), cts.Token));
+            }), ctrlC.Token));
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ctrlC.Pressed)
         {
             console.MarkupLine($"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
             return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
         Summarize(console, result, prepared.Dataset.LabelNames);
         return 0;
