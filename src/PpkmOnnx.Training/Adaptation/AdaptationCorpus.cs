@@ -81,7 +81,8 @@ public sealed record AdaptationCorpus
         return (hash % 1_000_000) < share * 1_000_000;
     }
 
-    private static string FingerprintOf(IEnumerable<string> texts)
+    /// <summary>SHA-256 (hex) of <paramref name="texts"/> in order, one per line.</summary>
+    internal static string FingerprintOf(IEnumerable<string> texts)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var t in texts) { sha.AppendData(Encoding.UTF8.GetBytes(t)); sha.AppendData([(byte)'\n']); }

@@ -49,6 +49,8 @@ public static class DomainAdapter
 
         var sourceTokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var tokenizer = options.VocabularyPath is { } vocab ? LoadVocabulary(vocab) : sourceTokenizer;
+        if (!tokenizer.TryGetId(tokenizer.Settings.MaskToken, out var maskId))
+            throw new InvalidDataException($"{options.VocabularyPath ?? options.ModelPath}: the vocabulary has no mask token '{tokenizer.Settings.MaskToken}'; masked-LM training needs [CLS], [SEP], [PAD], [UNK] and [MASK].");
         var plan = options.VocabularyPath is null ? null : VocabularyTransfer.Plan(sourceTokenizer, tokenizer);
         var config = ModelConfig.Load(options.ModelPath);
         var weightsPath = Path.Combine(options.ModelPath, "model.safetensors");
@@ -65,8 +67,6 @@ public static class DomainAdapter
 
         var train = Encode(corpus.Train, tokenizer, options.MaxLength);
         var heldOut = Encode(corpus.HeldOut.Take(options.EvalTexts).ToList(), tokenizer, options.MaxLength);
-        if (!tokenizer.TryGetId(tokenizer.Settings.MaskToken, out var maskId))
-            throw new InvalidDataException($"the vocabulary has no mask token '{tokenizer.Settings.MaskToken}'; masked-LM training needs it.");
         var specials = new[] { tokenizer.ClsId, tokenizer.SepId, tokenizer.PadId, tokenizer.UnknownId, maskId };
         var masker = new TokenMasker(tokenizer.TokensById, maskId, specials, options.Masking);
 
@@ -77,7 +77,8 @@ public static class DomainAdapter
         using var optimizer = WeightDecayGroups.CreateAdamW(trainable, options.LearningRate, options.WeightDecay);
         var parameters = trainable.Select(p => p.Parameter).ToList();
 
-        var vocabularyId = string.Join("|", tokenizer.VocabularySize, tokenizer.TokensById.Take(50));
+        // Every token in order: a resumed run must see the very vocabulary its weights were trained with.
+        var vocabularyId = AdaptationCorpus.FingerprintOf(tokenizer.TokensById);
         var curve = new List<AdaptationCurvePoint>();
         long step = 0;
         double secondsBefore = 0;
@@ -189,18 +190,12 @@ public static class DomainAdapter
 
     private static readonly JsonSerializerOptions JsonLine = new(TrainingLoop.Json) { WriteIndented = false };
 
-    /// <summary>Reads a vocabulary file (or a folder holding one) and checks it has [MASK].</summary>
-    private static BertWordPieceTokenizer LoadVocabulary(string vocabPath)
-    {
-        // A vocab.txt reads with the tokenizer_config.json / special_tokens_map.json beside it, as in a model folder.
-        var tokenizer = Directory.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(vocabPath)
-            : Path.GetFileName(vocabPath) == "vocab.txt" && File.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(Path.GetDirectoryName(Path.GetFullPath(vocabPath))!)
-            : BertWordPieceTokenizer.Create(vocabPath);
-        var settings = tokenizer.Settings;
-        if (!tokenizer.TryGetId(settings.MaskToken, out _))
-            throw new InvalidDataException($"{vocabPath}: the vocabulary has no mask token '{settings.MaskToken}'; masked-LM training needs [CLS], [SEP], [PAD], [UNK] and [MASK].");
-        return tokenizer;
-    }
+    /// <summary>Reads a vocabulary file (or a folder holding one).</summary>
+    // A vocab.txt reads with the tokenizer_config.json / special_tokens_map.json beside it, as in a model folder.
+    private static BertWordPieceTokenizer LoadVocabulary(string vocabPath) =>
+        Directory.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(vocabPath)
+        : Path.GetFileName(vocabPath) == "vocab.txt" && File.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(Path.GetDirectoryName(Path.GetFullPath(vocabPath))!)
+        : BertWordPieceTokenizer.Create(vocabPath);
 
     private static EncodedSplit Encode(IReadOnlyList<string> texts, BertWordPieceTokenizer tokenizer, int maxLength) =>
         EncodedSplit.Create(texts.Select(t => new LabelledText(t, 0)).ToList(), tokenizer, maxLength);
