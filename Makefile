@@ -5,7 +5,7 @@ CONFIGURATION ?= Release
 PPKM = dotnet run --project src/PpkmOnnx.Cli -c $(CONFIGURATION) --no-build --
 ART ?= artifacts/demo
 
-.PHONY: build test demo clean
+.PHONY: build test demo clean pack publish-serve
 
 build:
 	dotnet build PpkmOnnx.sln -c $(CONFIGURATION) --nologo -v q
@@ -15,6 +15,14 @@ test:
 
 demo: build
 	bash tools/demo.sh "$(ART)"
+
+# NuGet packages (PpkmOnnx.Core, PpkmOnnx.Runtime + symbols, the ppkm tool) -> artifacts/nupkg/
+pack: build
+	CONFIGURATION=$(CONFIGURATION) bash tools/pack.sh artifacts/nupkg --no-build
+
+# The lean server (ppkm-serve: no TorchSharp/libtorch) -> artifacts/publish/, sizes printed (see README)
+publish-serve:
+	CONFIGURATION=$(CONFIGURATION) bash tools/publish-serve.sh artifacts/publish
 
 clean:
 	dotnet clean PpkmOnnx.sln -v q

@@ -80,7 +80,7 @@ public sealed class SentimentClassifier : IDisposable
         options ??= new ClassifierOptions();
         options.Validate();
         var folder = Path.GetFullPath(packageFolder);
-        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
+        ModelPackageLayout.RequirePackage(folder);
         var modelPath = ModelPackageLayout.ModelPath(folder, options.Variant);
         if (!File.Exists(modelPath))
         {

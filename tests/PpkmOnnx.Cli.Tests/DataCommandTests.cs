@@ -132,6 +132,8 @@ public sealed class DataCommandTests
         using var summary = JsonDocument.Parse(File.ReadAllText(tmp.Combine("a", "split.json")));
         Assert.Equal(DatasetFingerprint.Compute(parts), summary.RootElement.GetProperty("fingerprint").GetString());
         Assert.Equal(9, summary.RootElement.GetProperty("seed").GetInt32());
+        Assert.Equal("ppkm", summary.RootElement.GetProperty("tool").GetString());
+        Assert.Equal(PpkmOnnx.Core.Platform.ToolInfo.Version, summary.RootElement.GetProperty("tool_version").GetString());
     }
 
     [Fact]

@@ -31,42 +31,6 @@ public sealed partial class EndToEndTests
         return stdout;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+")]
-    private static partial Regex WordPattern();
-
-    /// <summary>
-    /// A random 2-layer BERT (hidden 32, 4 heads) whose vocabulary is the demo tweets' words plus single characters,
-    /// so every demo text tokenizes without [UNK] floods.
-    /// </summary>
-    private static string WriteTinyBert(string folder, string demoFile)
-    {
-        Directory.CreateDirectory(folder);
-        var words = WordPattern().Matches(File.ReadAllText(demoFile).ToLowerInvariant()).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal);
-        var characters = "abcdefghijklmnopqrstuvwxyz0123456789".Select(c => c.ToString());
-        var vocab = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }
-            .Concat(characters).Concat(characters.Select(c => "##" + c)).Concat(".,!?#@:;-/()'\"".Select(c => c.ToString()))
-            .Concat(words).Distinct().ToList();
-        File.WriteAllText(Path.Combine(folder, "vocab.txt"), string.Join("\n", vocab) + "\n");
-        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), "{\"do_lower_case\": true, \"model_max_length\": 64}");
-        var config = new ModelConfig
-        {
-            Architecture = ModelArchitecture.Bert,
-            VocabSize = vocab.Count,
-            HiddenSize = 32,
-            NumHiddenLayers = 2,
-            NumAttentionHeads = 4,
-            IntermediateSize = 64,
-            MaxPositionEmbeddings = 64,
-            TypeVocabSize = 2,
-            HiddenAct = "gelu",
-            Labels = ["negative", "neutral", "positive"],
-        };
-        torch.manual_seed(3);
-        using var model = SequenceClassifierFactory.Create(config);
-        ModelCheckpoint.Save(model, folder, tokenizerFolder: null);
-        return folder;
-    }
-
     [Fact]
     public async Task Demo_data_goes_through_train_distill_export_quantize_bench_and_report()
     {
@@ -74,7 +38,7 @@ public sealed partial class EndToEndTests
         var demo = temp.Combine("demo.tsv");
         await RunOk("data", "demo", "-o", demo, "--rows-per-class", $"{RowsPerClass}", "--seed", "7");
         Assert.Equal(3 * RowsPerClass + 1, File.ReadAllLines(demo).Count(l => l.Length > 0)); // header + rows
-        var baseModel = WriteTinyBert(temp.Combine("tiny-bert"), demo);
+        var baseModel = TinyBert.Write(temp.Combine("tiny-bert"), demo);
         string[] data = ["--data", demo, "--limit", $"{Limit}", "--seed", $"{Seed}"];
         string[] fast = ["--epochs", "2", "--lr", "1e-3", "--batch-size", "16", "--max-length", "32", "--device", "cpu"];
 
@@ -165,7 +129,7 @@ public sealed partial class EndToEndTests
         using var temp = TestPaths.NewTempFolder();
         var demo = temp.Combine("demo.tsv");
         DemoDataset.Write(demo, rowsPerClass: 10);
-        var folder = WriteTinyBert(temp.Combine("no-weights"), demo);
+        var folder = TinyBert.Write(temp.Combine("no-weights"), demo);
         File.Delete(Path.Combine(folder, "model.safetensors"));
         var output = temp.Combine("package");
 
@@ -202,7 +166,7 @@ public sealed partial class EndToEndTests
         using var temp = TestPaths.NewTempFolder();
         var demo = temp.Combine("demo.tsv");
         DemoDataset.Write(demo, rowsPerClass: 10);
-        var model = WriteTinyBert(temp.Combine("tiny"), demo);
+        var model = TinyBert.Write(temp.Combine("tiny"), demo);
         var output = temp.Combine("out");
         var (code, _, stderr) = await Ppkm("train", model, "-o", output, "--data", demo, "--labels", "7=negative,8=neutral,9=positive", "--epochs", "1", "--device", "cpu");
         Assert.Equal(2, code);

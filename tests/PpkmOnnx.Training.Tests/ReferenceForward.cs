@@ -81,7 +81,7 @@ internal static class ReferenceForward
         return x;
     }
 
-    private static double Act(double z, string name) => name switch
+    internal static double Act(double z, string name) => name switch
     {
         "gelu" => 0.5 * z * (1 + Erf(z / Math.Sqrt(2))),
         "gelu_new" => 0.5 * z * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z))),
@@ -115,7 +115,7 @@ internal static class ReferenceForward
         return x < 0 ? -r : r;
     }
 
-    private static double[] Linear(double[] x, TensorData weight, TensorData bias)
+    internal static double[] Linear(double[] x, TensorData weight, TensorData bias)
     {
         int outN = (int)weight.Shape[0], inN = (int)weight.Shape[1];
         var y = new double[outN];
@@ -128,7 +128,7 @@ internal static class ReferenceForward
         return y;
     }
 
-    private static double[] LayerNorm(double[] x, TensorData gamma, TensorData beta, double eps)
+    internal static double[] LayerNorm(double[] x, TensorData gamma, TensorData beta, double eps)
     {
         double mean = x.Average();
         double var = x.Select(v => (v - mean) * (v - mean)).Average();

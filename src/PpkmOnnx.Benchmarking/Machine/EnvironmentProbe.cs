@@ -55,14 +55,7 @@ public static class EnvironmentProbe
     public static IReadOnlyList<string> InstructionSets() => CpuFeatures.Current.InstructionSets;
 
     /// <summary>The native ONNX Runtime version string.</summary>
-    public static string OnnxRuntimeVersion()
-    {
-        try { return OrtEnv.Instance().GetVersionString(); }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
-        {
-            return typeof(InferenceSession).Assembly.GetName().Version?.ToString() ?? "unknown";
-        }
-    }
+    public static string OnnxRuntimeVersion() => Runtime.OnnxRuntimeVersion.Current();
 
     private static string? RunTool(string fileName, string arguments, string? workingDirectory)
     {

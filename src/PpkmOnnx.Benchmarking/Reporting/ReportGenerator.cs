@@ -139,7 +139,10 @@ public static class ReportGenerator
         blocks.Add(new HeadingBlock(2, "Quality (the paper's Table 1/Table 2 layout)"));
         blocks.Add(new ParagraphBlock("Precision, Recall and F1-Score are support-weighted averages over the classes, as in the paper. "
             + "Running Time is the training wall time and Trainable Params the trainable parameter count, both from training.json."
-            + (options.PublishedResults.Count > 0 ? $" Rows marked (paper) are the published numbers{(options.PublishedSource is { } s ? " from " + s : "")}." : "")));
+            + (options.PublishedResults.Count > 0
+                ? $" Rows marked (paper) are published values{(options.PublishedSource is { } s ? " from " + s : "")}: measured on a different dataset"
+                  + " and different hardware, so they sit beside ours for orientation, not as a like-for-like comparison."
+                : "")));
         var rows = new List<IReadOnlyList<string>>();
         for (int i = 0; i < reports.Count; i++)
         {

@@ -56,7 +56,7 @@ public static class BenchmarkJson
     }
 
     /// <summary>Writes <paramref name="report"/> to <paramref name="path"/> atomically (temporary name, then rename).</summary>
-    public static void Write(BenchmarkReport report, string path) => AtomicFile.WriteAllText(path, Serialize(report) + "\n");
+    public static void Write(BenchmarkReport report, string path) => ArtifactJson.Write(path, report, SerializerOptions);
 
     /// <summary>Reads a bench.json file.</summary>
     /// <exception cref="UserInputException">The file does not exist.</exception>

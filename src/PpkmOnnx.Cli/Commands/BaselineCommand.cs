@@ -1,7 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Baselines;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Checkpoints;
@@ -11,7 +11,7 @@ using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;
 
-/// <summary><c>ppkm baseline --data FILE -o DIR</c>: TF-IDF + linear SVM / logistic regression on the same 80/10/10 split.</summary>
+/// <summary><c>ppkm baseline --data FILE -o DIR</c>: TF-IDF n-grams + linear SVM / logistic regression on the same 80/10/10 split, C chosen on validation.</summary>
 internal static class BaselineCommand
 {
     public const string ResultFile = "baseline.json";
@@ -22,10 +22,14 @@ internal static class BaselineCommand
         var models = new Option<string>("--models") { Description = "Linear models: svm, logreg or svm,logreg.", DefaultValueFactory = _ => "svm,logreg" };
         var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => 2 }.InRange(1, 5);
         var charNgrams = new Option<int>("--char-ngrams") { Description = "Longest character n-gram (0: none).", DefaultValueFactory = _ => 4 }.InRange(0, 8);
-        var iterations = new Option<int>("--iterations") { Description = "Training passes of the linear models.", DefaultValueFactory = _ => 20 }.InRange(1, 10_000);
+        var defaults = new TfidfBaselineOptions();
+        var iterations = new Option<int>("--iterations") { Description = "Most training passes per fit (SVM dual passes, L-BFGS iterations).", DefaultValueFactory = _ => defaults.Iterations }.InRange(1, 100_000);
+        var cGrid = new Option<string>("--c-grid") { Description = "Inverse regularisation strengths tried; the best validation macro-F1 is kept (test never used).", DefaultValueFactory = _ => string.Join(',', defaults.CGrid.Select(c => c.ToString(CultureInfo.InvariantCulture))) };
+        var minDf = new Option<int>("--min-df") { Description = "Keep n-grams found in at least this many training texts.", DefaultValueFactory = _ => defaults.MinDocumentFrequency }.InRange(1, 1_000_000);
+        var evaluate = new Option<string>("--evaluate") { Description = "Also score another labelled file (same --labels and columns; every row whose text is in --data is dropped first), e.g. IFest sheet 2." };
         var data = DataOptions.Create();
-        var command = new Command("baseline", "Train the classical baseline (TF-IDF word and character n-grams + linear SVM / logistic regression, ML.NET) on the same split as ppkm train, and score validation and test.");
-        foreach (var o in new Option[] { output, models, wordNgrams, charNgrams, iterations }) command.Options.Add(o);
+        var command = new Command("baseline", "Train the classical baseline (TF-IDF word n-grams + character n-grams within words, sublinear tf, linear SVM / logistic regression with C chosen on validation) on the same split as ppkm train, and score validation and test.");
+        foreach (var o in new Option[] { output, models, wordNgrams, charNgrams, minDf, cGrid, iterations, evaluate }) command.Options.Add(o);
         data.Add(command);
         command.SetAction((parseResult, ct) =>
         {
@@ -40,31 +44,44 @@ internal static class BaselineCommand
             {
                 WordNgramLength = parseResult.GetValue(wordNgrams),
                 CharNgramLength = parseResult.GetValue(charNgrams),
+                MinDocumentFrequency = parseResult.GetValue(minDf),
+                CGrid = ParseGrid(parseResult.GetValue(cGrid)!),
                 Iterations = parseResult.GetValue(iterations),
                 Seed = parseResult.GetValue(data.Seed),
             };
             template.Validate();
             var console = CliConsole.For(parseResult);
-            var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult));
+            var loadOptions = data.ToLoadOptions(parseResult);
+            var prepared = PreparedData.Prepare(loadOptions);
             DataSummary.Write(console, prepared);
+            TextClassificationDataset? extra = null;
+            if (parseResult.GetValue(evaluate) is { Length: > 0 } evaluatePath)
+            {
+                var evaluated = PreparedData.Prepare(loadOptions with { Path = evaluatePath, Limit = null, ExcludeTextsFrom = loadOptions.Path });
+                extra = evaluated.Dataset;
+                console.MarkupLine(Markup.Escape($"Evaluation set: {evaluatePath}: {extra.Rows.Count:N0} texts after dropping {evaluated.OverlapDropped:N0} also in {loadOptions.Path}."));
+            }
 
             var results = new List<TfidfBaselineResult>();
             foreach (var kind in kinds)
             {
                 ct.ThrowIfCancellationRequested();
-                console.MarkupLine(Markup.Escape($"baseline: TF-IDF (words 1–{template.WordNgramLength}, chars 1–{template.CharNgramLength}) + {Name(kind)}"));
-                results.Add(TfidfBaseline.Run(prepared.Split, template with { Model = kind }));
+                console.MarkupLine(Markup.Escape($"baseline: TF-IDF (words 1–{template.WordNgramLength}, chars 1–{template.CharNgramLength} within words, sublinear tf) + {Name(kind)}, C from [{string.Join(", ", template.CGrid)}] on validation"));
+                var result = TfidfBaseline.Run(prepared.Split, template with { Model = kind }, extra);
+                console.MarkupLine(Markup.Escape("  validation macro-F1 by C: " + string.Join(", ", result.Grid.Select(g => $"{g.C}: {g.Validation.MacroF1:P2}")) + $"; chose C = {result.C}"));
+                results.Add(result);
             }
 
             var table = new Table().Title("Classical baseline on this split");
-            foreach (var c in new[] { "model", "split", "accuracy", "weighted F1", "macro F1", "features", "training" }) table.AddColumn(c);
+            foreach (var c in new[] { "model", "C", "split", "texts", "accuracy (± s.e.)", "weighted F1", "macro F1", "features", "training" }) table.AddColumn(c);
             foreach (var r in results)
-                foreach (var (name, m) in new[] { ("validation", r.Validation), ("test", r.Test) })
-                    table.AddRow(Name(r.Options.Model), name, $"{m.Accuracy:P2}", $"{m.WeightedF1:P2}", $"{m.MacroF1:P2}", $"{r.FeatureCount:N0}", $"{r.TrainingTime.TotalSeconds:F1} s");
+                foreach (var (name, m) in new[] { ("validation", r.Validation), ("test", r.Test), ("evaluation", r.Evaluation) })
+                    if (m is not null)
+                        table.AddRow(Name(r.Options.Model), $"{r.C}", name, $"{m.Count:N0}", $"{m.Accuracy:P2} ± {StandardError(m):P2}", $"{m.WeightedF1:P2}", $"{m.MacroF1:P2}", $"{r.FeatureCount:N0}", $"{r.TrainingTime.TotalSeconds:F1} s");
             console.Write(table);
 
             var folder = parseResult.GetValue(output)!;
-            OutputFolder.Create(folder);
+            Directory.CreateDirectory(folder);
             var json = new JsonObject
             {
                 ["stage"] = "baseline",
@@ -77,28 +94,41 @@ internal static class BaselineCommand
                     ["test"] = prepared.Split.Test.Rows.Count,
                     ["seed"] = prepared.Split.Seed,
                 },
+                ["evaluation"] = extra?.Source,
                 ["labels"] = new JsonArray(prepared.Split.LabelNames.Select(l => (JsonNode)l).ToArray()),
                 ["models"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
                 {
                     ["model"] = Name(r.Options.Model),
-                    ["features"] = $"tf-idf word 1-{r.Options.WordNgramLength}-grams + char 1-{r.Options.CharNgramLength}-grams, lower-cased, L2",
+                    ["features"] = $"tf-idf word 1-{r.Options.WordNgramLength}-grams + char_wb 1-{r.Options.CharNgramLength}-grams, lower-cased, sublinear tf, smooth idf, min_df {r.Options.MinDocumentFrequency}, each block L2",
                     ["feature_count"] = r.FeatureCount,
+                    ["c"] = r.C,
+                    ["validation_macro_f1_by_c"] = new JsonObject(r.Grid.Select(g => KeyValuePair.Create(g.C.ToString(CultureInfo.InvariantCulture), (JsonNode?)g.Validation.MacroF1))),
                     ["iterations"] = r.Options.Iterations,
+                    ["tolerance"] = r.Options.Tolerance,
                     ["training_seconds"] = Math.Round(r.TrainingTime.TotalSeconds, 2),
                     ["train"] = Metrics(r.Train),
                     ["validation"] = Metrics(r.Validation),
                     ["test"] = Metrics(r.Test),
+                    ["evaluation"] = r.Evaluation is null ? null : Metrics(r.Evaluation),
                 }).ToArray()),
             };
             var path = Path.Combine(folder, ResultFile);
-            AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            ArtifactJson.Write(path, json);
             console.MarkupLine($"Wrote [bold]{Markup.Escape(path)}[/].");
             return Task.FromResult(0);
         });
         return command;
     }
 
-    private static string Name(LinearModelKind kind) => kind == LinearModelKind.LinearSvm ? "linear SVM (one-vs-all)" : "logistic regression";
+    private static string Name(LinearModelKind kind) => kind == LinearModelKind.LinearSvm ? "linear SVM (one-vs-rest)" : "logistic regression";
+
+    /// <summary>Binomial standard error of an accuracy, √(p(1 − p)/n).</summary>
+    private static double StandardError(ClassificationMetrics m) => m.Count == 0 ? 0 : Math.Sqrt(m.Accuracy * (1 - m.Accuracy) / m.Count);
+
+    private static double[] ParseGrid(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 && !double.IsInfinity(c) ? c
+            : throw new UserInputException($"--c-grid takes positive numbers separated by commas, got '{t}'."))
+        .ToArray() is { Length: > 0 } grid ? grid : throw new UserInputException("--c-grid names no value.");
 
     private static JsonObject Metrics(ClassificationMetrics m) => new()
     {

@@ -64,7 +64,7 @@ internal static class BenchCommand
                 SequenceLengths = lengths,
                 IncludeDataLengths = withData,
                 Title = parseResult.GetValue(title),
-                TorchSharpVersion = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+                TorchSharpVersion = Common.TorchSharpVersion.Current,
             };
             var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), ct));
             var path = Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName);

@@ -9,8 +9,11 @@ internal static class CommandCatalog
     {
         yield return DataCommand.Create();
         yield return PretrainedCommand.Create();
+        yield return TokenizerCommand.Create();
+        yield return AdaptCommand.Create();
         yield return TrainCommand.Create();
         yield return DistillCommand.Create();
+        yield return PruneCommand.Create();
         yield return ExportCommand.Create();
         yield return QuantizeCommand.Create();
         yield return PredictCommand.Create();
@@ -19,4 +22,5 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ReportCommand.Create();
     }
+
 }

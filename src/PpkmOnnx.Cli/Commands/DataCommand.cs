@@ -94,7 +94,7 @@ internal static class DataCommand
                 test = split.Test.Rows.Count,
                 fingerprint = split.Fingerprint,
             };
-            AtomicFile.WriteAllText(Path.Combine(folder, "split.json"), JsonSerializer.Serialize(summary, Json) + "\n");
+            ArtifactJson.Write(Path.Combine(folder, "split.json"), summary, Json);
             var console = CliConsole.For(parseResult);
             DataSummary.Write(console, prepared);
             console.MarkupLineInterpolated($"Wrote train.tsv, validation.tsv, test.tsv and split.json to {folder}");

@@ -13,7 +13,10 @@ internal static class ReportCommand
     {
         var inputs = new Argument<string[]>("bench") { Description = "bench.json files (or folders holding one) from ppkm bench.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Folder for report.md, report.html and charts/.", Required = true };
-        var published = new Option<string>("--published") { Description = "JSON file of published results to print beside ours (e.g. the paper's Table 1/2)." };
+        var published = new Option<string>("--published")
+        {
+            Description = "JSON file of published results to print beside ours (default: the paper's Table 1/2 in ../shared/data/ppkm/seed_paper_results.json when present; 'none' for no published rows).",
+        };
         var title = new Option<string>("--title") { Description = "Report title.", DefaultValueFactory = _ => "PpkmOnnx efficiency study" };
         var command = new Command("report", "Write the efficiency study (Markdown and self-contained HTML with charts) from bench.json files.");
         command.Arguments.Add(inputs);
@@ -27,11 +30,19 @@ internal static class ReportCommand
                 .Select(BenchmarkJson.Read)
                 .ToList();
             var options = new ReportOptions { Title = parseResult.GetValue(title)! };
-            if (parseResult.GetValue(published) is { } publishedPath)
-                options = options with { PublishedResults = PublishedResultFile.Read(publishedPath), PublishedSource = Path.GetFileName(publishedPath) };
+            var publishedPath = parseResult.GetValue(published) switch
+            {
+                null => PublishedResultFile.DefaultPath(),
+                "none" => null,
+                var given => given,
+            };
+            if (publishedPath is not null)
+                options = options with { PublishedResults = PublishedResultFile.Read(publishedPath), PublishedSource = PublishedResultFile.Describe(publishedPath) };
             var files = ReportGenerator.Write(reports, parseResult.GetValue(output)!, options);
             var console = CliConsole.For(parseResult);
             console.MarkupLine($"Wrote [bold]{Markup.Escape(files.HtmlPath)}[/] and {Markup.Escape(files.MarkdownPath)} ({files.ChartPaths.Count} charts).");
+            if (publishedPath is not null)
+                console.MarkupLine($"Published values beside ours (a different dataset and hardware): {Markup.Escape(publishedPath)}.");
             return 0;
         });
         return command;

@@ -1,83 +1,10 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
-using PpkmOnnx.Core;
-using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Server;
-using PpkmOnnx.Server.Models;
 
 namespace PpkmOnnx.Cli.Commands;
 
-/// <summary><c>ppkm serve</c>: HTTP classification of one or more model packages.</summary>
+/// <summary><c>ppkm serve</c>: HTTP classification of one or more model packages (options shared with <c>ppkm-serve</c>).</summary>
 internal static class ServeCommand
 {
-    public static Command Create()
-    {
-        var package = new Argument<string?>("package") { Description = "A model package to serve (named after its folder); optional when --model or --config is given.", Arity = ArgumentArity.ZeroOrOne };
-        var models = new Option<string[]>("--model", "-m") { Description = "A model to serve as name=path[:variant] (fp32, int8, int8-static, fp16); repeatable.", AllowMultipleArgumentsPerToken = false };
-        var config = new Option<string?>("--config") { Description = "A models.json: {\"models\": [{\"name\", \"path\", \"variant\"}]}." };
-        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:<port>)." };
-        var port = new Option<int>("--port") { Description = "Loopback port when --urls is not given.", DefaultValueFactory = _ => 8080 }.InRange(0, 65535);
-        var provider = new Option<string>("--provider") { Description = "Execution provider: auto, cuda or cpu.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per run (0: 1 when --parallel-runs is above 1, else ONNX Runtime's choice)." }.InRange(0, OptionRules.MaxThreads);
-        var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches of a batch run at once, one thread each (0: one per processor; 1 with --threads 0 for lowest single-request latency on big CPUs)." }.InRange(0, OptionRules.MaxThreads);
-        var cache = new Option<string?>("--optimized-cache") { Description = "Folder for optimized-model cache files." };
-        var maxBatch = new Option<int>("--max-batch-size") { Description = "Most texts per session run.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
-        var maxTokens = new Option<int>("--max-batch-tokens") { Description = "Most tokens per session run.", DefaultValueFactory = _ => 8192 }.InRange(2, 1 << 20);
-        var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to share its batch.", DefaultValueFactory = _ => 5 }.InRange(0.0, 10_000.0);
-        var concurrent = new Option<int>("--concurrent-batches") { Description = "Batches per model run at once (model instances on one session); pair with --threads = cores / N.", DefaultValueFactory = _ => 1 }.InRange(1, 64);
-        var queue = new Option<int>("--max-queued-texts") { Description = "Texts waiting per model before answering 429.", DefaultValueFactory = _ => 1024 }.InRange(1, 1 << 20);
-        var maxTexts = new Option<int>("--max-texts") { Description = "Most texts per request.", DefaultValueFactory = _ => 64 }.InRange(1, 4096);
-        var maxChars = new Option<int>("--max-chars") { Description = "Most characters per text.", DefaultValueFactory = _ => 2000 }.InRange(1, 1_000_000);
-        var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => 1_000_000 }.InRange(16L, 1L << 30);
-        var allowPartial = new Option<bool>("--allow-partial") { Description = "Serve the models that load when others cannot (named in /readyz and the log); otherwise the first that cannot load stops the server (exit 2)." };
-        var shutdown = new Option<double>("--shutdown-timeout-s") { Description = "How long shutdown waits for in-flight requests.", DefaultValueFactory = _ => 30 }.InRange(0.001, 3600.0);
-
-        var command = new Command("serve", "Serve model packages over HTTP: POST /v1/classify, GET /v1/models, /healthz, /readyz, /metrics, /openapi/v1.json and a web page at /.");
-        command.Arguments.Add(package);
-        foreach (var option in new Option[] { models, config, urls, port, provider, threads, parallelRuns, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, allowPartial, shutdown })
-            command.Options.Add(option);
-
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var registrations = new List<ModelRegistration>();
-            if (parseResult.GetValue(package) is { } p) registrations.Add(ModelRegistration.Parse(p));
-            foreach (var spec in parseResult.GetValue(models) ?? []) registrations.Add(ModelRegistration.Parse(spec));
-            if (parseResult.GetValue(config) is { } c) registrations.AddRange(ModelRegistration.LoadFile(c));
-            foreach (var r in registrations)
-                if (!Directory.Exists(r.PackagePath)) throw new UserInputException($"{r.PackagePath}: model package folder not found (model '{r.Name}').");
-
-            var options = new ServerOptions
-            {
-                Models = registrations,
-                Urls = parseResult.GetValue(urls) ?? $"http://127.0.0.1:{parseResult.GetValue(port)}",
-                ExecutionProvider = ProviderArgument.Parse(parseResult.GetValue(provider)!),
-                IntraOpThreads = parseResult.GetValue(threads),
-                ParallelRuns = parseResult.GetValue(parallelRuns),
-                OptimizedModelCacheFolder = parseResult.GetValue(cache),
-                MaxBatchSize = parseResult.GetValue(maxBatch),
-                MaxBatchTokens = parseResult.GetValue(maxTokens),
-                MaxQueueDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(delay)),
-                ConcurrentBatches = parseResult.GetValue(concurrent),
-                MaxQueuedTexts = parseResult.GetValue(queue),
-                MaxTextsPerRequest = parseResult.GetValue(maxTexts),
-                MaxCharactersPerText = parseResult.GetValue(maxChars),
-                MaxRequestBodyBytes = parseResult.GetValue(maxBody),
-                AllowPartial = parseResult.GetValue(allowPartial),
-                ShutdownTimeout = TimeSpan.FromSeconds(parseResult.GetValue(shutdown)),
-            };
-            await using var app = ServerApp.Build(options);
-            await ServerStartup.StartAsync(app, options, cancellationToken);
-            try
-            {
-                await app.WaitForShutdownAsync(cancellationToken);
-            }
-            finally
-            {
-                // Ctrl+C reaches here through the token: stop gracefully so in-flight requests are drained.
-                await app.StopAsync(CancellationToken.None);
-            }
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create() => ServeCommandLine.Configure(new Command("serve", ServeCommandLine.Description));
 }

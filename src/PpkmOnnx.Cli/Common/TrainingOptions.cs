@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Training.Training;
@@ -15,8 +17,16 @@ internal sealed class TrainingOptions
 {
     public Argument<string> Model { get; }
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Folder for the fine-tuned checkpoint (Hugging Face format) and training.json.", Required = true };
-    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Training epochs (the paper used 20).", DefaultValueFactory = _ => 3 }.InRange(1, 1000);
-    public Option<double> LearningRate { get; } = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => 2e-5 }.InRange(1e-9, 1.0);
+    public Option<string> Epochs { get; } = new("--epochs")
+    {
+        Description = "Training epochs, or auto: about 1,000 optimizer steps within 3..10 epochs, with early stopping after 3 epochs without a better validation macro-F1 (the paper used 20).",
+        DefaultValueFactory = _ => "auto",
+    };
+    public Option<string> LearningRate { get; } = new("--lr", "--learning-rate")
+    {
+        Description = "Peak learning rate of AdamW, or auto: 1e-4 for encoders narrower than BERT-base (MiniLM), 3e-5 for BERT-base and wider (the paper used 2e-5).",
+        DefaultValueFactory = _ => "auto",
+    };
     public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
     public Option<int> MaxLength { get; } = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 }.InRange(2, 8192);
     public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Share of steps with linear warm-up before linear decay.", DefaultValueFactory = _ => 0.1 }.InRange(0.0, 1.0);
@@ -38,38 +48,66 @@ internal sealed class TrainingOptions
         Data.Add(command);
     }
 
-    public TrainingRunOptions ToRunOptions(ParseResult p)
+    /// <summary>
+    /// The run's options; <c>auto</c> learning rate and epochs are resolved from the model's size and
+    /// <paramref name="trainRows"/>, and each automatic choice comes back with its reason.
+    /// </summary>
+    public (TrainingRunOptions Options, IReadOnlyList<(string Setting, string Reason)> Choices) ToRunOptions(ParseResult p, int trainRows)
     {
         var model = p.GetValue(Model)!;
         if (!Directory.Exists(model)) throw new UserInputException($"{model}: model folder not found (expected a Hugging Face folder with config.json and model.safetensors).");
-        return new TrainingRunOptions
+        var choices = new List<(string, string)>();
+        var lrText = p.GetValue(LearningRate)!;
+        double lr;
+        if (lrText == "auto")
+        {
+            (lr, var why) = TrainingDefaults.LearningRateFor(ModelConfig.Load(model));
+            choices.Add(($"learning rate {lr:G}", why));
+        }
+        else if (!double.TryParse(lrText, NumberStyles.Float, CultureInfo.InvariantCulture, out lr) || !double.IsFinite(lr) || lr <= 0 || lr >= 1)
+            throw new UserInputException($"--lr must be auto or a number in (0, 1), got '{lrText}'.");
+        var batchSize = p.GetValue(BatchSize);
+        var epochsText = p.GetValue(Epochs)!;
+        int epochs;
+        int? patience = p.GetValue(Patience);
+        if (epochsText == "auto")
+        {
+            (epochs, var why) = TrainingDefaults.EpochsFor(trainRows, Math.Max(1, batchSize));
+            patience ??= TrainingDefaults.AutoPatience;
+            choices.Add(($"{epochs} epochs", why));
+        }
+        else if (!int.TryParse(epochsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out epochs) || epochs is < 1 or > 1000)
+            throw new UserInputException($"--epochs must be auto or a whole number in 1..1000, got '{epochsText}'.");
+        var options = new TrainingRunOptions
         {
             ModelPath = model,
             OutputPath = p.GetValue(Output)!,
-            Epochs = p.GetValue(Epochs),
-            LearningRate = p.GetValue(LearningRate),
-            BatchSize = p.GetValue(BatchSize),
+            Epochs = epochs,
+            LearningRate = lr,
+            BatchSize = batchSize,
             MaxLength = p.GetValue(MaxLength),
             WarmupRatio = p.GetValue(Warmup),
             WeightDecay = p.GetValue(WeightDecay),
             ClassWeighting = p.GetValue(ClassWeights) ? ClassWeighting.InverseFrequency : ClassWeighting.None,
-            EarlyStoppingPatience = p.GetValue(Patience),
+            EarlyStoppingPatience = patience,
             Device = p.GetValue(Device)!,
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
             Seed = p.GetValue(Data.Seed),
+            AutomaticChoices = choices.Select(c => $"{c.Item1}: {c.Item2}").ToList(),
         };
+        return (options, choices);
     }
 
     /// <summary>Prepares data, prints the settings, runs <paramref name="run"/> with progress, prints the result.</summary>
     public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
     {
         var console = CliConsole.For(p);
-        var options = ToRunOptions(p);
-        options.Validate();
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = prepared.Split;
+        var (options, choices) = ToRunOptions(p, split.Train.Rows.Count);
+        options.Validate();
 
         var settings = new Table().Title($"{what}: settings").AddColumn("setting").AddColumn("value");
         foreach (var (k, v) in new (string, string)[]
@@ -81,11 +119,10 @@ internal sealed class TrainingOptions
                  }.Concat(extraSettings ?? []))
             settings.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(settings);
+        foreach (var (setting, reason) in choices) console.MarkupLine(Markup.Escape($"auto: {setting} ({reason})"));
 
         // Ctrl-C cancels the token; the trainer keeps the last good checkpoint and a resume point.
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var ctrlC = new CtrlCScope(ct);
         TrainingResult result;
         try
         {
@@ -105,16 +142,12 @@ internal sealed class TrainingOptions
                 }
                 var eta = t.Eta is { } e2 ? e2.ToString(@"hh\:mm\:ss") : "?";
                 progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
-            }), cts.Token));
+            }), ctrlC.Token));
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ctrlC.Pressed)
         {
             console.MarkupLine($"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
             return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
         Summarize(console, result, prepared.Dataset.LabelNames);
         return 0;

@@ -49,8 +49,24 @@ public sealed record ModelConfig
     public int PadTokenId { get; init; }
     /// <summary>Class names by id (<c>id2label</c>); empty for a base model without a head.</summary>
     public IReadOnlyList<string> Labels { get; init; } = Array.Empty<string>();
+    /// <summary>
+    /// Hugging Face's <c>pruned_heads</c>: layer → the ORIGINAL indices (0 … <see cref="NumAttentionHeads"/> − 1) of the
+    /// heads removed from that layer, sorted. <see cref="NumAttentionHeads"/> stays the unpruned count, as transformers
+    /// keeps it; <see cref="HeadsInLayer"/> gives what a layer really has. Empty for an unpruned model.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<int>> PrunedHeads { get; init; } = new Dictionary<int, IReadOnlyList<int>>();
     /// <summary>Keys of config.json not modelled above, kept verbatim.</summary>
     public JsonObject Extra { get; init; } = new();
+
+    /// <summary>Attention heads layer <paramref name="layer"/> really has (<see cref="NumAttentionHeads"/> less its pruned heads).</summary>
+    public int HeadsInLayer(int layer) => NumAttentionHeads - (PrunedHeads.TryGetValue(layer, out var pruned) ? pruned.Count : 0);
+
+    /// <summary>The original indices of the heads layer <paramref name="layer"/> still has, ascending (the order of its Q/K/V rows).</summary>
+    public IReadOnlyList<int> RemainingHeads(int layer)
+    {
+        var pruned = PrunedHeads.TryGetValue(layer, out var p) ? p : Array.Empty<int>();
+        return Enumerable.Range(0, NumAttentionHeads).Where(h => !pruned.Contains(h)).ToArray();
+    }
 
     /// <summary>Number of classes (0 for a base model).</summary>
     public int NumLabels => Labels.Count;
@@ -112,13 +128,13 @@ public sealed record ModelConfig
         if (!hasHead && labels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) labels.Clear();
 
         var known = arch == ModelArchitecture.Bert
-            ? new[] { "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "pad_token_id", "id2label", "label2id" }
-            : new[] { "model_type", "vocab_size", "dim", "n_layers", "n_heads", "hidden_dim", "max_position_embeddings", "activation", "dropout", "attention_dropout", "seq_classif_dropout", "pad_token_id", "id2label", "label2id" };
+            ? new[] { "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "pad_token_id", "id2label", "label2id", "pruned_heads" }
+            : new[] { "model_type", "vocab_size", "dim", "n_layers", "n_heads", "hidden_dim", "max_position_embeddings", "activation", "dropout", "attention_dropout", "seq_classif_dropout", "pad_token_id", "id2label", "label2id", "pruned_heads" };
         var extra = new JsonObject();
         foreach (var kv in root)
             if (!known.Contains(kv.Key)) extra[kv.Key] = kv.Value?.DeepClone();
 
-        return arch == ModelArchitecture.Bert
+        var config = arch == ModelArchitecture.Bert
             ? new ModelConfig
             {
                 Architecture = arch,
@@ -157,6 +173,31 @@ public sealed record ModelConfig
                 Labels = labels,
                 Extra = extra,
             };
+        return config with { PrunedHeads = ReadPrunedHeads(root["pruned_heads"], config, source) };
+    }
+
+    /// <summary>
+    /// Parses <c>pruned_heads</c> (<c>{"layer": [heads]}</c>, as transformers writes it) and checks every index, so a folder
+    /// that no model could be built from is refused at load rather than as a shape error later.
+    /// </summary>
+    private static Dictionary<int, IReadOnlyList<int>> ReadPrunedHeads(JsonNode? node, ModelConfig config, string source)
+    {
+        var result = new Dictionary<int, IReadOnlyList<int>>();
+        if (node is null) return result;
+        if (node is not JsonObject layers) throw new UserInputException($"{source}: pruned_heads must be an object of layer → head indices.");
+        foreach (var (key, value) in layers)
+        {
+            if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int layer) || layer >= config.NumHiddenLayers)
+                throw new UserInputException($"{source}: pruned_heads names layer '{key}', but the model has layers 0..{config.NumHiddenLayers - 1}.");
+            if (value is not JsonArray heads) throw new UserInputException($"{source}: pruned_heads[{key}] must be a list of head indices.");
+            var list = heads.Select(h => h?.GetValue<int>() ?? -1).Distinct().Order().ToArray();
+            if (list.Any(h => h < 0 || h >= config.NumAttentionHeads))
+                throw new UserInputException($"{source}: pruned_heads[{key}] has a head outside 0..{config.NumAttentionHeads - 1}.");
+            if (list.Length >= config.NumAttentionHeads)
+                throw new UserInputException($"{source}: pruned_heads[{key}] removes every head of layer {layer}; a layer needs at least one.");
+            if (list.Length > 0) result[layer] = list;
+        }
+        return result;
     }
 
     private static int LabelId(string key, string source) =>
@@ -182,6 +223,13 @@ public sealed record ModelConfig
         o["vocab_size"] = VocabSize;
         o["max_position_embeddings"] = MaxPositionEmbeddings;
         o["pad_token_id"] = PadTokenId;
+        if (PrunedHeads.Count > 0)
+        {
+            var pruned = new JsonObject();
+            foreach (var (layer, heads) in PrunedHeads.OrderBy(kv => kv.Key))
+                pruned[layer.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(heads.Select(h => (JsonNode)h).ToArray());
+            o["pruned_heads"] = pruned;
+        }
         if (Architecture == ModelArchitecture.Bert)
         {
             o["hidden_size"] = HiddenSize;

@@ -67,4 +67,18 @@ public static class ModelPackageLayout
     /// <summary>The variants whose files exist in <paramref name="packageFolder"/>.</summary>
     public static IReadOnlyList<ModelVariant> AvailableVariants(string packageFolder) =>
         Enum.GetValues<ModelVariant>().Where(v => File.Exists(ModelPath(packageFolder, v))).ToList();
+
+    /// <summary>
+    /// Checks that <paramref name="folder"/> is a model package (holds at least one variant's ONNX file). A training
+    /// checkpoint (model.safetensors, no ONNX file) is named as such, with the command that turns it into a package.
+    /// </summary>
+    /// <exception cref="UserInputException">No such folder, a checkpoint folder, or a folder without any model*.onnx.</exception>
+    public static void RequirePackage(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
+        if (AvailableVariants(folder).Any()) return;
+        if (File.Exists(Path.Combine(folder, "model.safetensors")))
+            throw new UserInputException($"{folder}: this is a training checkpoint (model.safetensors), not a model package; make one with 'ppkm export {folder} -o PACKAGE'.");
+        throw new UserInputException($"{folder}: not a model package (no model.onnx or other model*.onnx); make one with 'ppkm export CHECKPOINT -o PACKAGE'.");
+    }
 }

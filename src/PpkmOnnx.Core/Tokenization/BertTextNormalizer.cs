@@ -74,6 +74,35 @@ internal sealed class BertTextNormalizer
         return n;
     }
 
+    /// <summary>What <see cref="ForEachWord"/> calls on each word (a static lambda with a state: no closure allocation).</summary>
+    public delegate void WordAction<TState>(ReadOnlySpan<char> word, TState state);
+
+    /// <summary>
+    /// Hugging Face's basic tokenization of <paramref name="text"/> without special-token handling (what the
+    /// <c>BertNormalizer</c> + <c>BertPreTokenizer</c> pair does): normalizes into <paramref name="buffer"/> (grown as
+    /// needed), then calls <paramref name="action"/> on each word, split on spaces, each punctuation mark a word of its own.
+    /// </summary>
+    public void ForEachWord<TState>(ReadOnlySpan<char> text, ref char[] buffer, TState state, WordAction<TState> action)
+    {
+        if (text.IsEmpty) return;
+        int length = Normalize(text, ref buffer);
+        ReadOnlySpan<char> normalized = buffer.AsSpan(0, length);
+        int i = 0;
+        int wordStart = 0;
+        while (i < normalized.Length)
+        {
+            if (IsSplitPoint(normalized, i, out int width, out bool isSpace))
+            {
+                if (i > wordStart) action(normalized[wordStart..i], state);
+                if (!isSpace) action(normalized.Slice(i, width), state);
+                i += width;
+                wordStart = i;
+            }
+            else i += width;
+        }
+        if (i > wordStart) action(normalized[wordStart..i], state);
+    }
+
     /// <summary>
     /// Whether the code point at <paramref name="i"/> of normalized text ends a word: a space (<paramref name="isSpace"/>),
     /// or punctuation by Hugging Face's rule (ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category), which is

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Checkpoints;
+using static PpkmOnnx.Core.Tokenization.BertTextNormalizer;
 
 namespace PpkmOnnx.Core.Tokenization;
 
@@ -58,6 +59,22 @@ public sealed class BertWordPieceTokenizer
     public int SepId { get; }
     /// <summary>Id of [PAD].</summary>
     public int PadId { get; }
+    /// <summary>Token text of every id, in <c>vocab.txt</c> line order.</summary>
+    public IReadOnlyList<string> TokensById => _vocabulary.TokensById;
+
+    /// <summary>The id of the exact vocabulary entry <paramref name="token"/> (e.g. <c>[MASK]</c>, <c>##nya</c>), if present.</summary>
+    public bool TryGetId(string token, out int id) => _vocabulary.TryGetId(token, out id);
+
+    /// <summary>
+    /// Appends the WordPiece ids of one already-normalized word (no basic tokenization): greedy longest match, or a
+    /// single unknown id when it cannot be split. With <paramref name="continuation"/> every piece, the first included,
+    /// is a <c>##</c> continuation — the word is the inside of a longer one.
+    /// </summary>
+    public void AppendWordPieces(ReadOnlySpan<char> word, List<int> destination, bool continuation = false)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _vocabulary.AppendPieces(word, destination, UnknownId, Settings.MaxInputCharsPerWord, continuation);
+    }
 
     /// <summary>
     /// Creates a tokenizer from a <c>vocab.txt</c>: one token per line, id = line number; a trailing CR is stripped;
@@ -69,6 +86,15 @@ public sealed class BertWordPieceTokenizer
     {
         if (!File.Exists(vocabPath)) throw new UserInputException($"{vocabPath}: vocabulary file not found.");
         return new BertWordPieceTokenizer(ReadVocabularyLines(vocabPath), settings ?? new BertTokenizerSettings(), vocabPath);
+    }
+
+    /// <summary>Creates a tokenizer from tokens in id order (what <c>vocab.txt</c> lists, e.g. a trained vocabulary).</summary>
+    /// <exception cref="UserInputException">The list lacks a special token of <paramref name="settings"/>.</exception>
+    public static BertWordPieceTokenizer FromTokens(IReadOnlyList<string> tokensById, BertTokenizerSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokensById);
+        if (tokensById.Count == 0) throw new UserInputException("vocabulary is empty.");
+        return new BertWordPieceTokenizer(tokensById.ToArray(), settings ?? new BertTokenizerSettings(), "vocabulary");
     }
 
     /// <summary>
@@ -170,8 +196,6 @@ public sealed class BertWordPieceTokenizer
         if (addSpecialTokens) destination.Add(SepId);
     }
 
-    private delegate void WordAction<TState>(ReadOnlySpan<char> word, TState state);
-
     /// <summary>
     /// Calls <paramref name="action"/> on each word of <paramref name="text"/> (a static lambda: no closure allocation).
     /// Special tokens written literally in the text (case-sensitive, e.g. "[SEP]") are words of their own that skip
@@ -202,24 +226,8 @@ public sealed class BertWordPieceTokenizer
     {
         if (text.IsEmpty) return;
         var buffer = t_normalized ??= new char[1024];
-        int length = _normalizer.Normalize(text, ref buffer);
-        t_normalized = buffer;
-        ReadOnlySpan<char> normalized = buffer.AsSpan(0, length);
-        int i = 0;
-        int wordStart = 0;
-        while (i < normalized.Length)
-        {
-            if (BertTextNormalizer.IsSplitPoint(normalized, i, out int width, out bool isSpace))
-            {
-                if (i > wordStart) action(normalized[wordStart..i], state);
-                if (!isSpace) action(normalized.Slice(i, width), state);
-                i += width;
-                wordStart = i;
-            }
-            else i += width;
-        }
-        if (i > wordStart) action(normalized[wordStart..i], state);
-        if (buffer.Length > MaxRetainedScratch) t_normalized = null;
+        _normalizer.ForEachWord(text, ref buffer, state, action);
+        t_normalized = buffer.Length > MaxRetainedScratch ? null : buffer;
     }
 
     /// <summary>

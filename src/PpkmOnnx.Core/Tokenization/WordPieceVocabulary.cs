@@ -54,15 +54,17 @@ internal sealed class WordPieceVocabulary
     /// <summary>
     /// Appends the pieces of one pre-tokenized word, or a single <paramref name="unknownId"/> when the word has more than
     /// <paramref name="maxInputChars"/> code points or some remainder matches no piece (Hugging Face drops the partial pieces).
+    /// With <paramref name="continuation"/> the word is the inside of a longer word, so even its first piece is a
+    /// <c>##</c> continuation (how a vocabulary transfer splits a new <c>##xyz</c> token with the old vocabulary).
     /// </summary>
-    public void AppendPieces(ReadOnlySpan<char> word, List<int> ids, int unknownId, int maxInputChars)
+    public void AppendPieces(ReadOnlySpan<char> word, List<int> ids, int unknownId, int maxInputChars, bool continuation = false)
     {
         if (CodePointCount(word) > maxInputChars) { ids.Add(unknownId); return; }
         int mark = ids.Count;
         int start = 0;
         while (start < word.Length)
         {
-            bool first = start == 0;
+            bool first = start == 0 && !continuation;
             int end = Math.Min(word.Length, start + (first ? _longestStart : _longestContinuation));
             int found = -1;
             // Shrinking one UTF-16 unit at a time may cut a surrogate pair; such a span matches no token read from UTF-8,

@@ -42,9 +42,10 @@ public static class CheckpointReader
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
             var l = $"{p}encoder.layer.{i}.";
+            int a = config.HeadsInLayer(i) * config.HeadSize; // smaller than h in a layer with pruned heads
             layers.Add(new EncoderLayerWeights(
-                t.Linear(l + "attention.self.query", h, h), t.Linear(l + "attention.self.key", h, h), t.Linear(l + "attention.self.value", h, h),
-                t.Linear(l + "attention.output.dense", h, h), t.Norm(l + "attention.output.LayerNorm", h),
+                t.Linear(l + "attention.self.query", a, h), t.Linear(l + "attention.self.key", a, h), t.Linear(l + "attention.self.value", a, h),
+                t.Linear(l + "attention.output.dense", h, a), t.Norm(l + "attention.output.LayerNorm", h),
                 t.Linear(l + "intermediate.dense", ffn, h), t.Linear(l + "output.dense", h, ffn), t.Norm(l + "output.LayerNorm", h)));
         }
         t.RejectExtraLayer($"{p}encoder.layer.{config.NumHiddenLayers}.", config.NumHiddenLayers);
@@ -69,9 +70,10 @@ public static class CheckpointReader
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
             var l = $"{p}transformer.layer.{i}.";
+            int a = config.HeadsInLayer(i) * config.HeadSize;
             layers.Add(new EncoderLayerWeights(
-                t.Linear(l + "attention.q_lin", h, h), t.Linear(l + "attention.k_lin", h, h), t.Linear(l + "attention.v_lin", h, h),
-                t.Linear(l + "attention.out_lin", h, h), t.Norm(l + "sa_layer_norm", h),
+                t.Linear(l + "attention.q_lin", a, h), t.Linear(l + "attention.k_lin", a, h), t.Linear(l + "attention.v_lin", a, h),
+                t.Linear(l + "attention.out_lin", h, a), t.Norm(l + "sa_layer_norm", h),
                 t.Linear(l + "ffn.lin1", ffn, h), t.Linear(l + "ffn.lin2", h, ffn), t.Norm(l + "output_layer_norm", h)));
         }
         t.RejectExtraLayer($"{p}transformer.layer.{config.NumHiddenLayers}.", config.NumHiddenLayers);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -87,12 +86,10 @@ public static class OnnxExporter
             ["inputs"] = new JsonArray(TransformerGraphWriter.InputNames(config.Architecture).Select(n => (JsonNode)n).ToArray()),
             ["outputs"] = new JsonArray(model.Graph.Output.Select(o => (JsonNode)o.Name).ToArray()),
             ["nodes"] = model.Graph.Node.Count,
-            ["tool"] = "ppkm",
-            ["tool_version"] = ToolVersion(),
             ["exported_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["validation"] = report?.ToJson(),
         };
-        AtomicFile.WriteAllText(staging.Combine(ModelPackageLayout.ExportReportFile), exportJson.ToJsonString(Indented));
+        ArtifactJson.Write(staging.Combine(ModelPackageLayout.ExportReportFile), exportJson, Indented);
         staging.Commit();
 
         var finalModel = ModelPackageLayout.ModelPath(staging.Destination, ModelVariant.Fp32);
@@ -135,7 +132,4 @@ public static class OnnxExporter
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
-
-    private static string ToolVersion() =>
-        typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 }

@@ -109,8 +109,9 @@ public static class TransformerGraphWriter
             var inverted = b.AddNode("Sub", new[] { _one, maskFloat }, "mask_inverted");
             var bias = b.AddNode("Mul", new[] { inverted, b.AddScalar("float_min", float.MinValue) }, "mask_bias");
             maskBias = b.AddNode("Unsqueeze", new[] { bias, b.AddInt64s("mask_axes", 1, 2) }, "mask_bias_4d");
-            _headShape = b.AddInt64s("head_shape", 0, 0, _c.NumAttentionHeads, _c.HeadSize);
-            _hiddenShape = b.AddInt64s("hidden_shape", 0, 0, _c.HiddenSize);
+            // -1 heads: layers with pruned heads have fewer, and one shape serves every layer.
+            _headShape = b.AddInt64s("head_shape", 0, 0, -1, _c.HeadSize);
+            _hiddenShape = b.AddInt64s("hidden_shape", 0, 0, -1);
             _sqrtHead = b.AddScalar("sqrt_head_size", MathF.Sqrt(_c.HeadSize));
             return x;
         }
@@ -171,25 +172,25 @@ public static class TransformerGraphWriter
         private string FusedLayer(int index, EncoderLayerWeights layer, string x, string mask, string? outputName)
         {
             var p = $"layer.{index}.";
-            int h = _c.HiddenSize;
-            // Attention's packed weight is [hidden, 3*hidden]: columns Q | K | V, each the transposed torch weight.
-            var qkv = new float[h * 3 * h];
+            int h = _c.HiddenSize, a = layer.Query.OutFeatures; // a = this layer's heads × head size (< h when pruned)
+            // Attention's packed weight is [hidden, 3*a]: columns Q | K | V, each the transposed torch weight.
+            var qkv = new float[h * 3 * a];
             var qT = layer.Query.TransposedWeight();
             var kT = layer.Key.TransposedWeight();
             var vT = layer.Value.TransposedWeight();
             for (int r = 0; r < h; r++)
             {
-                Array.Copy(qT, r * h, qkv, r * 3 * h, h);
-                Array.Copy(kT, r * h, qkv, r * 3 * h + h, h);
-                Array.Copy(vT, r * h, qkv, r * 3 * h + 2 * h, h);
+                Array.Copy(qT, r * a, qkv, r * 3 * a, a);
+                Array.Copy(kT, r * a, qkv, r * 3 * a + a, a);
+                Array.Copy(vT, r * a, qkv, r * 3 * a + 2 * a, a);
             }
             var bias = layer.Query.Bias.Concat(layer.Key.Bias).Concat(layer.Value.Bias).ToArray();
             // The mask goes in raw ([batch, sequence] int32, 0 = padding), so any padding pattern works; ORT adds
             // mask_filter_value (-10000) where transformers adds finfo.min: both underflow to exactly 0 after softmax.
             var attention = b.AddNode("Attention",
-                new[] { x, b.AddInitializer(p + "attention.qkv.weight", qkv, h, 3 * h), b.AddInitializer(p + "attention.qkv.bias", bias, 3 * h), mask },
-                p + "attention", OnnxGraphBuilder.MicrosoftDomain, Int("num_heads", _c.NumAttentionHeads));
-            var projected = b.AddNode("MatMul", new[] { attention, b.AddInitializer(p + "attention_output.weight_t", layer.AttentionOutput.TransposedWeight(), h, h) }, p + "attention_output");
+                new[] { x, b.AddInitializer(p + "attention.qkv.weight", qkv, h, 3 * a), b.AddInitializer(p + "attention.qkv.bias", bias, 3 * a), mask },
+                p + "attention", OnnxGraphBuilder.MicrosoftDomain, Int("num_heads", _c.HeadsInLayer(index)));
+            var projected = b.AddNode("MatMul", new[] { attention, b.AddInitializer(p + "attention_output.weight_t", layer.AttentionOutput.TransposedWeight(), a, h) }, p + "attention_output");
             var x1 = SkipLayerNorm(projected, x, layer.AttentionOutput.Bias, layer.AttentionNorm, p + "attention_norm", null);
             var inner = b.AddNode("MatMul", new[] { x1, b.AddInitializer(p + "intermediate.weight_t", layer.Intermediate.TransposedWeight(), h, _c.IntermediateSize) }, p + "intermediate");
             var intermediateBias = b.AddInitializer(p + "intermediate.bias", layer.Intermediate.Bias, _c.IntermediateSize);

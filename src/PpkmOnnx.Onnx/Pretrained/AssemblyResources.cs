@@ -11,8 +11,8 @@ namespace PpkmOnnx.Onnx.Pretrained;
 public static class AssemblyResources
 {
     /// <summary>The names of every embedded resource in <paramref name="assemblyPath"/>.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a .NET assembly.</exception>
+    /// <exception cref="UserInputException">The file does not exist.</exception>
+    /// <exception cref="UserInputException">The file is not a .NET assembly.</exception>
     public static IReadOnlyList<string> Names(string assemblyPath)
     {
         using var pe = Open(assemblyPath);
@@ -21,7 +21,7 @@ public static class AssemblyResources
     }
 
     /// <summary>The bytes of the first embedded resource whose name ends with <paramref name="nameSuffix"/>.</summary>
-    /// <exception cref="InvalidDataException">No such resource, or the assembly is malformed.</exception>
+    /// <exception cref="UserInputException">No such resource, or the assembly is malformed.</exception>
     public static byte[] Read(string assemblyPath, string nameSuffix)
     {
         using var pe = Open(assemblyPath);
@@ -52,7 +52,7 @@ public static class AssemblyResources
 
     private static PEReader Open(string assemblyPath)
     {
-        if (!File.Exists(assemblyPath)) throw new FileNotFoundException($"{assemblyPath}: assembly not found.", assemblyPath);
+        if (!File.Exists(assemblyPath)) throw new UserInputException($"{assemblyPath}: assembly not found.");
         var pe = new PEReader(File.OpenRead(assemblyPath), PEStreamOptions.PrefetchEntireImage);
         if (!pe.HasMetadata)
         {

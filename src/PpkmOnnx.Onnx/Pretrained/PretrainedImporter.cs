@@ -32,7 +32,7 @@ public static class PretrainedImporter
     }
 
     /// <summary>The path of the package's DLL in the NuGet packages folder.</summary>
-    /// <exception cref="FileNotFoundException">The package has not been restored.</exception>
+    /// <exception cref="UserInputException">The package has not been restored.</exception>
     public static string LocateAssembly(PretrainedModelInfo model)
     {
         var packageFolder = Path.Combine(NuGetPackagesFolder(), model.PackageId.ToLowerInvariant(), model.PackageVersion);
@@ -40,9 +40,8 @@ public static class PretrainedImporter
         var dll = Directory.Exists(lib)
             ? Directory.EnumerateFiles(lib, model.AssemblyFileName, SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal).FirstOrDefault()
             : null;
-        return dll ?? throw new FileNotFoundException(
-            $"{packageFolder}: NuGet package {model.PackageId} {model.PackageVersion} is not restored (run `dotnet restore src/PpkmOnnx.Onnx`, which downloads it).",
-            Path.Combine(lib, model.AssemblyFileName));
+        return dll ?? throw new UserInputException(
+            $"{packageFolder}: NuGet package {model.PackageId} {model.PackageVersion} is not restored (run `dotnet restore src/PpkmOnnx.Onnx`, which downloads it).");
     }
 
     /// <summary>The original embedded model.onnx bytes.</summary>
@@ -59,8 +58,8 @@ public static class PretrainedImporter
     }
 
     /// <summary>Imports <paramref name="model"/> into <paramref name="outputFolder"/> (written to a temporary folder and renamed).</summary>
-    /// <exception cref="FileNotFoundException">The package is not restored.</exception>
-    /// <exception cref="InvalidDataException">The embedded graph is not a BERT encoder this importer understands.</exception>
+    /// <exception cref="UserInputException">The package is not restored.</exception>
+    /// <exception cref="UserInputException">The embedded graph is not a BERT encoder this importer understands.</exception>
     /// <exception cref="IOException">The output folder exists, is not empty and <paramref name="overwrite"/> is false.</exception>
     public static PretrainedImportResult Import(PretrainedModelInfo model, string outputFolder, bool overwrite = false)
     {
@@ -97,7 +96,7 @@ public static class PretrainedImporter
     }
 
     /// <summary>Recovers config and Hugging Face tensors from an exported BERT encoder graph.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not ONNX or the graph is not a recognisable BERT encoder.</exception>
+    /// <exception cref="UserInputException">The bytes are not ONNX or the graph is not a recognisable BERT encoder.</exception>
     public static ImportedEncoder ReadEncoder(byte[] onnxModel, string source)
     {
         ModelProto model;

@@ -140,9 +140,7 @@ public static class OnnxQuantizer
         }
 
         var checks = sets.Count > 0 ? Check(bytes, sets) : [];
-        var failing = checks.Where(c => c.MacroF1Drop > options.MaxDrop).ToList();
-        string? failure = failing.Count == 0 ? null
-            : string.Join("; ", failing.Select(c => $"{c.SetName} macro-F1 dropped {c.MacroF1Drop * 100:F2} points ({c.Fp32.MacroF1:F4} → {c.Variant.MacroF1:F4}), more than the allowed {options.MaxDrop * 100:F2}"));
+        string? failure = AccuracyGuard.FailureReason(checks, options.MaxDrop);
         bool accepted = failure is null;
         bool write = accepted || options.Force;
         if (write) AtomicFile.Write(outputPath, s => s.Write(bytes));
@@ -251,27 +249,10 @@ public static class OnnxQuantizer
             ["auto_excluded_layers"] = new JsonArray(result.AutoExcludedLayers.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["ops"] = ops,
             ["max_drop"] = options.MaxDrop,
-            ["checks"] = new JsonArray(result.Checks.Select(c => (JsonNode?)new JsonObject
-            {
-                ["set"] = c.SetName,
-                ["count"] = c.Count,
-                ["fp32"] = Metrics(c.Fp32),
-                ["variant"] = Metrics(c.Variant),
-                ["macro_f1_drop"] = c.MacroF1Drop,
-                ["weighted_f1_drop"] = c.WeightedF1Drop,
-                ["agreement"] = c.Agreement,
-                ["max_abs_logit_delta"] = c.MaxAbsLogitDelta,
-            }).ToArray()),
+            ["checks"] = new JsonArray(result.Checks.Select(c => (JsonNode?)AccuracyGuard.ToJson(c)).ToArray()),
             ["failure"] = result.FailureReason,
         };
         variants[ModelPackageLayout.VariantName(result.Variant)] = entry;
-        AtomicFile.WriteAllText(result.ReportPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ArtifactJson.Write(result.ReportPath, root);
     }
-
-    private static JsonObject Metrics(Core.Metrics.ClassificationMetrics m) => new()
-    {
-        ["accuracy"] = m.Accuracy,
-        ["weighted_f1"] = m.WeightedF1,
-        ["macro_f1"] = m.MacroF1,
-    };
 }

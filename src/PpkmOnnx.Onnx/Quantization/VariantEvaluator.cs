@@ -44,7 +44,12 @@ public static class VariantEvaluator
         return all.ToArray();
     }
 
-    internal static AccuracyCheck Score(EvaluationSet set, float[][] reference, float[][] variant, IReadOnlyList<string> labelNames)
+    /// <summary>Scores logits already computed (e.g. by TorchSharp, for <c>ppkm prune</c>): one row per text of <paramref name="set"/>.</summary>
+    /// <param name="set">Texts and gold labels.</param>
+    /// <param name="reference">The reference model's logits.</param>
+    /// <param name="variant">The variant's logits.</param>
+    /// <param name="labelNames">Class names by id.</param>
+    public static AccuracyCheck Score(EvaluationSet set, float[][] reference, float[][] variant, IReadOnlyList<string> labelNames)
     {
         var refPred = reference.Select(ArgMax).ToList();
         var varPred = variant.Select(ArgMax).ToList();

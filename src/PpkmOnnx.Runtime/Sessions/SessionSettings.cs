@@ -19,9 +19,10 @@ public sealed record SessionSettings
     public OrtLoggingLevel? LogSeverity { get; init; }
 
     /// <summary>New session options carrying these settings (no execution provider appended yet); the caller disposes them.</summary>
+    /// <exception cref="DllNotFoundException">The application carries no native ONNX Runtime package; the message names the one to add.</exception>
     public SessionOptions NewSessionOptions()
     {
-        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel };
+        var options = OnnxRuntimeNative.Guard(() => new SessionOptions { GraphOptimizationLevel = OptimizationLevel });
         try
         {
             if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;

@@ -39,7 +39,8 @@ public sealed class BertForSequenceClassification : SequenceClassifier
         var layerModules = new List<ModuleContainer>();
         for (int i = 0; i < _layers.Length; i++)
         {
-            var l = new Layer(nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.LayerNorm(h, eps),
+            int attended = config.HeadsInLayer(i) * config.HeadSize; // fewer than h when heads were pruned
+            var l = new Layer(nn.Linear(h, attended), nn.Linear(h, attended), nn.Linear(h, attended), nn.Linear(attended, h), nn.LayerNorm(h, eps),
                 nn.Linear(h, config.IntermediateSize), nn.Linear(config.IntermediateSize, h), nn.LayerNorm(h, eps));
             _layers[i] = l;
             layerModules.Add(new ModuleContainer($"layer{i}",
@@ -80,11 +81,12 @@ public sealed class BertForSequenceClassification : SequenceClassifier
         x = nn.functional.dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb, training);
         hiddenStates?.Add(x);
         var mask = AdditiveMask(attentionMask, x.dtype);
-        foreach (var l in _layers)
+        for (int i = 0; i < _layers.Length; i++)
         {
-            var context = Attention(l.Query.forward(x), l.Key.forward(x), l.Value.forward(x), mask);
+            var l = _layers[i];
+            var context = Attention(i, l.Query.forward(x), l.Key.forward(x), l.Value.forward(x), mask);
             var attended = l.AttentionNorm.forward(nn.functional.dropout(l.AttentionOutput.forward(context), Config.HiddenDropoutProb, training) + x);
-            var inner = Activate(l.Intermediate.forward(attended), Config.HiddenAct);
+            var inner = MaskFfn(i, Activate(l.Intermediate.forward(attended), Config.HiddenAct));
             x = l.OutputNorm.forward(nn.functional.dropout(l.Output.forward(inner), Config.HiddenDropoutProb, training) + attended);
             hiddenStates?.Add(x);
         }

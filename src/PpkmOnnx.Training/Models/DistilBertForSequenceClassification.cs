@@ -36,7 +36,8 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
         var blocks = new List<ModuleContainer>();
         for (int i = 0; i < _layers.Length; i++)
         {
-            var b = new Block(nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h), nn.LayerNorm(h, eps),
+            int attended = config.HeadsInLayer(i) * config.HeadSize; // fewer than h when heads were pruned
+            var b = new Block(nn.Linear(h, attended), nn.Linear(h, attended), nn.Linear(h, attended), nn.Linear(attended, h), nn.LayerNorm(h, eps),
                 nn.Linear(h, config.IntermediateSize), nn.Linear(config.IntermediateSize, h), nn.LayerNorm(h, eps));
             _layers[i] = b;
             blocks.Add(new ModuleContainer($"layer{i}",
@@ -76,10 +77,11 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
         x = nn.functional.dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb, training);
         hiddenStates?.Add(x);
         var mask = AdditiveMask(attentionMask, x.dtype);
-        foreach (var b in _layers)
+        for (int i = 0; i < _layers.Length; i++)
         {
-            var attended = b.AttentionNorm.forward(b.Output.forward(Attention(b.Query.forward(x), b.Key.forward(x), b.Value.forward(x), mask)) + x);
-            var ffn = b.Lin2.forward(Activate(b.Lin1.forward(attended), Config.HiddenAct));
+            var b = _layers[i];
+            var attended = b.AttentionNorm.forward(b.Output.forward(Attention(i, b.Query.forward(x), b.Key.forward(x), b.Value.forward(x), mask)) + x);
+            var ffn = b.Lin2.forward(MaskFfn(i, Activate(b.Lin1.forward(attended), Config.HiddenAct)));
             x = b.OutputNorm.forward(nn.functional.dropout(ffn, Config.HiddenDropoutProb, training) + attended);
             hiddenStates?.Add(x);
         }

@@ -106,7 +106,7 @@ public abstract class SequenceClassifier : nn.Module
     }
 
     /// <summary>The activation named by config.json's <c>hidden_act</c>/<c>activation</c>.</summary>
-    protected static Tensor Activate(Tensor x, string name) => name switch
+    protected internal static Tensor Activate(Tensor x, string name) => name switch
     {
         "gelu" => nn.functional.gelu(x),
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh(x),
@@ -121,11 +121,30 @@ public abstract class SequenceClassifier : nn.Module
         return x * 0.5 * (inner.tanh() + 1.0);
     }
 
-    /// <summary>Multi-head scaled dot-product attention as Hugging Face computes it (eager path).</summary>
-    protected Tensor Attention(Tensor query, Tensor key, Tensor value, Tensor additiveMask)
+    /// <summary>
+    /// Multiplicative masks for importance scoring (structured pruning), one per layer, or null in normal use. Layer i's
+    /// attention probabilities are multiplied by <c>HeadMasks[i]</c> (broadcast to <c>[batch, heads, sequence, sequence]</c>,
+    /// transformers' <c>head_mask</c>); the gradient of the loss with respect to a mask entry is that head's importance.
+    /// </summary>
+    public IReadOnlyList<Tensor>? HeadMasks { get; set; }
+
+    /// <summary>
+    /// Like <see cref="HeadMasks"/> for the feed-forward neurons: layer i's activations (after GELU/ReLU) are multiplied by
+    /// <c>FfnMasks[i]</c>, broadcast to <c>[batch, sequence, intermediate]</c>.
+    /// </summary>
+    public IReadOnlyList<Tensor>? FfnMasks { get; set; }
+
+    /// <summary>The feed-forward activation of layer <paramref name="layer"/>, times its <see cref="FfnMasks"/> entry when set.</summary>
+    protected Tensor MaskFfn(int layer, Tensor activation) => FfnMasks is { } masks ? activation * masks[layer] : activation;
+
+    /// <summary>
+    /// Multi-head scaled dot-product attention of layer <paramref name="layer"/> as Hugging Face computes it (eager path),
+    /// with that layer's own head count (pruned layers have fewer).
+    /// </summary>
+    protected Tensor Attention(int layer, Tensor query, Tensor key, Tensor value, Tensor additiveMask)
     {
         long b = query.shape[0], s = query.shape[1];
-        int heads = Config.NumAttentionHeads, size = Config.HeadSize;
+        int heads = Config.HeadsInLayer(layer), size = Config.HeadSize;
         Tensor Split(Tensor t) => t.view(b, s, heads, size).transpose(1, 2);
         var q = Split(query);
         var k = Split(key);
@@ -133,6 +152,7 @@ public abstract class SequenceClassifier : nn.Module
         var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(size) + additiveMask;
         var probs = nn.functional.softmax(scores, -1);
         probs = nn.functional.dropout(probs, Config.AttentionProbsDropoutProb, training);
+        if (HeadMasks is { } masks) probs = probs * masks[layer];
         return probs.matmul(v).transpose(1, 2).reshape(b, s, heads * size);
     }
 

@@ -22,6 +22,9 @@ internal sealed class EncodedSplit
 
     public int Count => _ids.Length;
 
+    /// <summary>Mean tokens per row ([CLS] and [SEP] included).</summary>
+    public double MeanLength => _ids.Length == 0 ? 0 : _ids.Average(r => r.Length);
+
     public static EncodedSplit Create(IReadOnlyList<LabelledText> rows, BertWordPieceTokenizer tokenizer, int maxLength)
     {
         var ids = new int[rows.Count][];

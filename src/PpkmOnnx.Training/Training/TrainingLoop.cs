@@ -225,7 +225,7 @@ internal static class TrainingLoop
         optimizer.save_state_dict(tmp);
         File.Move(tmp, optimizerPath, overwrite: true);
         // resume.json is written last and names its files, so it never points at a half-written epoch.
-        AtomicFile.WriteAllText(Path.Combine(resumeDir, ResumeFile), JsonSerializer.Serialize(state, Json));
+        ArtifactJson.Write(Path.Combine(resumeDir, ResumeFile), state, Json);
         foreach (var old in Directory.GetFiles(resumeDir, "epoch-*"))
         {
             var name = Path.GetFileName(old);
@@ -252,6 +252,7 @@ internal static class TrainingLoop
                 ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
                 ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
                 ["schedule"] = "linear warmup then linear decay to 0",
+                ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),
             },
             ["data"] = new JsonObject
             {
@@ -270,6 +271,6 @@ internal static class TrainingLoop
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 3),
         };
         foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
-        AtomicFile.WriteAllText(Path.Combine(output, TrainingJsonFile), root.ToJsonString(Json));
+        ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);
     }
 }

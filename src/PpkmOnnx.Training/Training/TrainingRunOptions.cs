@@ -36,6 +36,9 @@ public sealed record TrainingRunOptions
     /// <summary>Continue from <c>OutputPath/resume</c> when it exists (fresh start otherwise).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Settings chosen automatically, each with its reason (recorded in training.json).</summary>
+    public IReadOnlyList<string> AutomaticChoices { get; init; } = [];
+
     /// <summary>Checks the values are in range.</summary>
     /// <exception cref="ArgumentException">The first bad value, named.</exception>
     public void Validate()

@@ -16,14 +16,18 @@ public static class WeightDecayGroups
         && !name.Contains("layer_norm", StringComparison.Ordinal);
 
     /// <summary>AdamW (β 0.9/0.999, ε 1e-8) over <paramref name="model"/>'s trainable parameters in two groups.</summary>
-    public static AdamW CreateAdamW(SequenceClassifier model, double learningRate, double weightDecay)
+    public static AdamW CreateAdamW(SequenceClassifier model, double learningRate, double weightDecay) =>
+        CreateAdamW(model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)), learningRate, weightDecay);
+
+    /// <summary>AdamW (β 0.9/0.999, ε 1e-8) over <paramref name="named"/> (Hugging Face names decide the decay group).</summary>
+    public static AdamW CreateAdamW(IEnumerable<(string Name, Parameter Parameter)> named, double learningRate, double weightDecay)
     {
-        var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        var list = named.ToList();
         var groups = new List<AdamW.ParamGroup>
         {
-            new(named.Where(p => IsDecayed(p.name)).Select(p => p.parameter).ToList(),
+            new(list.Where(p => IsDecayed(p.Name)).Select(p => p.Parameter).ToList(),
                 new AdamW.Options { LearningRate = learningRate, weight_decay = weightDecay }),
-            new(named.Where(p => !IsDecayed(p.name)).Select(p => p.parameter).ToList(),
+            new(list.Where(p => !IsDecayed(p.Name)).Select(p => p.Parameter).ToList(),
                 new AdamW.Options { LearningRate = learningRate, weight_decay = 0.0 }),
         };
         return torch.optim.AdamW(groups, learningRate, 0.9, 0.999, 1e-8, weightDecay);

@@ -63,11 +63,45 @@ public sealed class TfidfBaselineTests
     }
 
     [Fact]
+    public void C_is_chosen_on_validation_and_the_test_split_cannot_change_it()
+    {
+        var split = CueSplit(4);
+        var options = new TfidfBaselineOptions { CharNgramLength = 2, CGrid = [0.001, 0.01, 1] };
+        var first = TfidfBaseline.Run(split, options);
+        // Another test split (every label flipped) must not move the choice or the validation figures.
+        var flipped = split with { Test = split.Test with { Rows = split.Test.Rows.Select(r => r with { Label = (r.Label + 1) % 3 }).ToList() } };
+        var second = TfidfBaseline.Run(flipped, options);
+
+        Assert.Equal(first.C, second.C);
+        Assert.Equal(first.Validation.MacroF1, second.Validation.MacroF1);
+        Assert.Equal(0.0, second.Test.Accuracy);
+        Assert.Equal([0.001, 0.01, 1], first.Grid.Select(g => g.C));
+        // The kept C is the grid's best validation macro-F1, the smallest C among equals.
+        var bestF1 = first.Grid.Max(g => g.Validation.MacroF1);
+        Assert.Equal(first.Grid.First(g => g.Validation.MacroF1 == bestF1).C, first.C);
+    }
+
+    [Fact]
+    public void Evaluation_set_is_scored_with_the_chosen_model_and_must_share_the_labels()
+    {
+        var split = CueSplit(6);
+        var extra = CueSplit(8).Test;
+        var result = TfidfBaseline.Run(split, new TfidfBaselineOptions { CharNgramLength = 0 }, extra);
+        Assert.Equal(extra.Rows.Count, result.Evaluation!.Count);
+        Assert.Equal(1.0, result.Evaluation.Accuracy);
+
+        var other = extra with { LabelNames = ["neg", "neu", "pos"] };
+        Assert.Contains("labels", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions(), other)).Message);
+    }
+
+    [Fact]
     public void Bad_options_name_the_setting()
     {
         var split = CueSplit(1);
         Assert.Contains("word n-gram", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { WordNgramLength = 0 })).Message);
         Assert.Contains("char n-gram", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { CharNgramLength = -1 })).Message);
         Assert.Contains("iterations", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { Iterations = 0 })).Message);
+        Assert.Contains("C must", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { CGrid = [1, -1] })).Message);
+        Assert.Contains("document frequency", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions { MinDocumentFrequency = 0 })).Message);
     }
 }

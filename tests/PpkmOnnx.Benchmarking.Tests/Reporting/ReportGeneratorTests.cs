@@ -29,6 +29,7 @@ public class ReportGeneratorTests
         Assert.Contains("| tiny-bert (int8) | 75.00% | 80.00% | 75.00% | 74.07% | 1h 02m 03s | 4,386,051 |", md);
         Assert.Contains("| Majority class (negative) | 33.33% | 11.11% | 33.33% | 16.67% | — | 0 |", md);
         Assert.Contains("| IndoBERT (paper, Table 1) | 89.12% | 89.01% | 89.07% | 88.99% | 2h 10m | 124M |", md);
+        Assert.Contains("Rows marked (paper) are published values from the PPKM paper: measured on a different dataset and different hardware", md);
     }
 
     [Fact]

@@ -3,14 +3,14 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 
-namespace PpkmOnnx.Cli.Common;
+namespace PpkmOnnx.Server.CommandLine;
 
 /// <summary>
 /// Numeric options are checked when the command line is parsed: finite and within a sane range, or a one-line parse error
-/// naming the option. Every numeric option of ppkm must declare its range (<see cref="InRange{T}(Option{T}, T, T)"/>);
+/// naming the option. Every numeric option of ppkm and ppkm-serve must declare its range (<see cref="InRange{T}(Option{T}, T, T)"/>);
 /// <see cref="RequireRanges"/> refuses to build a command tree where one does not.
 /// </summary>
-internal static class OptionRules
+public static class OptionRules
 {
     /// <summary>Threads or parallel runs: more than this is a typo, not a machine.</summary>
     public const int MaxThreads = 256;
@@ -35,14 +35,14 @@ internal static class OptionRules
         return option;
     }
 
-    /// <summary>Throws when a numeric option anywhere under <paramref name="root"/> declares no range: a rule for ppkm's own code.</summary>
+    /// <summary>Throws when a numeric option anywhere under <paramref name="root"/> declares no range: a rule for the tools' own code.</summary>
     /// <exception cref="InvalidOperationException">A numeric option without a validator.</exception>
     public static void RequireRanges(Command root)
     {
         foreach (var command in Walk(root))
             foreach (var option in command.Options)
                 if (IsNumeric(option.ValueType) && option.Validators.Count == 0)
-                    throw new InvalidOperationException($"ppkm {command.Name} {option.Name}: numeric option without a range (use OptionRules.InRange).");
+                    throw new InvalidOperationException($"{command.Name} {option.Name}: numeric option without a range (use OptionRules.InRange).");
     }
 
     // The value, or null when the option is absent or its text is not a number (the parser reports that error itself).

@@ -1,13 +1,12 @@
 using PpkmOnnx.Core;
-using PpkmOnnx.Runtime;
 
-namespace PpkmOnnx.Cli.Common;
+namespace PpkmOnnx.Runtime;
 
-/// <summary>The <c>--provider</c> value of <c>predict</c> and <c>serve</c>.</summary>
-internal static class ProviderArgument
+/// <summary>The <c>--provider</c> value of the command-line tools (<c>ppkm predict</c>, <c>ppkm serve</c>, <c>ppkm-serve</c>).</summary>
+public static class ProviderArgument
 {
     /// <summary>Parses <c>auto</c>, <c>cuda</c> or <c>cpu</c> (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">Anything else.</exception>
+    /// <exception cref="UserInputException">Anything else.</exception>
     public static ExecutionProviderPreference Parse(string value) => value.Trim().ToLowerInvariant() switch
     {
         "auto" => ExecutionProviderPreference.Auto,

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using PpkmOnnx.Core;
+
+namespace PpkmOnnx.Server.CommandLine;
+
+/// <summary>
+/// How the command-line tools (<c>ppkm</c>, <c>ppkm-serve</c>) run a parsed command and end: one error mapping for both.
+/// It lives beside <see cref="ServeCommandLine"/> because this is the lowest project both executables share.
+/// Exit codes: 0 success; 2 bad input (a parse error or a <see cref="UserInputException"/>: one line
+/// <c>TOOL: error: …</c>); 130 cancelled (Ctrl-C, SIGTERM); 1 anything else, which is a bug: one line, the stack trace in a
+/// log file (and on standard error with <c>--verbose</c>).
+/// </summary>
+public static class CommandLineHost
+{
+    /// <summary>Exit code of bad input.</summary>
+    public const int UserErrorExitCode = 2;
+
+    /// <summary>Exit code of an unexpected exception (a bug).</summary>
+    public const int InternalErrorExitCode = 1;
+
+    /// <summary>Exit code of a cancelled command (128 + SIGINT).</summary>
+    public const int CancelledExitCode = 130;
+
+    /// <summary>Adds <c>--verbose</c> (print the stack trace of an internal error) to <paramref name="root"/> and every command under it.</summary>
+    public static Option<bool> AddVerboseOption(RootCommand root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var verbose = new Option<bool>("--verbose") { Description = "Print the stack trace of an internal error (it always goes to a log file).", Recursive = true };
+        root.Options.Add(verbose);
+        return verbose;
+    }
+
+    /// <summary>Parses <paramref name="args"/> with <paramref name="root"/>, runs the command and maps how it ended to an exit code.</summary>
+    /// <param name="tool">The executable's name, the prefix of every error line.</param>
+    /// <param name="root">The command tree; its <c>--verbose</c> option (see <see cref="AddVerboseOption"/>), when present, prints stack traces.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public static async Task<int> RunAsync(string tool, RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // A mistyped command line is bad input like any other: one line naming the problem, not the whole usage.
+            error.WriteLine($"{tool}: error: {OneLine(parseResult.Errors[0].Message)} (see {CommandPath(tool, parseResult)} --help)");
+            return UserErrorExitCode;
+        }
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (UserInputException e)
+        {
+            // Bad input is the user's to fix: one line, no stack trace.
+            error.WriteLine($"{tool}: error: {OneLine(e.Message)}");
+            return UserErrorExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine($"{tool}: cancelled.");
+            return CancelledExitCode;
+        }
+        catch (Exception e)
+        {
+            var verbose = root.Options.OfType<Option<bool>>().FirstOrDefault(o => o.Name == "--verbose") is { } v && parseResult.GetValue(v);
+            ReportInternalError(tool, e, verbose, error);
+            return InternalErrorExitCode;
+        }
+    }
+
+    // A bug: a short line for the user, the whole story for the report.
+    private static void ReportInternalError(string tool, Exception e, bool verbose, TextWriter error)
+    {
+        string? log;
+        try
+        {
+            log = Path.Combine(Path.GetTempPath(), $"{tool}-error-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
+            File.WriteAllText(log, $"{tool} {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n{DateTime.UtcNow:O}\n{e}\n");
+        }
+        catch (Exception logFailure) when (logFailure is IOException or UnauthorizedAccessException)
+        {
+            log = null;
+        }
+        var where = log is null ? "" : $"; stack trace in {log}";
+        error.WriteLine($"{tool}: internal error: {e.GetType().Name}: {OneLine(e.Message)} (a bug{where}{(verbose ? "" : "; --verbose prints it")})");
+        if (verbose) error.WriteLine(e.ToString());
+    }
+
+    private static string CommandPath(string tool, ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var r = parseResult.CommandResult; r is not null; r = r.Parent as CommandResult)
+            names.Insert(0, r.Command is RootCommand ? tool : r.Command.Name);
+        return string.Join(' ', names);
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

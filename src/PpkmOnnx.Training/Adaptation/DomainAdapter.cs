@@ -1,0 +1,280 @@
+using PpkmOnnx.Core;
+using System.Diagnostics;
+using System.Text.Json;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Platform;
+using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Training.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PpkmOnnx.Training.Adaptation;
+
+/// <summary>
+/// Domain-adaptive masked-LM pretraining (<c>ppkm adapt</c>): optionally moves a checkpoint to a new vocabulary
+/// (<see cref="VocabularyTransfer"/>), then trains encoder and MLM head on unlabelled text with BERT's masking, AdamW,
+/// linear warm-up and decay, clipping and length-bucketed batches. Writes a Hugging Face masked-LM folder, adapt.json
+/// and adapt-log.jsonl (the loss curve); a resume point every few hundred steps and on cancellation.
+/// </summary>
+public static class DomainAdapter
+{
+    /// <summary>The record file of a run.</summary>
+    public const string RecordFile = "adapt.json";
+    /// <summary>The loss-curve log.</summary>
+    public const string LogFile = "adapt-log.jsonl";
+    private const string ResumeFolder = "resume";
+    private const string ResumeStateFile = "state.json";
+
+    private sealed record ResumePoint(long Step, string CorpusFingerprint, string Vocabulary, List<AdaptationCurvePoint> Curve, double Seconds);
+
+    /// <summary>Runs the adaptation.</summary>
+    /// <param name="options">Hyperparameters and folders.</param>
+    /// <param name="corpus">The texts (evaluation splits already excluded).</param>
+    /// <param name="describeCorpus">Extra facts about the corpus for adapt.json (sources, exclusions).</param>
+    /// <param name="progress">Per-step progress (may be null).</param>
+    /// <param name="cancellationToken">Cancelling writes a resume point and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">Bad options.</exception>
+    /// <exception cref="UserInputException">The checkpoint, vocabulary or resume point is unusable.</exception>
+    public static AdaptationResult Run(AdaptationRunOptions options, AdaptationCorpus corpus, object? describeCorpus = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var output = Path.GetFullPath(options.OutputPath);
+        var resumeDir = Path.Combine(output, ResumeFolder);
+        var resumeState = Path.Combine(resumeDir, ResumeStateFile);
+        if (options.Resume && !File.Exists(resumeState))
+            throw new UserInputException($"{output}: no resume point to continue from ({ResumeFolder}/{ResumeStateFile} not found).");
+
+        var sourceTokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
+        var tokenizer = options.VocabularyPath is { } vocab ? LoadVocabulary(vocab) : sourceTokenizer;
+        if (!tokenizer.TryGetId(tokenizer.Settings.MaskToken, out var maskId))
+            throw new UserInputException($"{options.VocabularyPath ?? options.ModelPath}: the vocabulary has no mask token '{tokenizer.Settings.MaskToken}'; masked-LM training needs [CLS], [SEP], [PAD], [UNK] and [MASK].");
+        var plan = options.VocabularyPath is null ? null : VocabularyTransfer.Plan(sourceTokenizer, tokenizer);
+        var config = ModelConfig.Load(options.ModelPath);
+        var weightsPath = Path.Combine(options.ModelPath, "model.safetensors");
+        if (!File.Exists(weightsPath)) throw new UserInputException($"{weightsPath}: model.safetensors not found.");
+        if (plan is null && tokenizer.VocabularySize > config.VocabSize)
+            throw new UserInputException($"{options.ModelPath}: vocab.txt has {tokenizer.VocabularySize} tokens but the model only {config.VocabSize} embedding rows (vocab_size).");
+        // torch starts only once the inputs are known to be good, so bad input fails fast.
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        torch.manual_seed(options.Seed);
+        var device = DeviceSelector.Resolve(options.Device);
+        using var model = MaskedLanguageModel.Create(config, SafeTensorsFile.Read(weightsPath), weightsPath,
+            plan is null ? null : (plan, tokenizer.PadId));
+        model.To(device);
+
+        var train = Encode(corpus.Train, tokenizer, options.MaxLength);
+        var heldOut = Encode(corpus.HeldOut.Take(options.EvalTexts).ToList(), tokenizer, options.MaxLength);
+        var specials = new[] { tokenizer.ClsId, tokenizer.SepId, tokenizer.PadId, tokenizer.UnknownId, maskId };
+        var masker = new TokenMasker(tokenizer.TokensById, maskId, specials, options.Masking);
+
+        int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
+        var schedule = LinearWarmupSchedule.Create(options.LearningRate, options.WarmupRatio, totalSteps);
+        var trainable = model.TrainableParameters();
+        using var optimizer = WeightDecayGroups.CreateAdamW(trainable, options.LearningRate, options.WeightDecay);
+        var parameters = trainable.Select(p => p.Parameter).ToList();
+
+        // Every token in order: a resumed run must see the very vocabulary its weights were trained with.
+        var vocabularyId = AdaptationCorpus.FingerprintOf(tokenizer.TokensById);
+        var curve = new List<AdaptationCurvePoint>();
+        long step = 0;
+        double secondsBefore = 0;
+        if (options.Resume)
+        {
+            var point = JsonSerializer.Deserialize<ResumePoint>(File.ReadAllText(resumeState), TrainingLoop.Json)
+                ?? throw new UserInputException($"{resumeState}: empty resume state.");
+            if (point.CorpusFingerprint != corpus.Fingerprint)
+                throw new UserInputException($"{resumeState}: the corpus changed since the interrupted run; start a fresh run.");
+            if (point.Vocabulary != vocabularyId)
+                throw new UserInputException($"{resumeState}: the vocabulary changed since the interrupted run; start a fresh run.");
+            var weights = Path.Combine(resumeDir, "weights.safetensors");
+            model.Load(SafeTensorsFile.Read(weights), weights);
+            optimizer.load_state_dict(Path.Combine(resumeDir, "optimizer.bin"));
+            (step, curve, secondsBefore) = (point.Step, point.Curve, point.Seconds);
+        }
+        long resumedAt = step;
+        Directory.CreateDirectory(output);
+        AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(curve.Select(c => JsonSerializer.Serialize(c, JsonLine) + "\n")));
+
+        var stepClock = Stopwatch.StartNew();
+        double lossSince = 0;
+        int lossCount = 0;
+        double lastLr = 0;
+        double Seconds() => secondsBefore + stepClock.Elapsed.TotalSeconds;
+        void Record(int epoch)
+        {
+            double? held = heldOut.Count == 0 ? null : HeldOutLoss(model, heldOut, masker, options, device);
+            var point = new AdaptationCurvePoint(step, epoch, lossCount == 0 ? null : lossSince / lossCount, held, lastLr, Math.Round(Seconds(), 1));
+            if (point.TrainLoss is { } t && !double.IsFinite(t) || held is { } h && !double.IsFinite(h))
+                throw new UserInputException($"the masked-LM loss is {point.TrainLoss} at step {step}; lower --lr (the last resume point is kept).");
+            curve.Add(point);
+            File.AppendAllText(Path.Combine(output, LogFile), JsonSerializer.Serialize(point, JsonLine) + "\n");
+            (lossSince, lossCount) = (0, 0);
+            progress?.Report(new TrainingProgress
+            {
+                Phase = TrainingPhase.Validate, Epoch = epoch, Epochs = options.Epochs, Step = (int)(step % Math.Max(1, stepsPerEpoch)),
+                StepsPerEpoch = stepsPerEpoch, GlobalStep = step, TotalSteps = totalSteps, Loss = held ?? point.TrainLoss ?? 0, LearningRate = lastLr,
+            });
+        }
+        void SaveResume()
+        {
+            Directory.CreateDirectory(resumeDir);
+            SafeTensorsFile.Write(Path.Combine(resumeDir, "weights.safetensors"), model.NamedTensors());
+            var tmp = Path.Combine(resumeDir, $"optimizer.bin.tmp-{Environment.ProcessId}");
+            optimizer.save_state_dict(tmp);
+            File.Move(tmp, Path.Combine(resumeDir, "optimizer.bin"), overwrite: true);
+            // state.json last: it never names a half-written step.
+            AtomicFile.WriteAllText(resumeState, JsonSerializer.Serialize(new ResumePoint(step, corpus.Fingerprint, vocabularyId, curve, Seconds()), TrainingLoop.Json));
+        }
+
+        if (step == 0) Record(1);
+        try
+        {
+            for (int epoch = 1 + (int)(step / Math.Max(1, stepsPerEpoch)); epoch <= options.Epochs && step < totalSteps; epoch++)
+            {
+                // Order and masks derive from (seed, epoch, step), so a resumed run continues exactly where it stopped.
+                var batches = train.ShuffledBuckets(options.BatchSize, new Random(unchecked(options.Seed * 7919 + epoch)));
+                model.Train(true);
+                for (int b = (int)(step - (long)(epoch - 1) * stepsPerEpoch); b < batches.Count && step < totalSteps; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    torch.manual_seed(options.Seed + step);
+                    using (var scope = torch.NewDisposeScope())
+                    {
+                        lastLr = schedule.At(step);
+                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                        var batch = train.Batch(batches[b]);
+                        var (masked, labels) = masker.Mask(batch.InputIds, batch.AttentionMask, new Random(unchecked(options.Seed * 31 + (int)step)));
+                        var shape = new long[] { batch.BatchSize, batch.SequenceLength };
+                        optimizer.zero_grad();
+                        var loss = model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device));
+                        loss.backward();
+                        nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+                        optimizer.step();
+                        lossSince += loss.item<float>();
+                        lossCount++;
+                    }
+                    step++;
+                    double rate = (step - resumedAt) / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds);
+                    progress?.Report(new TrainingProgress
+                    {
+                        Phase = TrainingPhase.Train, Epoch = epoch, Epochs = options.Epochs, Step = b + 1, StepsPerEpoch = batches.Count,
+                        GlobalStep = step, TotalSteps = totalSteps, Loss = lossSince / Math.Max(1, lossCount), LearningRate = lastLr,
+                        StepsPerSecond = rate, Eta = TimeSpan.FromSeconds((totalSteps - step) / rate),
+                    });
+                    if (step % options.EvalEvery == 0 || step == totalSteps) { Record(epoch); model.Train(true); }
+                    if (step % options.SaveEvery == 0 && step < totalSteps) SaveResume();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            SaveResume();
+            throw;
+        }
+
+        model.Save(output, tokenizer);
+        tokenizer.SaveTokenizerJson(Path.Combine(output, "tokenizer.json"));
+        var result = new AdaptationResult
+        {
+            OutputPath = output, Steps = step, Curve = curve, Transfer = plan, FreshHeadTensors = model.FreshHeadTensors,
+            MeanTokensPerText = train.MeanLength, WallTime = clock.Elapsed, ResumedAtStep = resumedAt,
+        };
+        WriteRecord(options, corpus, describeCorpus, model, tokenizer, sourceTokenizer, result, Seconds(), device);
+        try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
+        return result;
+    }
+
+    private static readonly JsonSerializerOptions JsonLine = new(TrainingLoop.Json) { WriteIndented = false };
+
+    /// <summary>Reads a vocabulary file (or a folder holding one).</summary>
+    // A vocab.txt reads with the tokenizer_config.json / special_tokens_map.json beside it, as in a model folder.
+    private static BertWordPieceTokenizer LoadVocabulary(string vocabPath) =>
+        Directory.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(vocabPath)
+        : Path.GetFileName(vocabPath) == "vocab.txt" && File.Exists(vocabPath) ? BertWordPieceTokenizer.FromFolder(Path.GetDirectoryName(Path.GetFullPath(vocabPath))!)
+        : BertWordPieceTokenizer.Create(vocabPath);
+
+    private static EncodedSplit Encode(IReadOnlyList<string> texts, BertWordPieceTokenizer tokenizer, int maxLength) =>
+        EncodedSplit.Create(texts.Select(t => new LabelledText(t, 0)).ToList(), tokenizer, maxLength);
+
+    /// <summary>Mean loss over the held-back texts, with masks drawn from a fixed seed so every point of the curve sees the same task.</summary>
+    private static double HeldOutLoss(MaskedLanguageModel model, EncodedSplit heldOut, TokenMasker masker, AdaptationRunOptions options, Device device)
+    {
+        model.Train(false);
+        double sum = 0;
+        int batches = 0;
+        var random = new Random(options.Seed);
+        using var noGrad = torch.no_grad();
+        foreach (var indices in heldOut.SortedBatches(64))
+        {
+            using var scope = torch.NewDisposeScope();
+            var batch = heldOut.Batch(indices);
+            var (masked, labels) = masker.Mask(batch.InputIds, batch.AttentionMask, random);
+            var shape = new long[] { batch.BatchSize, batch.SequenceLength };
+            sum += model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device)).item<float>();
+            batches++;
+        }
+        return Math.Round(sum / Math.Max(1, batches), 5);
+    }
+
+    private static void WriteRecord(AdaptationRunOptions o, AdaptationCorpus corpus, object? describeCorpus, MaskedLanguageModel model,
+        BertWordPieceTokenizer tokenizer, BertWordPieceTokenizer sourceTokenizer, AdaptationResult r, double seconds, Device device)
+    {
+        var record = new
+        {
+            Stage = "adapt",
+            Status = "completed",
+            Model = Path.GetFullPath(o.ModelPath),
+            Architecture = model.Config.Architecture.ToString(),
+            Vocabulary = new
+            {
+                Source = o.VocabularyPath is null ? "kept" : Path.GetFullPath(o.VocabularyPath),
+                SourceSize = sourceTokenizer.VocabularySize,
+                Size = tokenizer.VocabularySize,
+                Transfer = r.Transfer is not { } p ? null : new
+                {
+                    Method = "Fast Vocabulary Transfer: shared tokens copied, special tokens by role, others the mean of their old pieces",
+                    Copied = p.Count(VocabularyTransferKind.Copied),
+                    SpecialRole = p.Count(VocabularyTransferKind.SpecialRole),
+                    MeanOfPieces = p.Count(VocabularyTransferKind.MeanOfPieces),
+                    Unknown = p.Count(VocabularyTransferKind.Unknown),
+                    MeanPiecesPerAveragedToken = Math.Round(p.MeanPiecesPerAveragedToken, 3),
+                },
+                LowerCase = tokenizer.Settings.DoLowerCase,
+            },
+            Corpus = new
+            {
+                corpus.Fingerprint,
+                Sources = corpus.Sources.Select(s => new { s.Source, s.Rows }),
+                Train = corpus.Train.Count,
+                HeldOut = corpus.HeldOut.Count,
+                HeldOutScored = Math.Min(o.EvalTexts, corpus.HeldOut.Count),
+                corpus.Duplicates,
+                corpus.Excluded,
+                MeanTokensPerText = Math.Round(r.MeanTokensPerText, 2),
+                Details = describeCorpus,
+            },
+            Hyperparameters = new
+            {
+                o.LearningRate, o.BatchSize, o.MaxLength, o.Epochs, o.MaxSteps, o.WarmupRatio, o.WeightDecay, o.MaxGradNorm, o.Seed,
+                MaskProbability = o.Masking.Probability, MaskShare = o.Masking.MaskShare, WholeWordMasking = o.Masking.WholeWord,
+                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
+                Schedule = "linear warmup then linear decay to 0",
+            },
+            Head = new { Fresh = r.FreshHeadTensors, Decoder = "tied to the word embeddings" },
+            Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+            Threads = torch.get_num_threads(),
+            Cpu = CpuFeatures.Current.Summary,
+            Steps = r.Steps,
+            ResumedAtStep = r.ResumedAtStep,
+            TrainingSeconds = Math.Round(seconds, 1),
+            StepsPerSecond = Math.Round((r.Steps - r.ResumedAtStep) / Math.Max(1e-9, r.WallTime.TotalSeconds), 4),
+            Curve = r.Curve,
+        };
+        AtomicFile.WriteAllText(Path.Combine(r.OutputPath, RecordFile), JsonSerializer.Serialize(record, TrainingLoop.Json));
+    }
+}

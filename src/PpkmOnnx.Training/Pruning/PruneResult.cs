@@ -1,0 +1,31 @@
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Training.Training;
+
+namespace PpkmOnnx.Training.Pruning;
+
+/// <summary>What a pruning run removed and how long each part took; the checkpoint is in <see cref="OutputPath"/>.</summary>
+public sealed record PruneResult
+{
+    /// <summary>The folder holding the pruned checkpoint.</summary>
+    public required string OutputPath { get; init; }
+    /// <summary>The source model's configuration.</summary>
+    public required ModelConfig Source { get; init; }
+    /// <summary>The pruned model's configuration (<c>pruned_heads</c> by original index, reduced FFN size).</summary>
+    public required ModelConfig Pruned { get; init; }
+    /// <summary>What was removed, by the source's current indices.</summary>
+    public required PruningPlan Plan { get; init; }
+    /// <summary>The importance scores the plan was chosen from.</summary>
+    public required ImportanceScores Scores { get; init; }
+    /// <summary>Parameters (elements) before pruning.</summary>
+    public required long ParametersBefore { get; init; }
+    /// <summary>Parameters (elements) after pruning.</summary>
+    public required long ParametersAfter { get; init; }
+    /// <summary>The recovery run (best epoch, validation and test metrics), null when no recovery epochs were asked for.</summary>
+    public TrainingResult? Recovery { get; init; }
+    /// <summary>Wall time of importance scoring.</summary>
+    public required TimeSpan ScoringTime { get; init; }
+    /// <summary>Wall time of the physical removal.</summary>
+    public required TimeSpan RemovalTime { get; init; }
+    /// <summary>Wall time of the recovery fine-tuning (zero without).</summary>
+    public required TimeSpan RecoveryTime { get; init; }
+}

@@ -1,0 +1,28 @@
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Cli.Tests;
+
+/// <summary><c>ppkm train</c>'s automatic and explicit learning rate and epochs, on bad values.</summary>
+public sealed class TrainCommandTests
+{
+    [Theory]
+    [InlineData("--lr", "fast", "--lr must be auto or a number in (0, 1), got 'fast'.")]
+    [InlineData("--lr", "Infinity", "--lr must be auto or a number in (0, 1), got 'Infinity'.")]
+    [InlineData("--lr", "2", "--lr must be auto or a number in (0, 1), got '2'.")]
+    [InlineData("--epochs", "0", "--epochs must be auto or a whole number in 1..1000, got '0'.")]
+    [InlineData("--epochs", "many", "--epochs must be auto or a whole number in 1..1000, got 'many'.")]
+    public async Task Bad_learning_rates_and_epochs_are_one_line_errors(string option, string value, string message)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var data = temp.Combine("demo.csv");
+        DemoDataset.Write(data);
+        Directory.CreateDirectory(temp.Combine("model"));
+        // The other setting explicit, so no config.json is needed to resolve it.
+        string[] other = option == "--lr" ? ["--epochs", "2"] : ["--lr", "1e-4"];
+        var (code, _, error) = await CliInvocation.RunAsync(["train", temp.Combine("model"), "--data", data, "-o", temp.Combine("out"), option, value, .. other]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {message}{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+}
