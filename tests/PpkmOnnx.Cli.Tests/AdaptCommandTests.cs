@@ -80,7 +80,7 @@ public sealed class AdaptCommandTests
         using var temp = TestPaths.NewTempFolder();
         var corpus = temp.Combine("corpus.txt");
         File.WriteAllText(corpus, "baik sekali\n");
-        await AssertRefused(temp, "masking probability", ModelFolder(temp), "--corpus", corpus, "--mask-probability", "1.5");
-        await AssertRefused(temp, "learning rate", ModelFolder(temp), "--corpus", corpus, "--lr", "NaN");
+        await AssertRefused(temp, "--mask-probability must be a finite number from 0.01 to 0.99", ModelFolder(temp), "--corpus", corpus, "--mask-probability", "1.5");
+        await AssertRefused(temp, "--lr must be a finite number", ModelFolder(temp), "--corpus", corpus, "--lr", "NaN");
     }
 }

@@ -245,14 +245,14 @@ public sealed class PredictCommandTests : IDisposable
     public async Task BatchSizeZero_Exit2()
     {
         var outDir = _tmp.Combine("o8");
-        await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--batch-size", "0"), "--batch-size must be at least 1, got 0.", outDir);
+        await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--batch-size", "0"), "--batch-size must be from 1 to 4096, got 0.", outDir);
     }
 
     [Fact]
     public async Task NegativeParallelRuns_Exit2()
     {
         var outDir = _tmp.Combine("o8b");
-        await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--parallel-runs", "-2"), "--parallel-runs cannot be negative, got -2.", outDir);
+        await AssertFailsCleanly(Args(SmallCsv(), Path.Combine(outDir, "p.csv"), "--parallel-runs", "-2"), "--parallel-runs must be from 0 to 256, got -2.", outDir);
     }
 
     [Fact]

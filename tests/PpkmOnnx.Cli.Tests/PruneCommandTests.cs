@@ -125,9 +125,9 @@ public sealed class PruneCommandTests(PruneTeacherFixture fixture) : IClassFixtu
 
     public static TheoryData<string[], string> BadInput => new()
     {
-        { ["--heads-keep", "0"], "(0, 1]" },
-        { ["--heads-keep", "1.5"], "(0, 1]" },
-        { ["--ffn-keep", "-0.1"], "(0, 1]" },
+        { ["--heads-keep", "0"], "from 0.001 to 1" },
+        { ["--heads-keep", "1.5"], "from 0.001 to 1" },
+        { ["--ffn-keep", "-0.1"], "from 0.001 to 1" },
         { ["--heads-keep", "0.1"], "no head" },
         { ["--heads-keep", "1", "--ffn-keep", "1"], "nothing to prune" },
         { ["--heads-keep", "0.5", "--limit", "30"], "training rows" },

@@ -1,3 +1,5 @@
+using PpkmOnnx.Core;
+using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
 
@@ -19,7 +21,8 @@ public sealed class OrtCudaTests
 
     /// <summary>
     /// Opens the package with CUDA explicitly; an explicit request that cannot be met throws
-    /// <see cref="NotSupportedException"/> (no CUDA 13 / cuDNN libraries, no GPU), which skips the test with its message.
+    /// <see cref="UserInputException"/> wrapping ONNX Runtime's error (no CUDA 13 / cuDNN libraries, no GPU), which skips the
+    /// test with its message.
     /// </summary>
     private static SentimentClassifier LoadOnCudaOrSkip(string folder)
     {
@@ -27,9 +30,9 @@ public sealed class OrtCudaTests
         {
             return SentimentClassifier.Load(folder, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cuda });
         }
-        catch (NotSupportedException e)
+        catch (UserInputException e) when (e.InnerException is OnnxRuntimeException)
         {
-            throw new SkipException($"SentimentClassifier.Load with ExecutionProvider=Cuda threw NotSupportedException: {e.Message} " +
+            throw new SkipException($"SentimentClassifier.Load with ExecutionProvider=Cuda refused: {e.Message} " +
                 "(Microsoft.ML.OnnxRuntime.Gpu.Linux needs an NVIDIA GPU plus CUDA 13 and cuDNN 9 libraries on the loader path.)");
         }
     }
@@ -72,7 +75,7 @@ public sealed class OrtCudaTests
             using var cuda = SentimentClassifier.Load(temp.Path, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cuda });
             cudaUsable = true;
         }
-        catch (NotSupportedException)
+        catch (UserInputException e) when (e.InnerException is OnnxRuntimeException)
         {
             cudaUsable = false;
         }

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Tests.Common;
@@ -244,10 +245,10 @@ public sealed class AdaptationTests
     {
         using var temp = TestPaths.NewTempFolder();
         var folder = TinyModels.SaveFresh(TinyModels.Bert(labels: 0), temp.Combine("base"));
-        var e = Assert.Throws<InvalidDataException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { Resume = true }, Corpus(50)));
+        var e = Assert.Throws<UserInputException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { Resume = true }, Corpus(50)));
         Assert.Contains("no resume point", e.Message);
         Tokenizer(temp.Combine("nomask"), "[PAD]", "[UNK]", "[CLS]", "[SEP]", "good");
-        e = Assert.Throws<InvalidDataException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { VocabularyPath = temp.Combine("nomask", "vocab.txt") }, Corpus(50)));
+        e = Assert.Throws<UserInputException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { VocabularyPath = temp.Combine("nomask", "vocab.txt") }, Corpus(50)));
         Assert.Contains("[MASK]", e.Message);
         Assert.False(Directory.Exists(temp.Combine("out")));
     }

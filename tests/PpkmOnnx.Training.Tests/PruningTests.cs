@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
@@ -168,7 +169,7 @@ public class PruningTests
     {
         var json = TinyModels.Bert().ToJson();
         json["pruned_heads"] = JsonNode.Parse(prunedHeads);
-        var e = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson(json));
+        var e = Assert.Throws<UserInputException>(() => ModelConfig.FromJson(json));
         Assert.Contains(expected, e.Message);
     }
 
@@ -248,8 +249,8 @@ public class PruningTests
     public void KeepFractionsOutsideZeroToOneAreRefused(double fraction)
     {
         var config = TinyModels.Bert();
-        Assert.Contains("(0, 1]", Assert.Throws<ArgumentException>(() => PruningPlan.HeadTarget(config, fraction)).Message);
-        Assert.Contains("(0, 1]", Assert.Throws<ArgumentException>(() => PruningPlan.NeuronTarget(config, fraction)).Message);
+        Assert.Contains("(0, 1]", Assert.Throws<UserInputException>(() => PruningPlan.HeadTarget(config, fraction)).Message);
+        Assert.Contains("(0, 1]", Assert.Throws<UserInputException>(() => PruningPlan.NeuronTarget(config, fraction)).Message);
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public class PruningTests
     {
         var config = TinyModels.Bert(layers: 3); // 12 heads
         Assert.Equal(3, PruningPlan.HeadTarget(config, 0.25));
-        Assert.Contains("no head", Assert.Throws<ArgumentException>(() => PruningPlan.HeadTarget(config, 0.2)).Message);
+        Assert.Contains("no head", Assert.Throws<UserInputException>(() => PruningPlan.HeadTarget(config, 0.2)).Message);
         using var model = Perturbed("bert");
         var headless = new PruningPlan([[0, 1, 2, 3], []], [Enumerable.Range(0, 64).ToArray(), Enumerable.Range(0, 64).ToArray()]);
         Assert.Contains("no head", Assert.Throws<ArgumentException>(() => StructuredPruner.Apply(model, headless)).Message);

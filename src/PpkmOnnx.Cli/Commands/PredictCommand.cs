@@ -41,11 +41,8 @@ internal static class PredictCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             int batch = parseResult.GetValue(batchSize);
-            if (batch < 1) throw new UserInputException($"--batch-size must be at least 1, got {batch}.");
             int threadCount = parseResult.GetValue(threads);
-            if (threadCount < 0) throw new UserInputException($"--threads cannot be negative, got {threadCount}.");
             int runs = parseResult.GetValue(parallelRuns);
-            if (runs < 0) throw new UserInputException($"--parallel-runs cannot be negative, got {runs}.");
             // Several single-threaded runs keep a CPU's cores busier than one run's intra-op threads (tools/LoadGen).
             (runs, threadCount) = ClassifierOptions.ResolveThreading(runs, threadCount);
             var modelVariant = ModelPackageLayout.ParseVariant(parseResult.GetValue(variant)!);

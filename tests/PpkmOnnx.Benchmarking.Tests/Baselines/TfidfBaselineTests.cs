@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Baselines;
 using PpkmOnnx.Core.Data;
 
@@ -91,7 +92,7 @@ public sealed class TfidfBaselineTests
         Assert.Equal(1.0, result.Evaluation.Accuracy);
 
         var other = extra with { LabelNames = ["neg", "neu", "pos"] };
-        Assert.Contains("labels", Assert.Throws<ArgumentException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions(), other)).Message);
+        Assert.Contains("labels", Assert.Throws<UserInputException>(() => TfidfBaseline.Run(split, new TfidfBaselineOptions(), other)).Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Tokenization;
 
 namespace PpkmOnnx.Core.Tests.Tokenization;
@@ -107,15 +108,15 @@ public sealed class WordPieceTrainerTests
     [Fact]
     public void VocabularySizeBelowSpecialTokensPlusAlphabet_IsAnErrorThatSaysTheMinimum()
     {
-        var e = Assert.Throws<ArgumentException>(() => WordPieceTrainer.Train(CorpusA, Options(size: 12)));
+        var e = Assert.Throws<UserInputException>(() => WordPieceTrainer.Train(CorpusA, Options(size: 12)));
         Assert.Contains("at least 13", e.Message);
     }
 
     [Fact]
     public void CorpusWithoutWords_IsAnError()
     {
-        Assert.Throws<ArgumentException>(() => WordPieceTrainer.Train([], Options()));
-        var e = Assert.Throws<ArgumentException>(() => WordPieceTrainer.Train(["  ", "\t\u200B"], Options()));
+        Assert.Throws<UserInputException>(() => WordPieceTrainer.Train([], Options()));
+        var e = Assert.Throws<UserInputException>(() => WordPieceTrainer.Train(["  ", "\t\u200B"], Options()));
         Assert.Contains("no words", e.Message);
     }
 
