@@ -32,6 +32,8 @@ public static class ServerApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Urls);
         var certificate = options.TlsCertificateFile is { } certificateFile ? TlsCertificate.Load(certificateFile, options.TlsKeyFile!) : null;
+        // The slim builder leaves Kestrel's https:// address support out; it is wanted exactly when there is a certificate.
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
