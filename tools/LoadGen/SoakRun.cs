@@ -86,7 +86,10 @@ internal static class SoakRun
         while (true)
         {
             var next = lastReport + every;
-            var finished = await Task.WhenAny(load, Task.Delay(next - started.Elapsed > TimeSpan.Zero ? next - started.Elapsed : TimeSpan.Zero)) == load;
+            // The last interval runs to the end of the load, so the requests still in flight at the deadline land in it.
+            var finished = next >= duration
+                ? await load.ContinueWith(_ => true)
+                : await Task.WhenAny(load, Task.Delay(next - started.Elapsed > TimeSpan.Zero ? next - started.Elapsed : TimeSpan.Zero)) == load;
             var now = started.Elapsed;
             var batch = new List<double>();
             while (latencies.TryDequeue(out var ms)) batch.Add(ms);
@@ -100,8 +103,8 @@ internal static class SoakRun
                 requests = batch.Count,
                 requests_per_s = Math.Round(batch.Count / seconds, 1),
                 errors = failed,
-                p50_ms = Math.Round(Percentile(batch, 0.50), 2),
-                p99_ms = Math.Round(Percentile(batch, 0.99), 2),
+                p50_ms = Rounded(batch, 0.50),
+                p99_ms = Rounded(batch, 0.99),
                 rss_mb = rss,
             });
             Console.WriteLine($"{now.TotalSeconds,6:F0} {batch.Count,9} {batch.Count / seconds,8:F1} {failed,7} {Percentile(batch, 0.50),8:F2} {Percentile(batch, 0.99),8:F2} {(rss is null ? "-" : rss.Value.ToString("F1", CultureInfo.InvariantCulture)),8}");
@@ -127,8 +130,8 @@ internal static class SoakRun
             errors = Interlocked.Read(ref errors),
             error_samples = errorSamples.ToArray(),
             requests_per_s = Math.Round(all.Count / started.Elapsed.TotalSeconds, 1),
-            p50_ms = Math.Round(Percentile(all, 0.50), 2),
-            p99_ms = Math.Round(Percentile(all, 0.99), 2),
+            p50_ms = Rounded(all, 0.50),
+            p99_ms = Rounded(all, 0.99),
             intervals,
         };
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -136,6 +139,9 @@ internal static class SoakRun
         foreach (var sample in errorSamples) Console.WriteLine($"error: {sample}");
         return report.errors == 0 ? 0 : 1;
     }
+
+    // JSON has no NaN: an interval without a successful request has no latency (null).
+    private static double? Rounded(List<double> sorted, double q) => sorted.Count == 0 ? null : Math.Round(Percentile(sorted, q), 2);
 
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1))];
