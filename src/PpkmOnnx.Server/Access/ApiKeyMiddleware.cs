@@ -32,9 +32,14 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ServerOptions optio
 
     /// <summary>Paths answered without a key: the probes always, /metrics unless <see cref="ServerOptions.MetricsRequireKey"/>.</summary>
     public static bool IsOpen(PathString path, ServerOptions options) =>
-        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase)
-        || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase)
-        || (!options.MetricsRequireKey && path.Equals("/metrics", StringComparison.OrdinalIgnoreCase));
+        IsProbe(path) || (!options.MetricsRequireKey && IsMetrics(path));
+
+    /// <summary>/healthz or /readyz: orchestrators call them without credentials.</summary>
+    public static bool IsProbe(PathString path) =>
+        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The Prometheus scrape path.</summary>
+    public static bool IsMetrics(PathString path) => path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
 
     // RFC 6750: "Bearer" (any case), one or more spaces, the token.
     private static bool TryGetBearerToken(string? value, out ReadOnlySpan<char> token)

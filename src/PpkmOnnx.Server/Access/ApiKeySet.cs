@@ -90,8 +90,8 @@ public sealed class ApiKeySet
         for (int i = 0; i < _hashes.Length; i++)
         {
             bool equal = CryptographicOperations.FixedTimeEquals(hash, _hashes[i]);
-            // Branch-free selection keeps the loop's timing independent of the match.
-            found = equal & found < 0 ? i : found;
+            // No early exit: the loop takes as long whichever key (if any) matched.
+            if (equal && found < 0) found = i;
         }
         return found;
     }

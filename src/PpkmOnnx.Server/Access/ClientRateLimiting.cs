@@ -40,8 +40,5 @@ internal static class ClientRateLimiting
             ? $"key:{i}"
             : $"ip:{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
 
-    private static bool IsExempt(PathString path) =>
-        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase)
-        || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase)
-        || path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
+    private static bool IsExempt(PathString path) => ApiKeyMiddleware.IsProbe(path) || ApiKeyMiddleware.IsMetrics(path);
 }
