@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
+using PpkmOnnx.Server.Access;
 using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Server.Models;
 
@@ -20,7 +21,8 @@ public static class ServeCommandLine
     /// <summary>Adds the serving argument, options and action to <paramref name="command"/> (a subcommand or a root command).</summary>
     /// <exception cref="UserInputException">
     /// Thrown by the action when nothing is given to serve, a folder is a training checkpoint or not a model package, a model
-    /// cannot be loaded (see <see cref="ServerStartup"/>) or an address cannot be bound.
+    /// cannot be loaded (see <see cref="ServerStartup"/>), an address cannot be bound, or an API key file or TLS certificate is
+    /// missing or unusable.
     /// </exception>
     public static T Configure<T>(T command) where T : Command
     {
@@ -44,9 +46,16 @@ public static class ServeCommandLine
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => 1_000_000 }.InRange(16L, 1L << 30);
         var allowPartial = new Option<bool>("--allow-partial") { Description = "Serve the models that load when others cannot (named in /readyz and the log); otherwise the first that cannot load stops the server (exit 2)." };
         var shutdown = new Option<double>("--shutdown-timeout-s") { Description = "How long shutdown waits for in-flight requests.", DefaultValueFactory = _ => 30 }.InRange(0.001, 3600.0);
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = $"API keys, one per line (blank lines and #comments ignored); requests then need Authorization: Bearer KEY, except /healthz, /readyz and /metrics. Also {ApiKeySet.EnvironmentVariable} (comma-separated)." };
+        var metricsRequireKey = new Option<bool>("--metrics-require-key") { Description = "/metrics needs an API key too (it is open by default, like the probes)." };
+        var rateLimit = new Option<int>("--rate-limit-per-minute") { Description = "Requests per minute per client (its API key, else its address) before 429; 0: no limit." }.InRange(0, ServerOptions.MaxRateLimitPerMinute);
+        var requestLog = new Option<string>("--request-log") { Description = "One JSON line per request in the log (method, route, status, latency, model, text count; never texts or keys): on or off.", DefaultValueFactory = _ => "off" };
+        requestLog.AcceptOnlyFromAmong("on", "off");
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate (chain) for HTTPS, with --tls-key; the default address becomes https://127.0.0.1:<port>." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
 
         command.Arguments.Add(package);
-        foreach (var option in new Option[] { models, config, urls, port, provider, threads, parallelRuns, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, allowPartial, shutdown })
+        foreach (var option in new Option[] { models, config, urls, port, provider, threads, parallelRuns, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, allowPartial, shutdown, apiKeyFile, metricsRequireKey, rateLimit, requestLog, tlsCert, tlsKey })
             command.Options.Add(option);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -59,10 +68,11 @@ public static class ServeCommandLine
             // Before anything listens: a wrong folder (a training checkpoint, say) is one line and exit 2, not a failed /readyz later.
             foreach (var r in registrations) ModelPackageLayout.RequirePackage(r.PackagePath);
 
+            var certificateFile = parseResult.GetValue(tlsCert);
             var options = new ServerOptions
             {
                 Models = registrations,
-                Urls = parseResult.GetValue(urls) ?? $"http://127.0.0.1:{parseResult.GetValue(port)}",
+                Urls = parseResult.GetValue(urls) ?? $"{(certificateFile is null ? "http" : "https")}://127.0.0.1:{parseResult.GetValue(port)}",
                 ExecutionProvider = ProviderArgument.Parse(parseResult.GetValue(provider)!),
                 IntraOpThreads = parseResult.GetValue(threads),
                 ParallelRuns = parseResult.GetValue(parallelRuns),
@@ -77,6 +87,12 @@ public static class ServeCommandLine
                 MaxRequestBodyBytes = parseResult.GetValue(maxBody),
                 AllowPartial = parseResult.GetValue(allowPartial),
                 ShutdownTimeout = TimeSpan.FromSeconds(parseResult.GetValue(shutdown)),
+                ApiKeys = ApiKeySet.Load(parseResult.GetValue(apiKeyFile), Environment.GetEnvironmentVariable(ApiKeySet.EnvironmentVariable)),
+                MetricsRequireKey = parseResult.GetValue(metricsRequireKey),
+                RateLimitPerMinute = parseResult.GetValue(rateLimit),
+                RequestLog = parseResult.GetValue(requestLog) == "on",
+                TlsCertificateFile = certificateFile,
+                TlsKeyFile = parseResult.GetValue(tlsKey),
             };
             await using var app = ServerApp.Build(options);
             await ServerStartup.StartAsync(app, options, cancellationToken);

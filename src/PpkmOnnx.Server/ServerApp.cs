@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using PpkmOnnx.Server.Access;
 using PpkmOnnx.Server.Api;
+using PpkmOnnx.Server.Logging;
 using PpkmOnnx.Server.Metrics;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Server.Web;
@@ -29,7 +31,15 @@ public static class ServerApp
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        var certificate = options.TlsCertificateFile is { } certificateFile ? TlsCertificate.Load(certificateFile, options.TlsKeyFile!) : null;
+        // The slim builder leaves Kestrel's https:// address support out; it is wanted exactly when there is a certificate.
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // Kestrel's standard HTTPS configuration: every https:// address serves this certificate.
+            if (certificate is not null) k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+        });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(options);
@@ -37,19 +47,28 @@ public static class ServerApp
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ModelLoaderService>();
         builder.Services.AddOpenApi();
-        // One line per request is noise for a classification service; /metrics counts them.
+        if (options.RateLimitPerMinute > 0) builder.Services.AddRateLimiter(limiter => ClientRateLimiting.Configure(limiter, options));
+        // ASP.NET Core's own per-request lines are noise (and would name raw paths); --request-log writes ours, /metrics counts them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // One line per entry, so a request is one line in the journal and a grep finds it whole.
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        if (!options.RequestLog) builder.Logging.AddFilter(RequestLogMiddleware.Category, LogLevel.None);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        // Outermost, so it records the status the exception handler finally wrote.
+        // Outermost (with the request log), so they record the status the exception handler finally wrote.
         app.UseMiddleware<RequestMetricsMiddleware>();
+        if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         // Anything unexpected still answers in the API's error shape; user mistakes never get here.
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error ?? new InvalidOperationException("unknown error");
             await ApiErrors.For(context, exception).ExecuteAsync(context);
         }));
+
+        // Keys before the rate limiter, so a client with a key is limited by its key, not by an address it may share.
+        if (options.ApiKeys is not null) app.UseMiddleware<ApiKeyMiddleware>();
+        if (options.RateLimitPerMinute > 0) app.UseRateLimiter();
 
         app.MapGet("/", () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapPost("/v1/classify", (HttpContext context, ModelCatalog catalog, ServerOptions o) => ClassifyEndpoint.HandleAsync(context, catalog, o))
@@ -58,6 +77,7 @@ public static class ServerApp
             .Accepts<ClassifyRequest>("application/json", "*/*")
             .Produces<ClassifyResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge)
             .Produces<ApiError>(StatusCodes.Status429TooManyRequests)

@@ -1,11 +1,12 @@
 using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
+using PpkmOnnx.Server.Access;
 using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Server.Models;
 
 namespace PpkmOnnx.Server;
 
-/// <summary>Everything <c>ppkm serve</c> can be told: models, address, batching and limits.</summary>
+/// <summary>Everything <c>ppkm serve</c> can be told: models, address, batching, limits and access control.</summary>
 public sealed record ServerOptions
 {
     /// <summary>The models to serve; the first is the default when a request names none.</summary>
@@ -47,6 +48,21 @@ public sealed record ServerOptions
     /// <summary>How long shutdown waits for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>API keys a request must carry (<c>Authorization: Bearer KEY</c>), or null to serve without keys. /healthz and /readyz are always open.</summary>
+    public ApiKeySet? ApiKeys { get; init; }
+    /// <summary>/metrics needs a key too (only with <see cref="ApiKeys"/>); by default it is open like the probes.</summary>
+    public bool MetricsRequireKey { get; init; }
+    /// <summary>Requests per minute per client (its API key, else its address) before 429; 0 turns the limit off.</summary>
+    public int RateLimitPerMinute { get; init; }
+    /// <summary>Most requests per minute <see cref="RateLimitPerMinute"/> accepts.</summary>
+    public const int MaxRateLimitPerMinute = 1_000_000;
+    /// <summary>One JSON line per request in the log (method, route, status, latency, model, text count; never texts or keys).</summary>
+    public bool RequestLog { get; init; }
+    /// <summary>PEM certificate (chain) file for HTTPS addresses, with <see cref="TlsKeyFile"/>; null without TLS.</summary>
+    public string? TlsCertificateFile { get; init; }
+    /// <summary>PEM private key file of <see cref="TlsCertificateFile"/>.</summary>
+    public string? TlsKeyFile { get; init; }
+
     /// <summary>Throws <see cref="UserInputException"/> for a user's mistake (no model, a name twice or unsafe) and <see cref="ArgumentException"/> for an out-of-range limit.</summary>
     public void Validate()
     {
@@ -55,6 +71,13 @@ public sealed record ServerOptions
         if (duplicate is not null) throw new UserInputException($"model name '{duplicate.Key}' is given twice.");
         if (Models.FirstOrDefault(m => !ModelRegistration.IsSafeName(m.Name)) is { } unsafeName)
             throw new UserInputException($"model name '{unsafeName.Name}' ({unsafeName.PackagePath}) is not a safe identifier: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (name=path[:variant]).");
+        if ((TlsCertificateFile is null) != (TlsKeyFile is null))
+            throw new UserInputException("TLS needs both --tls-cert FILE and --tls-key FILE (PEM).");
+        if (TlsCertificateFile is null && Urls.Split(';').FirstOrDefault(u => u.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } https)
+            throw new UserInputException($"{https.Trim()}: an https address needs --tls-cert FILE and --tls-key FILE (PEM).");
+        if (MetricsRequireKey && ApiKeys is null)
+            throw new UserInputException($"--metrics-require-key needs API keys (--api-key-file FILE or {ApiKeySet.EnvironmentVariable}).");
+        if (RateLimitPerMinute is < 0 or > MaxRateLimitPerMinute) throw new ArgumentException($"rate limit per minute must be from 0 (off) to {MaxRateLimitPerMinute}.");
         if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
         if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");
         if (MaxQueueDelay < TimeSpan.Zero) throw new ArgumentException("max queue delay cannot be negative.");

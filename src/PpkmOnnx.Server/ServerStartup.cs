@@ -3,7 +3,9 @@ using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PpkmOnnx.Core;
+using PpkmOnnx.Server.Access;
 using PpkmOnnx.Server.Models;
 
 namespace PpkmOnnx.Server;
@@ -14,7 +16,10 @@ namespace PpkmOnnx.Server;
 /// </summary>
 public static class ServerStartup
 {
-    /// <summary>Loads <paramref name="app"/>'s models, then starts it listening on <paramref name="options"/>' addresses.</summary>
+    /// <summary>
+    /// Loads <paramref name="app"/>'s models, then starts it listening on <paramref name="options"/>' addresses, and warns
+    /// (<see cref="ExposureWarnings"/>) when an address reachable from other machines lacks TLS or API keys.
+    /// </summary>
     /// <exception cref="UserInputException">
     /// A model cannot be loaded (without <see cref="ServerOptions.AllowPartial"/>, or none can), or an address is in use or not permitted.
     /// </exception>
@@ -45,5 +50,7 @@ public static class ServerStartup
         {
             throw new UserInputException($"{options.Urls}: cannot listen: {e.Message} (choose another --port or --urls).", e);
         }
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PpkmOnnx.Server");
+        foreach (var warning in ExposureWarnings.For(options)) logger.LogWarning("{Warning}", warning);
     }
 }

@@ -24,12 +24,21 @@ internal static class ServeExecutable
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>Starts <paramref name="fileName"/> with redirected output.</summary>
-    public static Process Start(string fileName, IEnumerable<string> args)
+    /// <summary>A loopback port nobody listens on now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <paramref name="fileName"/> with redirected output (and <paramref name="environment"/> added).</summary>
+    public static Process Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start.");
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ServerHarness : IAsyncDisposable
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Two models: "tiny" (fp32, seed 1) and "tiny-int8" (int8 file with other weights, seed 2), unless told otherwise.</summary>
-    public static async Task<ServerHarness> StartAsync(Func<ServerOptions, ServerOptions>? adjust = null, bool kestrel = false, bool waitReady = true)
+    public static async Task<ServerHarness> StartAsync(Func<ServerOptions, ServerOptions>? adjust = null, bool kestrel = false, bool waitReady = true, Action<WebApplicationBuilder>? configure = null)
     {
         var temp = TestPaths.NewTempFolder();
         var folder = temp.Combine("pkg");
@@ -53,6 +53,7 @@ internal sealed class ServerHarness : IAsyncDisposable
         var app = ServerApp.Build(options, b =>
         {
             if (!kestrel) b.WebHost.UseTestServer();
+            configure?.Invoke(b);
         });
         await app.StartAsync();
         var client = kestrel ? new HttpClient { BaseAddress = new Uri(app.Urls.First()) } : app.GetTestClient();

@@ -18,9 +18,19 @@ using LoadGen;
 //       [--texts-from FILE] [--text-column NAME] [--clients 16,64] [--duration-s 10] [--rounds 2] [--texts 1]
 //       [--max-batch-size 32] [--max-queue-delay-ms 5] [--threads 0] [--parallel-runs 0] [--concurrent-batches 1] [--node-peer tools/NodePeer|none] [--serve none] [--ppkm PATH] [--run-overhead-tokens N (in-process only)]
 // Without --package a synthetic tiny model is used (serving overhead only, no node peer).
+//
+//   dotnet run -c Release --project tools/LoadGen -- soak --url http://127.0.0.1:8080 --pid SERVER_PID [--clients 16]
+//       [--duration-min 10] [--report-every-s 30] [--texts-from FILE] [--model NAME] [--out soak.json]
+// soaks a running server instead: errors (must be 0), p50/p99 and the server's RSS every interval, to a JSON file.
 // The CUDA attempt of provider "auto" fails loudly on machines without CUDA; the provider used is printed below.
 var ortOptions = new Microsoft.ML.OnnxRuntime.EnvironmentCreationOptions { logId = "loadgen", logLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
 Microsoft.ML.OnnxRuntime.OrtEnv.CreateInstanceWithOptions(ref ortOptions);
+// `soak`: long closed-loop load against a server that is already running (SoakRun), instead of the comparison below.
+if (args is ["soak", .. var soakArgs])
+{
+    var soak = Args.Parse(soakArgs);
+    return await SoakRun.RunAsync(soak, ReadTexts(soak.Get("--texts-from"), soak.Get("--text-column")));
+}
 var opts = Args.Parse(args);
 string? syntheticFolder = null;
 var package = opts.Get("--package");

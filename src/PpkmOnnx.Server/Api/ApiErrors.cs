@@ -43,6 +43,31 @@ internal static class ApiErrors
     }
 
     /// <summary>
+    /// 401 for a request without a valid API key, with <c>WWW-Authenticate: Bearer</c> (RFC 6750; <paramref name="reason"/>
+    /// <c>invalid_token</c> or <c>invalid_request</c> becomes its <c>error</c> parameter). The detail never repeats what was sent.
+    /// </summary>
+    public static IResult Unauthorized(HttpContext context, string reason)
+    {
+        context.Response.Headers.WWWAuthenticate = reason == "missing_key" ? "Bearer" : $"Bearer error=\"{reason}\"";
+        var detail = reason switch
+        {
+            "missing_key" => "this server needs an API key: send Authorization: Bearer KEY.",
+            "invalid_request" => "the Authorization header must be one 'Bearer KEY'.",
+            _ => "the API key is not valid.",
+        };
+        return Error(StatusCodes.Status401Unauthorized, "unauthorized", detail);
+    }
+
+    /// <summary>429 for a client over its <paramref name="perMinute"/> requests a minute, with Retry-After in whole seconds (at least 1).</summary>
+    public static IResult RateLimited(HttpContext context, int perMinute, TimeSpan? retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromMinutes(1)).TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Error(StatusCodes.Status429TooManyRequests, "rate_limited",
+            $"more than {perMinute} requests a minute from this client; retry after {seconds} s.");
+    }
+
+    /// <summary>
     /// The answer for a request no endpoint matched: 405 with <c>Allow</c> when the path exists for other methods,
     /// else 404.
     /// </summary>

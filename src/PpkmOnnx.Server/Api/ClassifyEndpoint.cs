@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using PpkmOnnx.Core;
 using PpkmOnnx.Server.Batching;
+using PpkmOnnx.Server.Logging;
 using PpkmOnnx.Server.Models;
 
 namespace PpkmOnnx.Server.Api;
@@ -74,6 +75,8 @@ internal static class ClassifyEndpoint
             }
             else return Error(400, "invalid_request", $"\"inputs\" is {inputs.ValueKind.ToString().ToLowerInvariant()}, expected a string or an array of strings.");
 
+            var log = context.Features.Get<RequestLogDetails>();
+            if (log is not null) log.Texts = texts.Count;
             if (texts.Count > options.MaxTextsPerRequest)
                 return Error(400, "too_many_inputs", $"{texts.Count} texts in one request; the limit is {options.MaxTextsPerRequest}.");
             for (int i = 0; i < texts.Count; i++)
@@ -92,6 +95,7 @@ internal static class ClassifyEndpoint
                 return Error(StatusCodes.Status503ServiceUnavailable, "not_ready", catalog.LoadError ?? "models are still loading; see /readyz.");
             }
 
+            if (log is not null) log.Model = model.Name;
             var started = Stopwatch.GetTimestamp();
             try
             {
