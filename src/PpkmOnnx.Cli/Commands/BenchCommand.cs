@@ -66,7 +66,10 @@ internal static class BenchCommand
                 Title = parseResult.GetValue(title),
                 TorchSharpVersion = Common.TorchSharpVersion.Current,
             };
-            var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), ct));
+            // Ctrl-C or SIGTERM stops the measurements at their next call; no bench.json is written (exit 130).
+            using var interrupt = new InterruptScope(ct);
+            var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), interrupt.Token));
+            interrupt.Token.ThrowIfCancellationRequested();
             var path = Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName);
             BenchmarkJson.Write(report, path);
             Render(console, report);

@@ -67,6 +67,9 @@ internal static class PredictCommand
                 MaxBatchSize = batch,
             });
 
+            // Ctrl-C or SIGTERM stops the loop before its next chunk; a file output's staging file is deleted (exit 130).
+            using var interrupt = new InterruptScope(cancellationToken);
+            var token = interrupt.Token;
             bool toStdout = outputPath == "-";
             var errorConsole = CliConsole.ErrorFor(parseResult);
             // Plain lines, never wrapped to a console width: scripts read them. With -o - they go to standard error.
@@ -76,7 +79,7 @@ internal static class PredictCommand
             if (toStdout)
             {
                 var stdout = parseResult.InvocationConfiguration.Output;
-                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, cancellationToken));
+                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, token));
             }
             else
             {
@@ -85,7 +88,7 @@ internal static class PredictCommand
                 AtomicFile.Write(outputPath, stream =>
                 {
                     using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, token));
                 });
             }
             log.WriteLine(summary.ToLine());

@@ -121,8 +121,8 @@ internal sealed class TrainingOptions
         console.Write(settings);
         foreach (var (setting, reason) in choices) console.MarkupLine(Markup.Escape($"auto: {setting} ({reason})"));
 
-        // Ctrl-C cancels the token; the trainer keeps the last good checkpoint and a resume point.
-        using var ctrlC = new CtrlCScope(ct);
+        // Ctrl-C or SIGTERM cancels the token; the trainer keeps the last good checkpoint and a resume point.
+        using var interrupt = new InterruptScope(ct);
         TrainingResult result;
         try
         {
@@ -142,9 +142,9 @@ internal sealed class TrainingOptions
                 }
                 var eta = t.Eta is { } e2 ? e2.ToString(@"hh\:mm\:ss") : "?";
                 progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
-            }), ctrlC.Token));
+            }), interrupt.Token));
         }
-        catch (OperationCanceledException) when (ctrlC.Pressed)
+        catch (OperationCanceledException) when (interrupt.Interrupted)
         {
             console.MarkupLine($"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
             return 130;
