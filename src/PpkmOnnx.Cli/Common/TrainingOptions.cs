@@ -35,7 +35,8 @@ internal sealed class TrainingOptions
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch." };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
+    public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
     public DataOptions Data { get; } = DataOptions.Create();
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
@@ -43,7 +44,7 @@ internal sealed class TrainingOptions
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume, Force })
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -93,6 +94,7 @@ internal sealed class TrainingOptions
             Device = p.GetValue(Device)!,
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
+            Force = p.GetValue(Force),
             Seed = p.GetValue(Data.Seed),
             AutomaticChoices = choices.Select(c => $"{c.Item1}: {c.Item2}").ToList(),
         };
@@ -103,6 +105,8 @@ internal sealed class TrainingOptions
     public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
     {
         var console = CliConsole.For(p);
+        // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
+        TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = prepared.Split;

@@ -36,6 +36,7 @@ internal static class TrainingLoop
         var options = job.Options;
         var model = job.Model;
         var output = Path.GetFullPath(options.OutputPath);
+        TrainingOutputCheck.Prepare(options);
         OutputFolder.Create(output);
         var resumeDir = Path.Combine(output, ResumeFolder);
 
@@ -96,7 +97,7 @@ internal static class TrainingLoop
                     loss.backward();
                     nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
                     optimizer.step();
-                    lossSum += loss.item<float>();
+                    lossSum += DivergenceCheck.Finite(loss.item<float>(), epoch, b + 1, lastLr, bestEpoch, output);
                 }
                 globalStep++;
                 stepsThisProcess++;
