@@ -129,6 +129,21 @@ public sealed class InterruptTests : IDisposable
         Assert.Equal(3, File.ReadAllLines(_tmp.Combine("out.csv")).Length);
     }
 
+    [Fact]
+    public void Predict_to_a_closed_pipe_stops_with_one_line_and_exit_141()
+    {
+        var package = TinyPackageFolder();
+        var input = _tmp.Combine("in.txt");
+        File.WriteAllLines(input, Enumerable.Range(0, 500_000).Select(i => $"ppkm bagus sekali {i % 97} vaksin buruk {i % 13}"));
+        var (first, r, closeToExit) = PpkmProcess.RunAndCloseStdoutAfterFirstLine(_tmp.Path,
+            "predict", package, "--input", input, "-o", "-", "--provider", "cpu", "--threads", "1", "--parallel-runs", "1");
+        Assert.StartsWith("row,text,label,prob_", first);
+        Assert.True(r.ExitCode == 141, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Equal("ppkm: error: standard output was closed by its reader (broken pipe); stopped scoring.", r.Stderr.Trim());
+        // All 500,000 rows take about 6 s; the close is noticed at the next chunk's write.
+        Assert.True(closeToExit < TimeSpan.FromSeconds(3), $"ran {closeToExit} after the pipe closed");
+    }
+
     // The demo file's 600 rows, each repeated with a distinct suffix so none is a duplicate: as many texts as a test needs.
     private static void WriteManyRows(string path, int copies)
     {

@@ -50,6 +50,21 @@ internal static class PpkmProcess
         string Snapshot() { lock (output) return output.ToString(); }
     }
 
+    /// <summary>
+    /// Runs <c>ppkm <paramref name="args"/></c>, reads the first line of its standard output and then closes the pipe, as
+    /// <c>ppkm … | head -1</c> does; returns that line, the exit and how long the process ran on after the close.
+    /// </summary>
+    public static (string FirstLine, Result Result, TimeSpan CloseToExit) RunAndCloseStdoutAfterFirstLine(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var first = process.StandardOutput.ReadLine() ?? "";
+        var clock = Stopwatch.StartNew();
+        process.StandardOutput.Close();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"ppkm {string.Join(' ', args)} went on after its standard output closed."); }
+        return (first, new Result(process.ExitCode, "", stderr.Result), clock.Elapsed);
+    }
+
     // Reads a stream to its end, keeping a shared copy that the polling thread can look at while it grows.
     private static async Task<string> CopyAsync(StreamReader reader, System.Text.StringBuilder shared)
     {

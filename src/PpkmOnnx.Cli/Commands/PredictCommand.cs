@@ -78,8 +78,21 @@ internal static class PredictCommand
             PredictionSummary summary;
             if (toStdout)
             {
-                var stdout = parseResult.InvocationConfiguration.Output;
-                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, token));
+                var (stdout, owned) = StandardOutput.Open(parseResult.InvocationConfiguration.Output);
+                try
+                {
+                    // Flushed chunk by chunk: the reader downstream sees rows as they are scored, and its going away is seen within a chunk.
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, token, flushEachChunk: true));
+                }
+                catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+                {
+                    log.WriteLine("ppkm: error: standard output was closed by its reader (broken pipe); stopped scoring.");
+                    return Task.FromResult(StandardOutput.BrokenPipeExitCode);
+                }
+                finally
+                {
+                    if (owned) DisposeQuietly(stdout);
+                }
             }
             else
             {
@@ -96,6 +109,12 @@ internal static class PredictCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    // Disposing flushes what is buffered, which fails again on a broken pipe; nothing more can reach that reader.
+    private static void DisposeQuietly(TextWriter writer)
+    {
+        try { writer.Dispose(); } catch (IOException) { }
     }
 
     // A live bar on an interactive standard error only: logs and pipes get just the summary line.
