@@ -80,6 +80,13 @@ public class TrainingOutputTests
         Assert.Contains("the last good checkpoint (epoch 1) is kept", diverged.Message);
         Assert.Equal(good, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
         Assert.NotEqual("completed", Status(temp.Combine("out")));
+        // The record says the resumed epochs ran with another learning rate than epoch 1.
+        var resume = JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!["resume"]!;
+        Assert.Equal(1, resume["after_epoch"]!.GetValue<int>());
+        var changed = Assert.Single(resume["changed"]!.AsObject());
+        Assert.Equal("learning_rate", changed.Key);
+        Assert.Equal(2e-3, changed.Value!["before"]!.GetValue<double>());
+        Assert.Equal(1e30, changed.Value!["now"]!.GetValue<double>());
 
         // From scratch nothing is kept, and nothing claims to be finished.
         var fromScratch = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = temp.Combine("fresh"), LearningRate = 1e30 }, data));

@@ -239,6 +239,8 @@ public static class OnnxQuantizer
                 ["method"] = options.Calibration.ToString(),
                 ["percentile"] = options.Calibration == CalibrationMethod.Percentile ? options.CalibrationPercentile : null,
                 ["texts"] = Math.Min(options.CalibrationSamples, (options.CalibrationTexts ?? options.Validation?.Texts ?? []).Count),
+                // What was asked for: more than the texts available is clamped, and the record says so rather than pretend.
+                ["texts_requested"] = options.CalibrationSamples,
                 ["activations"] = options.SignedActivations ? "int8" : "uint8",
             },
             ["cpu"] = new JsonObject

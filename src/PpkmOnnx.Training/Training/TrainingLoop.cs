@@ -71,6 +71,7 @@ internal static class TrainingLoop
         double lastLr = 0;
         // The log holds exactly the epochs behind the weights: none for a fresh run, those before the resume point otherwise.
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(epochs.Select(e => JsonSerializer.Serialize(e, JsonLine) + "\n")));
+        if (options.Resume) job.Extra["resume"] = ResumeRecord.Describe(output, options, resumedAfter);
         WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
