@@ -160,6 +160,7 @@ internal sealed class TrainingOptions
     private static void Summarize(IAnsiConsole console, TrainingResult r, IReadOnlyList<string> labels)
     {
         console.MarkupLine(Markup.Escape($"Best epoch {r.BestEpoch} (validation macro F1 {r.BestValidation.MacroF1:P2}); {r.TrainableParameters:N0} trainable parameters; {r.WallTime:hh\\:mm\\:ss} on {r.Device}."));
+        if (r.HeadOutcome is { } head) console.MarkupLine(Markup.Escape($"Labels matched by name: {head}."));
         if (r.NewlyInitialized.Count > 0)
             console.MarkupLine(Markup.Escape($"Initialised fresh (not in the source checkpoint): {string.Join(", ", r.NewlyInitialized)}"));
         if (r.Test is { } test)
