@@ -34,6 +34,8 @@ internal static class BenchCommand
         data.Add(command);
         command.SetAction((parseResult, ct) =>
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the measurements at their next call; no bench.json is written (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(parseResult);
             var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult));
             DataSummary.Write(console, prepared);
@@ -75,8 +77,6 @@ internal static class BenchCommand
                 Title = parseResult.GetValue(title),
                 TorchSharpVersion = Common.TorchSharpVersion.Current,
             };
-            // Ctrl-C or SIGTERM stops the measurements at their next call; no bench.json is written (exit 130).
-            using var interrupt = new InterruptScope(ct);
             var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), interrupt.Token));
             interrupt.Token.ThrowIfCancellationRequested();
             var path = Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName);

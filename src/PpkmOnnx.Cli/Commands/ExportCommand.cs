@@ -34,6 +34,8 @@ internal static class ExportCommand
 
         int Run(ParseResult p, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the export at its next step or validation batch; the staging folder is deleted (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(checkpoint)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
@@ -43,8 +45,6 @@ internal static class ExportCommand
                 throw new UserInputException($"{Path.GetFullPath(outputFolder)}: folder exists and is not empty. Use --force to replace it.");
             ExportValidationOptions? validation = null;
             TorchReferenceModel? reference = null;
-            // Ctrl-C or SIGTERM stops the export at its next step or validation batch; the staging folder is deleted.
-            using var interrupt = new InterruptScope(ct);
             try
             {
                 if (!p.GetValue(noValidate))

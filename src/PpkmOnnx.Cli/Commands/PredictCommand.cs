@@ -40,6 +40,8 @@ internal static class PredictCommand
 
         command.SetAction((parseResult, cancellationToken) =>
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the loop before its next chunk; a file output's staging file is deleted (exit 130).
+            using var interrupt = new InterruptScope(cancellationToken);
             int batch = parseResult.GetValue(batchSize);
             int threadCount = parseResult.GetValue(threads);
             int runs = parseResult.GetValue(parallelRuns);
@@ -67,8 +69,6 @@ internal static class PredictCommand
                 MaxBatchSize = batch,
             });
 
-            // Ctrl-C or SIGTERM stops the loop before its next chunk; a file output's staging file is deleted (exit 130).
-            using var interrupt = new InterruptScope(cancellationToken);
             var token = interrupt.Token;
             bool toStdout = outputPath == "-";
             var errorConsole = CliConsole.ErrorFor(parseResult);

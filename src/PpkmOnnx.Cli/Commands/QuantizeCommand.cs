@@ -37,6 +37,8 @@ internal static class QuantizeCommand
 
         int Run(ParseResult p, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the work at its next inference batch; nothing is written (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(package)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
@@ -64,8 +66,6 @@ internal static class QuantizeCommand
                 MaxLength = PackageMaxLength(folder) ?? 128,
             };
             console.MarkupLine(Markup.Escape($"Quantizing {folder} ({ModelPackageLayout.VariantName(variant)}; CPU {cpu.Summary}; reduce range {options.ReduceRange}); guard on {source}, max macro-F1 drop {p.GetValue(maxDrop):0.##} points."));
-            // Ctrl-C or SIGTERM stops the work at its next inference batch; nothing is written (exit 130).
-            using var interrupt = new InterruptScope(ct);
             var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with
             {
                 Progress = new SyncProgress<string>(m => progress.Note("quantize", m)),

@@ -104,6 +104,8 @@ internal sealed class TrainingOptions
     /// <summary>Prepares data, prints the settings, runs <paramref name="run"/> with progress, prints the result.</summary>
     public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
     {
+        // From the first moment: Ctrl-C or SIGTERM cancels the token; the trainer keeps the last good checkpoint and a resume point.
+        using var interrupt = new InterruptScope(ct);
         var console = CliConsole.For(p);
         // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
@@ -125,8 +127,6 @@ internal sealed class TrainingOptions
         console.Write(settings);
         foreach (var (setting, reason) in choices) console.MarkupLine(Markup.Escape($"auto: {setting} ({reason})"));
 
-        // Ctrl-C or SIGTERM cancels the token; the trainer keeps the last good checkpoint and a resume point.
-        using var interrupt = new InterruptScope(ct);
         TrainingResult result;
         try
         {
