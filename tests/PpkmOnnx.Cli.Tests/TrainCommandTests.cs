@@ -25,4 +25,25 @@ public sealed class TrainCommandTests
         Assert.Equal($"ppkm: error: {message}{Environment.NewLine}", error);
         Assert.False(Directory.Exists(temp.Combine("out")));
     }
+
+    [Fact]
+    public async Task Resume_without_a_resume_point_and_a_finished_output_are_refused_before_any_work()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var data = temp.Combine("demo.csv");
+        DemoDataset.Write(data);
+        Directory.CreateDirectory(temp.Combine("model"));
+        string[] run = ["train", temp.Combine("model"), "--data", data, "-o", temp.Combine("out"), "--epochs", "1", "--lr", "1e-4"];
+        var (code, output, error) = await CliInvocation.RunAsync([.. run, "--resume"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {temp.Combine("out")}: --resume was given but there is no resume point (resume/resume.json) to continue from; run without --resume to start afresh.{Environment.NewLine}", error);
+        Assert.Equal("", output);
+
+        // A finished run's record: refused without --force, before the data is even read.
+        Directory.CreateDirectory(temp.Combine("out"));
+        File.WriteAllText(temp.Combine("out", "training.json"), "{\"status\": \"completed\"}");
+        (code, _, error) = await CliInvocation.RunAsync(run);
+        Assert.Equal(2, code);
+        Assert.Contains("holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.", error);
+    }
 }

@@ -84,12 +84,14 @@ public class CheckpointTests
     }
 
     [Fact]
-    public void LabelCountDifferingFromAFineTunedHeadIsAShapeMismatch()
+    public void OtherClassesThanAFineTunedHeadsStartAFreshHead()
     {
+        // Classes are matched by name (HeadLabelMatching): a head for negative/positive says nothing about a, b, c.
         using var temp = TestPaths.NewTempFolder();
         TinyModels.SaveFresh(TinyModels.Bert(labels: 2), temp.Path);
-        var e = Assert.Throws<UserInputException>(() => CheckpointLoader.Load(temp.Path, new CheckpointLoadOptions { Labels = new[] { "a", "b", "c" } }));
-        Assert.Contains("classifier.weight is [2, 32] in the checkpoint but [3, 32] in the model", e.Message);
+        using var loaded = CheckpointLoader.Load(temp.Path, new CheckpointLoadOptions { Labels = new[] { "a", "b", "c" } });
+        Assert.Equal(["classifier.bias", "classifier.weight"], loaded.NewlyInitialized.Order(StringComparer.Ordinal));
+        Assert.Equal("classification head started fresh: the checkpoint's classes [negative, positive] are not the data's [a, b, c]", loaded.HeadOutcome);
     }
 
     [Fact]

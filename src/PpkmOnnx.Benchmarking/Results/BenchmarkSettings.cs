@@ -19,4 +19,6 @@ public sealed record BenchmarkSettings
     public required int EvaluationBatchSize { get; init; }
     /// <summary>Always true: every repeat runs all variants round-robin, starting one later each repeat.</summary>
     public bool Interleaved { get; init; } = true;
+    /// <summary>The settings a short run (<c>ppkm bench --quick</c>) chose, e.g. <c>repeats 3</c>; options given explicitly win over it and are not listed.</summary>
+    public IReadOnlyList<string> ChosenByQuick { get; init; } = [];
 }

@@ -26,6 +26,8 @@ public sealed record BenchmarkOptions
     public int? IntraOpThreads { get; init; }
     /// <summary>Timed repeats per cell (throughput = median over repeats).</summary>
     public int Repeats { get; init; } = 5;
+    /// <summary>Settings a short run chose rather than the user (recorded as <see cref="Results.BenchmarkSettings.ChosenByQuick"/>).</summary>
+    public IReadOnlyList<string> ChosenByQuick { get; init; } = [];
     /// <summary>Timed calls per variant per cell per repeat.</summary>
     public int Iterations { get; init; } = 10;
     /// <summary>Untimed calls per variant per cell before the first repeat.</summary>

@@ -95,6 +95,7 @@ public static class BenchmarkRunner
                     Sequences = cells.Select(c => c.Sequence).Distinct().ToArray(),
                     MaxLength = options.MaxLength,
                     EvaluationBatchSize = options.EvaluationBatchSize,
+                    ChosenByQuick = options.ChosenByQuick.ToArray(),
                 },
                 Dataset = new DatasetSummary
                 {

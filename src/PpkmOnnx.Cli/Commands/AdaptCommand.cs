@@ -67,7 +67,7 @@ internal static class AdaptCommand
             foreach (var (source, rows) in loaded.Corpus.Sources) console.MarkupLine(Markup.Escape($"  {rows,8:N0}  {source}"));
             console.MarkupLine(Markup.Escape($"vocabulary: {(vocabPath ?? "the model's own")}; lr {options.LearningRate:G}, batch {options.BatchSize}, max length {options.MaxLength}, {(options.MaxSteps is { } m ? $"at most {m} steps" : $"{options.Epochs} epoch(s)")}, seed {options.Seed}"));
 
-            using var ctrlC = new CtrlCScope(ct);
+            using var interrupt = new InterruptScope(ct);
             try
             {
                 var result = CliProgress.Run(console, progress => DomainAdapter.Run(options, loaded.Corpus, loaded.Details, new SyncProgress<TrainingProgress>(t =>
@@ -75,14 +75,14 @@ internal static class AdaptCommand
                     if (t.Phase == TrainingPhase.Validate) { console.MarkupLine(Markup.Escape($"step {t.GlobalStep}/{t.TotalSteps}: held-out MLM loss {t.Loss:0.000}")); return; }
                     var eta = t.Eta is { } e ? e.ToString(@"hh\:mm\:ss") : "?";
                     progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
-                }), ctrlC.Token));
+                }), interrupt.Token));
                 if (result.Transfer is { } plan)
                     console.MarkupLine(Markup.Escape($"vocabulary transfer: {plan.Count(VocabularyTransferKind.Copied):N0} shared tokens copied, {plan.Count(VocabularyTransferKind.MeanOfPieces):N0} from the mean of {plan.MeanPiecesPerAveragedToken:0.00} old pieces, {plan.Count(VocabularyTransferKind.SpecialRole)} special by role, {plan.Count(VocabularyTransferKind.Unknown)} from [UNK]"));
                 var last = result.Curve.LastOrDefault();
                 console.MarkupLine(Markup.Escape($"Adapted in {result.WallTime:hh\\:mm\\:ss}: {result.Steps} steps, held-out MLM loss {result.Curve.FirstOrDefault()?.HeldOutLoss:0.000} → {last?.HeldOutLoss:0.000}. Checkpoint: {result.OutputPath} (fine-tune it with ppkm train; the MLM head is left out there)."));
                 return Task.FromResult(0);
             }
-            catch (OperationCanceledException) when (ctrlC.Pressed)
+            catch (OperationCanceledException) when (interrupt.Interrupted)
             {
                 console.MarkupLine($"[yellow]Interrupted.[/] A resume point is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
                 return Task.FromResult(130);

@@ -24,7 +24,7 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Calls per repeat.", DefaultValueFactory = _ => 10 }.InRange(1, 100_000);
         var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores)." }.InRange(1, OptionRules.MaxThreads);
         var split = new Option<string>("--split") { Description = "Which split of --data to evaluate: test (default), validation, train or all.", DefaultValueFactory = _ => "test" };
-        var quick = new Option<bool>("--quick") { Description = "Short run: batch 1,8,32, seq 64 + data, 3 repeats of 5 calls." };
+        var quick = new Option<bool>("--quick") { Description = "Short run: batch 1,8,32, seq 64 + data, 3 repeats of 5 calls (options given explicitly win; bench.json records what --quick chose)." };
         var forceFp16 = new Option<bool>("--force-fp16") { Description = "Time the fp16 variant on CPU too (it is a GPU variant)." };
         var title = new Option<string>("--title") { Description = "Title recorded in bench.json." };
         var data = DataOptions.Create();
@@ -34,6 +34,8 @@ internal static class BenchCommand
         data.Add(command);
         command.SetAction((parseResult, ct) =>
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the measurements at their next call; no bench.json is written (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(parseResult);
             var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult));
             DataSummary.Write(console, prepared);
@@ -49,7 +51,15 @@ internal static class BenchCommand
             var trainCounts = prepared.Split.Train.ClassCounts();
             int majority = Array.IndexOf(trainCounts, trainCounts.Max());
             bool isQuick = parseResult.GetValue(quick);
-            var (lengths, withData) = BenchmarkArguments.ParseSequences(isQuick ? "64,data" : parseResult.GetValue(sequences)!);
+            // --quick shortens what the user left at its default; a size given explicitly is what gets measured and recorded.
+            var chosenByQuick = new List<string>();
+            T Quick<T>(Option<T> option, T quickValue, string name)
+            {
+                if (!isQuick || parseResult.GetResult(option) is { Implicit: false }) return parseResult.GetValue(option)!;
+                chosenByQuick.Add($"{name} {quickValue}");
+                return quickValue;
+            }
+            var (lengths, withData) = BenchmarkArguments.ParseSequences(Quick(sequences, "64,data", "sequences"));
             var options = new BenchmarkOptions
             {
                 Models = parseResult.GetValue(packages)!.Select(ParseModel).ToList(),
@@ -58,15 +68,17 @@ internal static class BenchCommand
                 ForceFp16 = parseResult.GetValue(forceFp16),
                 Provider = BenchmarkArguments.ParseProvider(parseResult.GetValue(provider)!),
                 IntraOpThreads = parseResult.GetValue(threads),
-                Repeats = isQuick ? 3 : parseResult.GetValue(repeats),
-                Iterations = isQuick ? 5 : parseResult.GetValue(iterations),
-                BatchSizes = BenchmarkArguments.ParseBatchSizes(isQuick ? "1,8,32" : parseResult.GetValue(batchSizes)!),
+                Repeats = Quick(repeats, 3, "repeats"),
+                Iterations = Quick(iterations, 5, "iterations"),
+                BatchSizes = BenchmarkArguments.ParseBatchSizes(Quick(batchSizes, "1,8,32", "batch sizes")),
+                ChosenByQuick = chosenByQuick,
                 SequenceLengths = lengths,
                 IncludeDataLengths = withData,
                 Title = parseResult.GetValue(title),
                 TorchSharpVersion = Common.TorchSharpVersion.Current,
             };
-            var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), ct));
+            var report = CliProgress.Run(console, p => BenchmarkRunner.Run(options, new SyncProgress<BenchmarkProgress>(b => p.Report(b.Stage, b.Completed, b.Total, b.Message)), interrupt.Token));
+            interrupt.Token.ThrowIfCancellationRequested();
             var path = Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName);
             BenchmarkJson.Write(report, path);
             Render(console, report);

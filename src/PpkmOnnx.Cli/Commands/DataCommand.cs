@@ -56,7 +56,11 @@ internal static class DataCommand
                 ? console.Status().Start($"Tokenizing {prepared.Dataset.Rows.Count} texts…", _ => Inspect())
                 : Inspect();
             if (parseResult.GetValue(json)) parseResult.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(inspection, Json));
-            else Render(console, inspection);
+            else
+            {
+                Render(console, inspection);
+                if (prepared.Loaded.Anomalies.Describe() is { } anomalies) console.MarkupLineInterpolated($"Reader: {anomalies}.");
+            }
             return 0;
         });
         return command;

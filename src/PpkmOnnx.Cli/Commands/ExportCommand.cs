@@ -29,8 +29,13 @@ internal static class ExportCommand
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { output, graph, maxLength, noValidate, validationTexts, tolerance, triton, tritonName, force }) command.Options.Add(o);
         data.Add(command);
-        command.SetAction(p =>
+        command.SetAction((p, ct) => Task.FromResult(Run(p, ct)));
+        return command;
+
+        int Run(ParseResult p, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the export at its next step or validation batch; the staging folder is deleted (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(checkpoint)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
@@ -61,6 +66,7 @@ internal static class ExportCommand
                     Validation = validation,
                     TritonRepository = p.GetValue(triton),
                     TritonModelName = p.GetValue(tritonName),
+                    Cancellation = interrupt.Token,
                 });
                 if (result.Validation is { } report)
                 {
@@ -76,8 +82,7 @@ internal static class ExportCommand
             {
                 reference?.Dispose();
             }
-        });
-        return command;
+        }
     }
 
     /// <summary>The max length the checkpoint was trained with (training.json), so the package serves what was trained.</summary>

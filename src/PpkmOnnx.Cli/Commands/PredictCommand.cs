@@ -40,6 +40,8 @@ internal static class PredictCommand
 
         command.SetAction((parseResult, cancellationToken) =>
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the loop before its next chunk; a file output's staging file is deleted (exit 130).
+            using var interrupt = new InterruptScope(cancellationToken);
             int batch = parseResult.GetValue(batchSize);
             int threadCount = parseResult.GetValue(threads);
             int runs = parseResult.GetValue(parallelRuns);
@@ -67,6 +69,7 @@ internal static class PredictCommand
                 MaxBatchSize = batch,
             });
 
+            var token = interrupt.Token;
             bool toStdout = outputPath == "-";
             var errorConsole = CliConsole.ErrorFor(parseResult);
             // Plain lines, never wrapped to a console width: scripts read them. With -o - they go to standard error.
@@ -75,8 +78,21 @@ internal static class PredictCommand
             PredictionSummary summary;
             if (toStdout)
             {
-                var stdout = parseResult.InvocationConfiguration.Output;
-                summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, cancellationToken));
+                var (stdout, owned) = StandardOutput.Open(parseResult.InvocationConfiguration.Output);
+                try
+                {
+                    // Flushed chunk by chunk: the reader downstream sees rows as they are scored, and its going away is seen within a chunk.
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, stdout, outputFormat, batch, p, token, flushEachChunk: true));
+                }
+                catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+                {
+                    log.WriteLine("ppkm: error: standard output was closed by its reader (broken pipe); stopped scoring.");
+                    return Task.FromResult(StandardOutput.BrokenPipeExitCode);
+                }
+                finally
+                {
+                    if (owned) DisposeQuietly(stdout);
+                }
             }
             else
             {
@@ -85,7 +101,7 @@ internal static class PredictCommand
                 AtomicFile.Write(outputPath, stream =>
                 {
                     using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, cancellationToken));
+                    summary = WithProgress(errorConsole, p => PredictionRun.Run(reader, classifier, writer, outputFormat, batch, p, token));
                 });
             }
             log.WriteLine(summary.ToLine());
@@ -93,6 +109,12 @@ internal static class PredictCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    // Disposing flushes what is buffered, which fails again on a broken pipe; nothing more can reach that reader.
+    private static void DisposeQuietly(TextWriter writer)
+    {
+        try { writer.Dispose(); } catch (IOException) { }
     }
 
     // A live bar on an interactive standard error only: logs and pipes get just the summary line.

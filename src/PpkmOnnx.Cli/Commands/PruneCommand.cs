@@ -73,11 +73,11 @@ internal static class PruneCommand
         // Everything is written into a staging folder that only an accepted (or forced) result is renamed from,
         // so a refusal, an error or Ctrl-C leaves nothing at --output.
         using var staging = StagingFolder.Begin(options.Training.OutputPath, overwrite: false);
-        using var ctrlC = new CtrlCScope(ct);
+        using var interrupt = new InterruptScope(ct);
         var staged = options with { Training = options.Training with { OutputPath = staging.Path } };
         var result = CliProgress.Run(console, progress => ModelPruner.Run(staged, split,
             new SyncProgress<(int Done, int Total)>(s => progress.Report("importance", s.Done, s.Total, "rows")),
-            new SyncProgress<TrainingProgress>(t => ReportRecovery(progress, t)), ctrlC.Token));
+            new SyncProgress<TrainingProgress>(t => ReportRecovery(progress, t)), interrupt.Token));
         var guard = PruneGuard.Check(options.Training.ModelPath, staging.Path, split, options.Training.MaxLength, maxDrop);
         PruneReport.Write(staging.Combine(PruneReport.FileName), options, result, guard, force, destination: staging.Destination);
         PruneReport.Print(console, result, guard);

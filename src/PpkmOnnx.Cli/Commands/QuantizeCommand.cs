@@ -32,8 +32,13 @@ internal static class QuantizeCommand
         command.Arguments.Add(package);
         foreach (var o in new Option[] { mode, perTensor, reduceRange, embeddings, exclude, autoExclude, calibration, samples, maxDrop, force }) command.Options.Add(o);
         data.Add(command);
-        command.SetAction(p =>
+        command.SetAction((p, ct) => Task.FromResult(Run(p, ct)));
+        return command;
+
+        int Run(ParseResult p, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the work at its next inference batch; nothing is written (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(package)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
@@ -61,7 +66,11 @@ internal static class QuantizeCommand
                 MaxLength = PackageMaxLength(folder) ?? 128,
             };
             console.MarkupLine(Markup.Escape($"Quantizing {folder} ({ModelPackageLayout.VariantName(variant)}; CPU {cpu.Summary}; reduce range {options.ReduceRange}); guard on {source}, max macro-F1 drop {p.GetValue(maxDrop):0.##} points."));
-            var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with { Progress = new SyncProgress<string>(m => progress.Note("quantize", m)) }));
+            var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with
+            {
+                Progress = new SyncProgress<string>(m => progress.Note("quantize", m)),
+                Cancellation = interrupt.Token,
+            }));
             var table = new Table().Title("Accuracy guard: variant vs FP32").AddColumns("split", "texts", "FP32 acc", "variant acc", "FP32 macro F1", "variant macro F1", "drop (points)", "agreement", "max |Δlogit|");
             foreach (var c in result.Checks)
                 table.AddRow(c.SetName, $"{c.Count}", $"{c.Fp32.Accuracy:P2}", $"{c.Variant.Accuracy:P2}", $"{c.Fp32.MacroF1:P2}", $"{c.Variant.MacroF1:P2}", $"{c.MacroF1Drop * 100:0.00}", $"{c.Agreement:P1}", $"{c.MaxAbsLogitDelta:0.0000}");
@@ -74,8 +83,7 @@ internal static class QuantizeCommand
             }
             console.MarkupLine(Markup.Escape($"{(result.Accepted ? "Accepted" : "Kept with --force despite the guard")}: wrote {result.OutputPath} and {result.ReportPath}."));
             return 0;
-        });
-        return command;
+        }
     }
 
     private static int? PackageMaxLength(string package)

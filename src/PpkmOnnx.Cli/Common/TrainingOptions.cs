@@ -35,7 +35,8 @@ internal sealed class TrainingOptions
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch." };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
+    public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
     public DataOptions Data { get; } = DataOptions.Create();
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
@@ -43,7 +44,7 @@ internal sealed class TrainingOptions
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume, Force })
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -93,6 +94,7 @@ internal sealed class TrainingOptions
             Device = p.GetValue(Device)!,
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
+            Force = p.GetValue(Force),
             Seed = p.GetValue(Data.Seed),
             AutomaticChoices = choices.Select(c => $"{c.Item1}: {c.Item2}").ToList(),
         };
@@ -102,7 +104,11 @@ internal sealed class TrainingOptions
     /// <summary>Prepares data, prints the settings, runs <paramref name="run"/> with progress, prints the result.</summary>
     public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
     {
+        // From the first moment: Ctrl-C or SIGTERM cancels the token; the trainer keeps the last good checkpoint and a resume point.
+        using var interrupt = new InterruptScope(ct);
         var console = CliConsole.For(p);
+        // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
+        TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = prepared.Split;
@@ -121,8 +127,6 @@ internal sealed class TrainingOptions
         console.Write(settings);
         foreach (var (setting, reason) in choices) console.MarkupLine(Markup.Escape($"auto: {setting} ({reason})"));
 
-        // Ctrl-C cancels the token; the trainer keeps the last good checkpoint and a resume point.
-        using var ctrlC = new CtrlCScope(ct);
         TrainingResult result;
         try
         {
@@ -142,9 +146,9 @@ internal sealed class TrainingOptions
                 }
                 var eta = t.Eta is { } e2 ? e2.ToString(@"hh\:mm\:ss") : "?";
                 progress.Report($"epoch {t.Epoch}/{t.Epochs}", t.Step, t.StepsPerEpoch, $"loss {t.Loss:0.000} lr {t.LearningRate:0.0e0} {t.StepsPerSecond:0.00} steps/s ETA {eta}");
-            }), ctrlC.Token));
+            }), interrupt.Token));
         }
-        catch (OperationCanceledException) when (ctrlC.Pressed)
+        catch (OperationCanceledException) when (interrupt.Interrupted)
         {
             console.MarkupLine($"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
             return 130;
@@ -156,6 +160,7 @@ internal sealed class TrainingOptions
     private static void Summarize(IAnsiConsole console, TrainingResult r, IReadOnlyList<string> labels)
     {
         console.MarkupLine(Markup.Escape($"Best epoch {r.BestEpoch} (validation macro F1 {r.BestValidation.MacroF1:P2}); {r.TrainableParameters:N0} trainable parameters; {r.WallTime:hh\\:mm\\:ss} on {r.Device}."));
+        if (r.HeadOutcome is { } head) console.MarkupLine(Markup.Escape($"Labels matched by name: {head}."));
         if (r.NewlyInitialized.Count > 0)
             console.MarkupLine(Markup.Escape($"Initialised fresh (not in the source checkpoint): {string.Join(", ", r.NewlyInitialized)}"));
         if (r.Test is { } test)

@@ -14,8 +14,9 @@ internal static class PredictionRun
     private const string Stage = "predict";
 
     /// <summary>Classifies every row of <paramref name="reader"/> into <paramref name="output"/> and says what it did.</summary>
+    /// <param name="flushEachChunk">Flush <paramref name="output"/> after every chunk (a pipe: its reader sees rows as they come, and a closed one fails the next write).</param>
     public static PredictionSummary Run(TextRowReader reader, SentimentClassifier classifier, TextWriter output, PredictionFormat format,
-        int batchSize, CliProgress? progress, CancellationToken cancellationToken)
+        int batchSize, CliProgress? progress, CancellationToken cancellationToken, bool flushEachChunk = false)
     {
         var writer = PredictionWriter.Create(output, format, classifier.Labels);
         var counts = new long[classifier.Labels.Count];
@@ -29,6 +30,7 @@ internal static class PredictionRun
                 counts[item.Result.LabelId]++;
             }
             rows += chunk.Count;
+            if (flushEachChunk) output.Flush();
             Report(progress, reader, rows, clock.Elapsed, batchSize, final: false);
         }
         output.Flush();

@@ -12,7 +12,8 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
         OutputFolder.Create(Path.GetDirectoryName(full)!);
-        var tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        StagingNames.RemoveStale(full);
+        var tmp = StagingNames.For(full);
         try
         {
             using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -24,6 +25,7 @@ public static class AtomicFile
         }
         catch
         {
+            // The write failed or was cancelled: nothing half-written stays behind.
             try { File.Delete(tmp); } catch (IOException) { }
             throw;
         }

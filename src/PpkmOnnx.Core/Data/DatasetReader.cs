@@ -134,6 +134,10 @@ public static class DatasetReader
         }
         if (kept.Count == 0)
             throw new UserInputException($"{path}: no row has both a text (column '{columns[textIndex]}') and a label (column '{columns[labelIndex]}').");
+        var anomalies = table.Delimiter is char delimiter
+            ? ReaderAnomalies.Find(table.Rows, table.FieldCount, delimiter, labelIndex, kept.Select(k => k.Raw).ToHashSet(StringComparer.Ordinal))
+            : ReaderAnomalies.None;
+        anomalies.Check(path, table.Rows.Count, table.FieldCount);
 
         var mapping = userMapping ?? (kaggle ? LabelMapping.KagglePpkmDefault : InferMapping(path, kept.Select(k => k.Raw), columns[labelIndex]));
         var rows = new List<LabelledText>(kept.Count);
@@ -145,7 +149,10 @@ public static class DatasetReader
             rows.Add(new LabelledText(t, id, line));
         }
         return new LoadedDataset(new TextClassificationDataset(rows, mapping.ClassNames, path), table.Format, table.Delimiter,
-            table.Header is not null && table.Format == DataFormat.Delimited, columns, columns[textIndex], columns[labelIndex], mapping, table.Rows.Count, missing);
+            table.Header is not null && table.Format == DataFormat.Delimited, columns, columns[textIndex], columns[labelIndex], mapping, table.Rows.Count, missing)
+        {
+            Anomalies = anomalies,
+        };
     }
 
     private static int ResolveColumn(string path, string? requested, string role, string[] columns, bool hasHeader, string[] knownNames, int fallback) =>

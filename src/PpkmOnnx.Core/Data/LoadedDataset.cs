@@ -21,4 +21,8 @@ public sealed record LoadedDataset(
     string LabelColumn,
     LabelMapping Labels,
     int RowsRead,
-    int MissingDropped);
+    int MissingDropped)
+{
+    /// <summary>Ragged rows and quotes that swallowed rows (delimited files; below the threshold that fails the read).</summary>
+    public ReaderAnomalies Anomalies { get; init; } = ReaderAnomalies.None;
+}

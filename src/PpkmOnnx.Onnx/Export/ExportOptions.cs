@@ -21,4 +21,6 @@ public sealed record ExportOptions
     public string? TritonModelName { get; init; }
     /// <summary>Triton <c>max_batch_size</c>.</summary>
     public int TritonMaxBatchSize { get; init; } = 32;
+    /// <summary>Stops the export between steps and between validation batches; the staging folder is then deleted and nothing lands at the output.</summary>
+    public CancellationToken Cancellation { get; init; }
 }

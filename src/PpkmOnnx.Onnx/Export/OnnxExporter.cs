@@ -30,8 +30,10 @@ public static class OnnxExporter
     /// <exception cref="UserInputException">A checkpoint file is missing or corrupt, shapes disagree, or validation failed.</exception>
     /// <exception cref="NotSupportedException">The architecture or activation cannot be exported.</exception>
     /// <exception cref="IOException">The output exists and overwriting was not allowed.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="ExportOptions.Cancellation"/> was cancelled; nothing was written.</exception>
     public static ExportResult Export(ExportOptions options)
     {
+        var ct = options.Cancellation;
         var checkpoint = options.CheckpointFolder;
         var weights = CheckpointReader.Read(checkpoint);
         var vocab = Path.Combine(checkpoint, "vocab.txt");
@@ -47,6 +49,7 @@ public static class OnnxExporter
         var builder = TransformerGraphWriter.Write(weights, options.Flavour, Path.GetFileName(Path.GetFullPath(checkpoint).TrimEnd('/')));
         SetMetadata(builder, config, tokenizer.Settings, maxLength, options.Flavour);
         var model = builder.Build();
+        ct.ThrowIfCancellationRequested();
 
         using var staging = StagingFolder.Begin(options.OutputFolder, options.Overwrite);
         var modelPath = staging.Combine(ModelPackageLayout.ModelFileName(ModelVariant.Fp32));
@@ -64,10 +67,11 @@ public static class OnnxExporter
             tokenizerJson = tokenizer.SaveTokenizerJson(staging.Combine("tokenizer.json")) is { } whyNot ? "not written: " + whyNot : "generated from vocab.txt";
 
         ValidationReport? report = null;
+        ct.ThrowIfCancellationRequested();
         if (options.Validation is { } validation)
         {
             using var runner = OnnxModelRunner.Open(modelPath);
-            report = ExportValidator.Validate(runner, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance);
+            report = ExportValidator.Validate(runner, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance, ct);
             if (!report.Passed && validation.FailOnMismatch)
                 throw new UserInputException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
         }
@@ -90,6 +94,8 @@ public static class OnnxExporter
             ["validation"] = report?.ToJson(),
         };
         ArtifactJson.Write(staging.Combine(ModelPackageLayout.ExportReportFile), exportJson, Indented);
+        // The last moment a cancellation can still leave nothing behind.
+        ct.ThrowIfCancellationRequested();
         staging.Commit();
 
         var finalModel = ModelPackageLayout.ModelPath(staging.Destination, ModelVariant.Fp32);

@@ -17,7 +17,9 @@ public sealed class StagingFolder : IDisposable
     {
         Destination = destination;
         _overwrite = overwrite;
-        Path = destination + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        // A run killed before it could clean up left its staging folder; its process is gone, so it is garbage.
+        StagingNames.RemoveStale(destination);
+        Path = StagingNames.For(destination);
         Directory.CreateDirectory(Path);
     }
 

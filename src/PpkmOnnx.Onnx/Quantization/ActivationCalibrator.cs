@@ -15,7 +15,7 @@ internal static class ActivationCalibrator
     private const int Bins = 2048;
 
     public static Dictionary<string, (float Min, float Max)> Calibrate(ModelProto source, IReadOnlyList<string> tensors,
-        IReadOnlyList<EncodedBatch> batches, CalibrationMethod method, double percentile)
+        IReadOnlyList<EncodedBatch> batches, CalibrationMethod method, double percentile, CancellationToken cancellationToken = default)
     {
         if (batches.Count == 0) throw new UserInputException("static quantization needs calibration texts (none given).");
         var model = source.Clone();
@@ -28,6 +28,7 @@ internal static class ActivationCalibrator
         var max = tensors.ToDictionary(t => t, _ => float.NegativeInfinity);
         foreach (var batch in batches)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var outs = runner.Run(batch, tensors);
             for (int i = 0; i < tensors.Count; i++)
             {
@@ -43,6 +44,7 @@ internal static class ActivationCalibrator
         var hist = tensors.ToDictionary(t => t, _ => new long[Bins]);
         foreach (var batch in batches)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var outs = runner.Run(batch, tensors);
             for (int i = 0; i < tensors.Count; i++)
             {

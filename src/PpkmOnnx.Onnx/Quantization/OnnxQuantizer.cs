@@ -27,8 +27,10 @@ public static class OnnxQuantizer
     /// <exception cref="ArgumentException">FP32 asked for, static mode without calibration texts, auto-exclusion without validation set.</exception>
     /// <exception cref="UserInputException">The package has no model.onnx.</exception>
     /// <exception cref="UserInputException">Not an exported package (no config.json / labels), or model.onnx is already quantized.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="QuantizeOptions.Cancellation"/> was cancelled; nothing was written.</exception>
     public static QuantizeResult Quantize(QuantizeOptions options)
     {
+        var ct = options.Cancellation;
         if (options.Variant == ModelVariant.Fp32)
             throw new UserInputException("quantization mode fp32 makes nothing (expected int8, int8-static or fp16).");
         if (options.MaxDrop < 0) throw new ArgumentException($"max drop must be ≥ 0 (got {options.MaxDrop}).");
@@ -50,7 +52,13 @@ public static class OnnxQuantizer
         if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
             throw new UserInputException("auto-exclusion applies to the int8 modes only.");
 
-        var tokenize = options.Tokenize ?? DefaultTokenizer(package, options.MaxLength);
+        var encode = options.Tokenize ?? DefaultTokenizer(package, options.MaxLength);
+        // Every calibration and evaluation batch is tokenized first, so this is where a cancellation is seen promptly.
+        EncodedBatch Tokenize(IReadOnlyList<string> texts)
+        {
+            ct.ThrowIfCancellationRequested();
+            return encode(texts);
+        }
         var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(package, options.Variant));
         var progress = options.Progress;
 
@@ -63,9 +71,9 @@ public static class OnnxQuantizer
                 throw new UserInputException("static quantization needs calibration texts (give calibration texts or a validation set).");
             var tensors = StaticQdqPass.ActivationsToCalibrate(source.Graph, []);
             var batches = Enumerable.Range(0, (texts.Count + options.BatchSize - 1) / options.BatchSize)
-                .Select(b => tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
+                .Select(b => Tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
             progress?.Report($"calibrating {tensors.Count} activations on {texts.Count} texts ({options.Calibration})");
-            ranges = ActivationCalibrator.Calibrate(source, tensors, batches, options.Calibration, options.CalibrationPercentile);
+            ranges = ActivationCalibrator.Calibrate(source, tensors, batches, options.Calibration, options.CalibrationPercentile, ct);
         }
 
         (ModelProto Model, List<string> Converted, List<string> Excluded) Build(IEnumerable<string> exclude)
@@ -96,12 +104,12 @@ public static class OnnxQuantizer
         {
             progress?.Report("scoring the FP32 source");
             using var fp32 = OnnxModelRunner.Open(QuantProto.ToBytes(source), logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, tokenize, options.BatchSize);
+            foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, Tokenize, options.BatchSize);
         }
         List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> which)
         {
             using var runner = OnnxModelRunner.Open(bytes, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, tokenize, options.BatchSize), labels)).ToList();
+            return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, Tokenize, options.BatchSize), labels)).ToList();
         }
 
         var exclude = options.Exclude.ToList();
@@ -143,6 +151,7 @@ public static class OnnxQuantizer
         string? failure = AccuracyGuard.FailureReason(checks, options.MaxDrop);
         bool accepted = failure is null;
         bool write = accepted || options.Force;
+        ct.ThrowIfCancellationRequested();
         if (write) AtomicFile.Write(outputPath, s => s.Write(bytes));
 
         var result = new QuantizeResult
@@ -230,6 +239,8 @@ public static class OnnxQuantizer
                 ["method"] = options.Calibration.ToString(),
                 ["percentile"] = options.Calibration == CalibrationMethod.Percentile ? options.CalibrationPercentile : null,
                 ["texts"] = Math.Min(options.CalibrationSamples, (options.CalibrationTexts ?? options.Validation?.Texts ?? []).Count),
+                // What was asked for: more than the texts available is clamped, and the record says so rather than pretend.
+                ["texts_requested"] = options.CalibrationSamples,
                 ["activations"] = options.SignedActivations ? "int8" : "uint8",
             },
             ["cpu"] = new JsonObject

@@ -74,4 +74,7 @@ public sealed record QuantizeOptions
 
     /// <summary>Progress lines (optional).</summary>
     public IProgress<string>? Progress { get; init; }
+
+    /// <summary>Stops the work between inference batches and steps; a cancelled run writes neither the variant nor quantize.json.</summary>
+    public CancellationToken Cancellation { get; init; }
 }

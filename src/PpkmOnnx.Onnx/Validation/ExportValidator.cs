@@ -20,9 +20,12 @@ public static class ExportValidator
     /// <param name="batchSizes">Batch sizes; defaults to 1 and 4.</param>
     /// <param name="outputsAreLogits">True when the output is [batch, labels] logits (argmax must then agree everywhere).</param>
     /// <param name="tolerance">Largest absolute difference accepted.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
     /// <exception cref="ArgumentException">No texts, a bad batch size, or outputs of different lengths.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ValidationReport Validate(IReferenceModel candidate, IReferenceModel reference, BertWordPieceTokenizer tokenizer,
-        IReadOnlyList<string> texts, int maxLength, IReadOnlyList<int>? batchSizes = null, bool outputsAreLogits = true, double tolerance = DefaultTolerance)
+        IReadOnlyList<string> texts, int maxLength, IReadOnlyList<int>? batchSizes = null, bool outputsAreLogits = true, double tolerance = DefaultTolerance,
+        CancellationToken cancellationToken = default)
     {
         if (texts.Count == 0) throw new ArgumentException("validation needs at least one text.", nameof(texts));
         if (maxLength < 2) throw new ArgumentException($"max length {maxLength} is too short (at least 2 for [CLS] and [SEP]).", nameof(maxLength));
@@ -36,6 +39,7 @@ public static class ExportValidator
             int batches = 0;
             for (int start = 0; start < texts.Count; start += size)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var chunk = texts.Skip(start).Take(size).ToList();
                 var batch = tokenizer.EncodeBatch(chunk, maxLength);
                 var got = candidate.Forward(batch);

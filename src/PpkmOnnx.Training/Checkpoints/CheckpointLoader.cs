@@ -22,17 +22,23 @@ public static class CheckpointLoader
     {
         options ??= new CheckpointLoadOptions();
         var config = ModelConfig.Load(folder);
-        if (options.Labels is { Count: > 0 } labels) config = config with { Labels = labels.ToArray() };
         var weightsPath = Path.Combine(folder, "model.safetensors");
         if (!File.Exists(weightsPath))
             throw new UserInputException($"{weightsPath}: model.safetensors not found (only safetensors checkpoints are supported).");
-        var tensors = SafeTensorsFile.Read(weightsPath);
+        IReadOnlyDictionary<string, TensorData> tensors = SafeTensorsFile.Read(weightsPath);
+        string? headOutcome = null;
+        if (options.Labels is { Count: > 0 } labels)
+        {
+            // Classes are matched by name, never by position (see HeadLabelMatching).
+            (tensors, headOutcome) = HeadLabelMatching.Fit(tensors, config.Labels, labels, folder);
+            config = config with { Labels = labels.ToArray() };
+        }
         var model = SequenceClassifierFactory.Create(config);
         try
         {
             var (fresh, ignored) = Assign(model, tensors, weightsPath);
             if (options.Device is { } device && device != "cpu") model.to(torch.device(device));
-            return new LoadedCheckpoint(model, folder, fresh, ignored);
+            return new LoadedCheckpoint(model, folder, fresh, ignored) { HeadOutcome = headOutcome };
         }
         catch
         {

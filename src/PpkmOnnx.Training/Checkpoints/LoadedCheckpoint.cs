@@ -25,6 +25,12 @@ public sealed class LoadedCheckpoint : IDisposable
     /// <summary>Checkpoint tensors deliberately not loaded (pre-training heads, <c>position_ids</c> buffers).</summary>
     public IReadOnlyList<string> Ignored { get; }
 
+    /// <summary>
+    /// How the checkpoint's classification head was fitted to the classes asked for (rows reordered by name, or started
+    /// fresh for other classes); null when it was used as it is or there was none.
+    /// </summary>
+    public string? HeadOutcome { get; init; }
+
     /// <summary>Releases the model's native tensors.</summary>
     public void Dispose() => Model.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
@@ -34,8 +35,9 @@ public static class SequenceClassifierTrainer
             Stage = "train", Options = options, Data = data, Model = loaded.Model, Device = device, Tokenizer = tokenizer,
             TokenizerFolder = options.ModelPath, NewlyInitialized = loaded.NewlyInitialized,
             Loss = (logits, labels, _, _, _, weights) => nn.functional.cross_entropy(logits, labels, weights),
+            Extra = loaded.HeadOutcome is { } head ? new JsonObject { ["head"] = head } : new JsonObject(),
         };
-        return TrainingLoop.Run(job, progress, cancellationToken);
+        return TrainingLoop.Run(job, progress, cancellationToken) with { HeadOutcome = loaded.HeadOutcome };
     }
 
     /// <summary>Seeds torch, sets its thread count and picks the device for a run.</summary>

@@ -36,6 +36,7 @@ internal static class TrainingLoop
         var options = job.Options;
         var model = job.Model;
         var output = Path.GetFullPath(options.OutputPath);
+        TrainingOutputCheck.Prepare(options);
         OutputFolder.Create(output);
         var resumeDir = Path.Combine(output, ResumeFolder);
 
@@ -70,6 +71,7 @@ internal static class TrainingLoop
         double lastLr = 0;
         // The log holds exactly the epochs behind the weights: none for a fresh run, those before the resume point otherwise.
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(epochs.Select(e => JsonSerializer.Serialize(e, JsonLine) + "\n")));
+        if (options.Resume) job.Extra["resume"] = ResumeRecord.Describe(output, options, resumedAfter);
         WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
@@ -96,7 +98,7 @@ internal static class TrainingLoop
                     loss.backward();
                     nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
                     optimizer.step();
-                    lossSum += loss.item<float>();
+                    lossSum += DivergenceCheck.Finite(loss.item<float>(), epoch, b + 1, lastLr, bestEpoch, output);
                 }
                 globalStep++;
                 stepsThisProcess++;

@@ -27,4 +27,6 @@ public sealed record TrainingResult
     public required string Device { get; init; }
     /// <summary>Parameters the starting checkpoint lacked and that were initialised fresh.</summary>
     public required IReadOnlyList<string> NewlyInitialized { get; init; }
+    /// <summary>How the source checkpoint's classification head was fitted to the data's classes (reordered by name or started fresh); null when used as it is.</summary>
+    public string? HeadOutcome { get; init; }
 }

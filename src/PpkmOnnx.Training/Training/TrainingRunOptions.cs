@@ -33,8 +33,10 @@ public sealed record TrainingRunOptions
     public string Device { get; init; } = "auto";
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
-    /// <summary>Continue from <c>OutputPath/resume</c> when it exists (fresh start otherwise).</summary>
+    /// <summary>Continue from <c>OutputPath/resume</c>; without a resume point there, the run is refused (<see cref="TrainingOutputCheck"/>).</summary>
     public bool Resume { get; init; }
+    /// <summary>Replace a finished checkpoint or an interrupted run in <see cref="OutputPath"/>; without it, such a folder is refused.</summary>
+    public bool Force { get; init; }
 
     /// <summary>Settings chosen automatically, each with its reason (recorded in training.json).</summary>
     public IReadOnlyList<string> AutomaticChoices { get; init; } = [];

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
+
+namespace PpkmOnnx.Training.Training;
+
+/// <summary>
+/// What a training run may do with its output folder, decided before any work: <c>--resume</c> needs a resume point
+/// (a silent fresh start would throw away the hours the user meant to keep), and a folder holding a finished checkpoint
+/// or an interrupted run's resume point is replaced only with <c>--force</c>, as <c>ppkm export</c> does.
+/// </summary>
+public static class TrainingOutputCheck
+{
+    /// <summary>The resume point's file under the output folder, relative.</summary>
+    public static readonly string ResumePointFile = Path.Combine(TrainingLoop.ResumeFolder, "resume.json");
+
+    /// <summary>Refuses the run when <paramref name="options"/> and the output folder's contents disagree.</summary>
+    /// <exception cref="UserInputException">--resume without a resume point; a finished or interrupted run there without --resume or --force.</exception>
+    public static void Check(TrainingRunOptions options)
+    {
+        var output = Path.GetFullPath(options.OutputPath).TrimEnd('/', '\\');
+        if (string.Equals(output, Path.GetFullPath(options.ModelPath).TrimEnd('/', '\\'), StringComparison.Ordinal))
+            throw new UserInputException(options.OutputPath, null, "is the model being trained; name another folder for the result.");
+        if (File.Exists(output)) throw new UserInputException(options.OutputPath, null, "exists and is a file; name a folder for the checkpoint.");
+        bool hasResumePoint = File.Exists(Path.Combine(output, ResumePointFile));
+        var status = RecordedStatus(Path.Combine(output, TrainingLoop.TrainingJsonFile));
+        if (options.Resume)
+        {
+            if (hasResumePoint) return;
+            var why = status == "completed"
+                ? "the run there finished (training.json says completed), so there is nothing to continue"
+                : $"there is no resume point ({ResumePointFile}) to continue from";
+            throw new UserInputException(options.OutputPath, null, $"--resume was given but {why}; run without --resume to start afresh{(status is null ? "" : " (with --force to replace what is there)")}.");
+        }
+        if (options.Force) return;
+        if (status == "completed")
+            throw new UserInputException(options.OutputPath, null, "holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.");
+        if (hasResumePoint)
+            throw new UserInputException(options.OutputPath, null, "holds an interrupted run's resume point; pass --resume to continue it or --force to start afresh.");
+    }
+
+    /// <summary>
+    /// <see cref="Check"/>, then removes the files of the run that <c>--force</c> replaces, so that an interrupted new run
+    /// never pairs the old weights with its own training.json.
+    /// </summary>
+    /// <exception cref="UserInputException">As <see cref="Check"/>.</exception>
+    public static void Prepare(TrainingRunOptions options)
+    {
+        Check(options);
+        if (!options.Force || options.Resume) return;
+        var output = Path.GetFullPath(options.OutputPath);
+        foreach (var file in new[] { "model.safetensors", TrainingLoop.TrainingJsonFile, TrainingLoop.LogFile })
+        {
+            var path = Path.Combine(output, file);
+            if (File.Exists(path)) File.Delete(path);
+        }
+        var resume = Path.Combine(output, TrainingLoop.ResumeFolder);
+        if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
+    }
+
+    // training.json's status ("running", "completed"), or null when there is no record of ours.
+    private static string? RecordedStatus(string trainingJson)
+    {
+        if (!File.Exists(trainingJson)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(trainingJson))?["status"] is JsonValue v && v.TryGetValue<string>(out var status) ? status : null;
+        }
+        catch (JsonException)
+        {
+            return null; // not a record of ours: nothing finished to protect
+        }
+    }
+}

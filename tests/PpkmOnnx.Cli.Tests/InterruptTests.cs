@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using PpkmOnnx.Core.Data;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Cli.Tests;
+
+/// <summary>
+/// SIGINT (Ctrl-C) and SIGTERM sent to the real <c>ppkm</c> process in the middle of its work: the command stops at its
+/// next cancellation check (seconds, not the rest of the run), exits 130 and leaves no staging file or folder and no
+/// half-made artifact; and a staging name left by a killed process is removed by the next run to the same destination.
+/// </summary>
+public sealed class InterruptTests : IDisposable
+{
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
+    // Generous for a loaded 2-core machine; the work the signal cuts short would run for tens of seconds more.
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(15);
+
+    private readonly TempFolder _tmp = TestPaths.NewTempFolder();
+
+    public void Dispose() => _tmp.Dispose();
+
+    private static void AssertCancelled(PpkmProcess.Interrupted run)
+    {
+        var r = run.Result;
+        Assert.True(r.ExitCode == 130, $"exit {r.ExitCode}\nstdout: {r.Stdout}\nstderr: {r.Stderr}");
+        Assert.True(run.SignalToExit < Prompt, $"took {run.SignalToExit} to exit after the signal");
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    private static string[] StagingLeft(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Where(p => Path.GetFileName(p).Contains(".tmp-", StringComparison.Ordinal)).ToArray();
+
+    private string TinyPackageFolder()
+    {
+        var package = _tmp.Combine("pkg");
+        TinyPackage.Create(7).WriteTo(package);
+        return package;
+    }
+
+    [Theory]
+    [InlineData(SigInt)]
+    [InlineData(SigTerm)]
+    public void Predict_stops_deletes_its_staging_file_and_exits_130(int signal)
+    {
+        var package = TinyPackageFolder();
+        var input = _tmp.Combine("in.txt");
+        // Far more rows than the run gets through before the signal (about 6 s of work; the signal comes in the first).
+        File.WriteAllLines(input, Enumerable.Range(0, 500_000).Select(i => $"ppkm bagus sekali {i % 97} vaksin buruk {i % 13}"));
+        var run = PpkmProcess.Interrupt(_tmp.Path, _ => Directory.EnumerateFiles(_tmp.Path, "out.csv.tmp-*").Any(), signal,
+            "predict", package, "--input", input, "-o", "out.csv", "--provider", "cpu", "--threads", "1", "--parallel-runs", "1");
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.False(File.Exists(_tmp.Combine("out.csv")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void Bench_stops_and_writes_no_bench_json()
+    {
+        var package = TinyPackageFolder();
+        var data = _tmp.Combine("demo.tsv");
+        DemoDataset.Write(data);
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("Split fingerprint", StringComparison.Ordinal), SigTerm,
+            "bench", package, "--data", data, "-o", "bench", "--provider", "cpu", "--threads", "1", "--repeats", "1000", "--iterations", "1000", "--batch-sizes", "1");
+        AssertCancelled(run);
+        Assert.False(File.Exists(_tmp.Combine("bench", "bench.json")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void Quantize_stops_and_writes_neither_the_variant_nor_its_record()
+    {
+        var package = TinyPackageFolder();
+        var before = Directory.GetFiles(package).Select(Path.GetFileName).Order().ToArray();
+        var data = _tmp.Combine("demo.tsv");
+        // Many validation and test texts: the accuracy guard scores them batch by batch, FP32 then the variant.
+        WriteManyRows(data, copies: 200);
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("Quantizing", StringComparison.Ordinal), SigInt,
+            "quantize", package, "--mode", "static", "--data", data, "--calibration-samples", "100000");
+        AssertCancelled(run);
+        Assert.Equal(before, Directory.GetFiles(package).Select(Path.GetFileName).Order().ToArray());
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void Export_stops_during_validation_and_leaves_no_package_or_staging_folder()
+    {
+        var data = _tmp.Combine("demo.tsv");
+        WriteManyRows(data, copies: 100);
+        var checkpoint = TinyBert.Write(_tmp.Combine("ckpt"), data);
+        var run = PpkmProcess.Interrupt(_tmp.Path, _ => Directory.EnumerateDirectories(_tmp.Path, "pkg.tmp-*").Any(), SigTerm,
+            "export", checkpoint, "-o", "pkg", "--data", data, "--validation-texts", "100000");
+        AssertCancelled(run);
+        Assert.False(Directory.Exists(_tmp.Combine("pkg")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void Distill_stops_keeps_no_staging_file_and_says_how_to_resume()
+    {
+        var data = _tmp.Combine("demo.tsv");
+        DemoDataset.Write(data);
+        var teacher = TinyBert.Write(_tmp.Combine("teacher"), data);
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("epoch 1/", StringComparison.Ordinal), SigInt,
+            "distill", teacher, "--data", data, "-o", "student", "--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1");
+        AssertCancelled(run);
+        Assert.Contains("continue with --resume", run.Result.Stdout);
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void A_staging_file_of_a_killed_run_is_removed_by_the_next_run_to_the_same_output()
+    {
+        var package = TinyPackageFolder();
+        var input = _tmp.Combine("in.txt");
+        File.WriteAllLines(input, ["ppkm bagus", "vaksin buruk"]);
+        int gone = ExitedProcessId();
+        var stale = _tmp.Combine($"out.csv.tmp-{gone}-{Guid.NewGuid():N}");
+        File.WriteAllText(stale, "half-written");
+        // A live process's staging file (this test host's) is someone else's work in progress: kept.
+        var live = _tmp.Combine($"out.csv.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        File.WriteAllText(live, "in progress");
+        var r = PpkmProcess.Run(_tmp.Path, "predict", package, "--input", input, "-o", "out.csv", "--provider", "cpu", "--threads", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.Equal(3, File.ReadAllLines(_tmp.Combine("out.csv")).Length);
+    }
+
+    [Fact]
+    public void Predict_to_a_closed_pipe_stops_with_one_line_and_exit_141()
+    {
+        var package = TinyPackageFolder();
+        var input = _tmp.Combine("in.txt");
+        File.WriteAllLines(input, Enumerable.Range(0, 500_000).Select(i => $"ppkm bagus sekali {i % 97} vaksin buruk {i % 13}"));
+        var (first, r, closeToExit) = PpkmProcess.RunAndCloseStdoutAfterFirstLine(_tmp.Path,
+            "predict", package, "--input", input, "-o", "-", "--provider", "cpu", "--threads", "1", "--parallel-runs", "1");
+        Assert.StartsWith("row,text,label,prob_", first);
+        Assert.True(r.ExitCode == 141, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Equal("ppkm: error: standard output was closed by its reader (broken pipe); stopped scoring.", r.Stderr.Trim());
+        // All 500,000 rows take about 6 s; the close is noticed at the next chunk's write.
+        Assert.True(closeToExit < TimeSpan.FromSeconds(3), $"ran {closeToExit} after the pipe closed");
+    }
+
+    // The demo file's 600 rows, each repeated with a distinct suffix so none is a duplicate: as many texts as a test needs.
+    private static void WriteManyRows(string path, int copies)
+    {
+        var lines = DemoDataset.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var writer = new StreamWriter(path);
+        writer.Write(lines[0] + "\n");
+        for (int copy = 0; copy < copies; copy++)
+            foreach (var line in lines.Skip(1))
+            {
+                var fields = line.Split('\t');
+                fields[2] += $" r{copy}";
+                writer.Write(string.Join('\t', fields) + "\n");
+            }
+    }
+
+    // The id of a process that has exited (and, in the moment this test needs, not been reused).
+    private static int ExitedProcessId()
+    {
+        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.Id;
+    }
+}

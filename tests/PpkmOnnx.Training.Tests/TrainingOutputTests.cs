@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using PpkmOnnx.Core;
+using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Training.Training;
+
+namespace PpkmOnnx.Training.Tests;
+
+/// <summary>
+/// What a training run does with its output folder: <c>--resume</c> without a resume point and an overwrite without
+/// <c>--force</c> are refused before any work, and a run whose loss turns NaN stops with the last good checkpoint kept.
+/// </summary>
+public class TrainingOutputTests
+{
+    private static string Status(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "training.json")))!["status"]!.GetValue<string>();
+
+    [Fact]
+    public void Resume_without_a_resume_point_and_retraining_a_finished_run_are_refused()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 16, validation: 8, test: 0);
+        // No warm-up: the run's one step then moves the weights, so a replacing run's weights differ.
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 1, WarmupRatio = 0 };
+
+        var noPoint = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Contains("--resume was given but there is no resume point", noPoint.Message);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+
+        SequenceClassifierTrainer.Run(options, data);
+        var weights = File.ReadAllBytes(temp.Combine("out", "model.safetensors"));
+        var finished = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options, data));
+        Assert.Contains("holds a finished checkpoint", finished.Message);
+        Assert.Contains("--force", finished.Message);
+        var resumeFinished = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Contains("the run there finished", resumeFinished.Message);
+        Assert.Equal(weights, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
+
+        // --force replaces it: a new run with another learning rate writes other weights and a new completed record.
+        SequenceClassifierTrainer.Run(options with { Force = true, LearningRate = 5e-3 }, data);
+        Assert.NotEqual(weights, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
+        Assert.Equal("completed", Status(temp.Combine("out")));
+
+        var intoItself = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = modelDir, Force = true }, data));
+        Assert.Contains("is the model being trained", intoItself.Message);
+    }
+
+    [Fact]
+    public void An_interrupted_run_is_continued_only_with_resume_or_replaced_only_with_force()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 16, validation: 8, test: 0);
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2 };
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data, new Progress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+
+        var fresh = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options, data));
+        Assert.Contains("holds an interrupted run's resume point", fresh.Message);
+        Assert.True(File.Exists(temp.Combine("out", "resume", "resume.json")));
+        var resumed = SequenceClassifierTrainer.Run(options with { Resume = true }, data);
+        Assert.Equal(1, resumed.ResumedAfterEpoch);
+    }
+
+    [Fact]
+    public void A_loss_that_turns_NaN_stops_the_run_and_keeps_the_last_good_checkpoint()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 32, validation: 8, test: 0);
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2, WarmupRatio = 0 };
+
+        // Epoch 1 with a sane learning rate, then an interruption: a good checkpoint and a resume point.
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data, new Progress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+        var good = File.ReadAllBytes(temp.Combine("out", "model.safetensors"));
+
+        // Epoch 2 with a learning rate of 1e30: the first update sends the weights past float32's range, the next loss is NaN.
+        var diverged = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true, LearningRate = 1e30 }, data));
+        Assert.Contains("training diverged: the loss is NaN at epoch 2, step 2", diverged.Message);
+        Assert.Contains("the last good checkpoint (epoch 1) is kept", diverged.Message);
+        Assert.Equal(good, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
+        Assert.NotEqual("completed", Status(temp.Combine("out")));
+        // The record says the resumed epochs ran with another learning rate than epoch 1.
+        var resume = JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!["resume"]!;
+        Assert.Equal(1, resume["after_epoch"]!.GetValue<int>());
+        var changed = Assert.Single(resume["changed"]!.AsObject());
+        Assert.Equal("learning_rate", changed.Key);
+        Assert.Equal(2e-3, changed.Value!["before"]!.GetValue<double>());
+        Assert.Equal(1e30, changed.Value!["now"]!.GetValue<double>());
+
+        // From scratch nothing is kept, and nothing claims to be finished.
+        var fromScratch = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = temp.Combine("fresh"), LearningRate = 1e30 }, data));
+        Assert.Contains("no checkpoint was written", fromScratch.Message);
+        Assert.False(File.Exists(temp.Combine("fresh", "model.safetensors")));
+        Assert.NotEqual("completed", Status(temp.Combine("fresh")));
+    }
+
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
