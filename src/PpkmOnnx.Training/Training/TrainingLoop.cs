@@ -46,7 +46,7 @@ internal static class TrainingLoop
         var schedule = LinearWarmupSchedule.Create(options.LearningRate, options.WarmupRatio, totalSteps);
         var fingerprint = job.Data.Fingerprint;
 
-        using var optimizer = WeightDecayGroups.CreateAdamW(model, options.LearningRate, options.WeightDecay);
+        using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, options.LearningRate, options.WeightDecay);
         var state = new ResumeState
         {
             Stage = job.Stage, DataFingerprint = fingerprint, CompletedEpochs = 0, GlobalStep = 0, BestEpoch = 0,
@@ -57,7 +57,6 @@ internal static class TrainingLoop
         int resumedAfter = state.CompletedEpochs;
 
         using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var trainClock = Stopwatch.StartNew();
         long stepsThisProcess = 0;
         bool stoppedEarly = false;
@@ -86,15 +85,15 @@ internal static class TrainingLoop
                 using (var scope = torch.NewDisposeScope())
                 {
                     lastLr = schedule.At(globalStep);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                    optimizer.LearningRate = lastLr;
                     var (ids, mask, types) = Models.SequenceClassifier.ToTensors(train.Batch(batches[b]), job.Device);
                     var labels = torch.tensor(train.Labels(batches[b])).to(job.Device);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var logits = model.Forward(ids, mask, types);
                     var loss = job.Loss(logits, labels, ids, mask, types, classWeights);
                     loss.backward();
-                    nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                    optimizer.step();
+                    optimizer.ClipGradNorm(options.MaxGradNorm);
+                    optimizer.Step();
                     lossSum += loss.item<float>();
                 }
                 globalStep++;
@@ -200,7 +199,7 @@ internal static class TrainingLoop
     private static Tensor? ClassWeightTensor(TrainingJob job, ClassWeighting weighting) =>
         ClassWeights.Compute(weighting, job.Data.Train.ClassCounts()) is { } w ? torch.tensor(w).to(job.Device) : null;
 
-    private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, AdamW optimizer)
+    private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, FlatAdamW optimizer)
     {
         var path = Path.Combine(resumeDir, ResumeFile);
         var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path), Json)
@@ -211,17 +210,17 @@ internal static class TrainingLoop
             throw new InvalidDataException($"{path}: the data changed since the interrupted run (fingerprint {state.DataFingerprint}, now {fingerprint}); start a fresh run.");
         var weights = Path.Combine(resumeDir, state.WeightsFile);
         CheckpointLoader.Assign(job.Model, SafeTensorsFile.Read(weights), weights);
-        optimizer.load_state_dict(Path.Combine(resumeDir, state.OptimizerFile));
+        optimizer.Load(Path.Combine(resumeDir, state.OptimizerFile));
         return state;
     }
 
-    private static void SaveResume(string resumeDir, Models.SequenceClassifier model, AdamW optimizer, ResumeState state)
+    private static void SaveResume(string resumeDir, Models.SequenceClassifier model, FlatAdamW optimizer, ResumeState state)
     {
         Directory.CreateDirectory(resumeDir);
         SafeTensorsFile.Write(Path.Combine(resumeDir, state.WeightsFile), model.NamedTensors());
         var optimizerPath = Path.Combine(resumeDir, state.OptimizerFile);
         var tmp = optimizerPath + ".tmp";
-        optimizer.save_state_dict(tmp);
+        optimizer.Save(tmp);
         File.Move(tmp, optimizerPath, overwrite: true);
         // resume.json is written last and names its files, so it never points at a half-written epoch.
         ArtifactJson.Write(Path.Combine(resumeDir, ResumeFile), state, Json);
