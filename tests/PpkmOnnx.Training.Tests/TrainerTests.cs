@@ -115,6 +115,14 @@ public class TrainerTests
         Assert.Equal(result.TrainableParameters, json["trainable_parameters"]!.GetValue<long>());
         Assert.Equal(4, File.ReadAllLines(temp.Combine("out", "training-log.jsonl")).Length);
         Assert.False(Directory.Exists(temp.Combine("out", "resume")));
+        // Speed record: every step of this process counted, a measured GEMM peak, the CPU named.
+        var perf = json["performance"]!;
+        Assert.Equal(40, perf["steps_this_process"]!.GetValue<long>());
+        Assert.True(perf["steps_per_second"]!.GetValue<double>() > 0);
+        Assert.True(perf["step_gflops"]!.GetValue<double>() > 0);
+        Assert.True(perf["gemm_peak_gflops"]!.GetValue<double>() > 0);
+        Assert.Equal(Core.Platform.CpuFeatures.Current.Vendor, perf["cpu_vendor"]!.GetValue<string>());
+        Assert.Equal(Core.Platform.CpuFeatures.Current.InstructionSets, perf["isa"]!.AsArray().Select(n => n!.GetValue<string>()));
 
         // The saved checkpoint reproduces the reported test accuracy.
         using var loaded = CheckpointLoader.Load(temp.Combine("out"));

@@ -3,6 +3,8 @@
 // on this machine. Usage: dotnet run -c Release --project tools/PpkmOnnx.Training.Bench -- [steps] [batch] [seq] [threads]
 // `-- step teacher|student [warmup] [steps] [batch] [seq] [threads]` times one model's fine-tune step alone and prints
 // one JSON line (tools/PytorchStepCompare/compare.sh pairs it with the same step in PyTorch).
+// `-- efficiency [rounds] [steps] [batch] [seq] [threads]` (EfficiencyBench.cs): phase times of the step with TorchSharp's
+// AdamW and with FlatAdamW alternating, FLOPs, the machine's SGEMM peak at the model's shapes and the ratio, as JSON.
 using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
@@ -12,6 +14,11 @@ using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
+if (args.Length > 0 && args[0] == "efficiency")
+{
+    EfficiencyBench.Run(args);
+    return;
+}
 if (args.Length > 0 && args[0] == "step")
 {
     StepMode(args);

@@ -260,7 +260,7 @@ public static class DomainAdapter
             {
                 o.LearningRate, o.BatchSize, o.MaxLength, o.Epochs, o.MaxSteps, o.WarmupRatio, o.WeightDecay, o.MaxGradNorm, o.Seed,
                 MaskProbability = o.Masking.Probability, MaskShare = o.Masking.MaskShare, WholeWordMasking = o.Masking.WholeWord,
-                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
+                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                 Schedule = "linear warmup then linear decay to 0",
             },
             Head = new { Fresh = r.FreshHeadTensors, Decoder = "tied to the word embeddings" },

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Performance;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,6 +58,8 @@ internal static class TrainingLoop
         int resumedAfter = state.CompletedEpochs;
 
         using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
+        var throughput = new TrainingThroughput(model, (long)options.BatchSize * options.MaxLength, job.Device.type == DeviceType.CPU,
+            optimizer.UsesFusedCpuKernel ? "FlatAdamW (one-pass float32 CPU kernel)" : "FlatAdamW (in-place libtorch ops)");
         var trainClock = Stopwatch.StartNew();
         long stepsThisProcess = 0;
         bool stoppedEarly = false;
@@ -68,7 +71,7 @@ internal static class TrainingLoop
         double lastLr = 0;
         // The log holds exactly the epochs behind the weights: none for a fresh run, those before the resume point otherwise.
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(epochs.Select(e => JsonSerializer.Serialize(e, JsonLine) + "\n")));
-        WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
+        WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly, throughput);
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
         {
@@ -82,6 +85,8 @@ internal static class TrainingLoop
             for (int b = 0; b < batches.Count; b++)
             {
                 ct.ThrowIfCancellationRequested();
+                var stepClock = Stopwatch.StartNew();
+                long batchRows, batchLength;
                 using (var scope = torch.NewDisposeScope())
                 {
                     lastLr = schedule.At(globalStep);
@@ -89,6 +94,7 @@ internal static class TrainingLoop
                     var (ids, mask, types) = Models.SequenceClassifier.ToTensors(train.Batch(batches[b]), job.Device);
                     var labels = torch.tensor(train.Labels(batches[b])).to(job.Device);
                     optimizer.ZeroGrad();
+                    (batchRows, batchLength) = (ids.shape[0], ids.shape[1]);
                     var logits = model.Forward(ids, mask, types);
                     var loss = job.Loss(logits, labels, ids, mask, types, classWeights);
                     loss.backward();
@@ -96,6 +102,7 @@ internal static class TrainingLoop
                     optimizer.Step();
                     lossSum += loss.item<float>();
                 }
+                throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
                 globalStep++;
                 stepsThisProcess++;
                 double rate = stepsThisProcess / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
@@ -135,7 +142,7 @@ internal static class TrainingLoop
                 BestMacroF1 = bestF1, EpochsWithoutImprovement = stale, WeightsFile = $"epoch-{epoch}.safetensors",
                 OptimizerFile = $"epoch-{epoch}.optimizer.bin", Epochs = epochs,
             });
-            WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
+            WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly, throughput);
             progress?.Report(new TrainingProgress
             {
                 Phase = TrainingPhase.Validate, Epoch = epoch, Epochs = options.Epochs, Step = batches.Count, StepsPerEpoch = stepsPerEpoch,
@@ -165,7 +172,7 @@ internal static class TrainingLoop
             ResumedAfterEpoch = resumedAfter, WallTime = clock.Elapsed, TrainableParameters = model.TrainableParameterCount(),
             Device = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu", NewlyInitialized = job.NewlyInitialized,
         };
-        WriteTrainingJson(job, output, epochs, bestEpoch, testMetrics, "completed", clock.Elapsed, fingerprint, stoppedEarly);
+        WriteTrainingJson(job, output, epochs, bestEpoch, testMetrics, "completed", clock.Elapsed, fingerprint, stoppedEarly, throughput);
         try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
         return result;
     }
@@ -232,7 +239,7 @@ internal static class TrainingLoop
     }
 
     private static void WriteTrainingJson(TrainingJob job, string output, List<EpochRecord> epochs, int bestEpoch,
-        ClassificationMetrics? test, string status, TimeSpan wall, string fingerprint, bool stoppedEarly)
+        ClassificationMetrics? test, string status, TimeSpan wall, string fingerprint, bool stoppedEarly, TrainingThroughput throughput)
     {
         var o = job.Options;
         var root = new JsonObject
@@ -248,7 +255,7 @@ internal static class TrainingLoop
                 ["epochs"] = o.Epochs, ["max_length"] = o.MaxLength, ["warmup_ratio"] = o.WarmupRatio,
                 ["weight_decay"] = o.WeightDecay, ["max_grad_norm"] = o.MaxGradNorm, ["class_weighting"] = o.ClassWeighting.ToString(),
                 ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
-                ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
+                ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                 ["schedule"] = "linear warmup then linear decay to 0",
                 ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),
             },
@@ -267,6 +274,7 @@ internal static class TrainingLoop
             ["stopped_early"] = stoppedEarly,
             ["test"] = test is null ? null : JsonSerializer.SerializeToNode(test, Json),
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 3),
+            ["performance"] = throughput.ToJson(),
         };
         foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
         ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);
