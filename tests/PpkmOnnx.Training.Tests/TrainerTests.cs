@@ -39,12 +39,12 @@ public class TrainerTests
         using var model = BertForSequenceClassification.Create(TinyModels.Bert(layers: 1));
         using (torch.no_grad()) foreach (var p in model.parameters()) p.add_(torch.randn_like(p) * 0.1);
         var before = model.NamedTensors();
-        using var optimizer = WeightDecayGroups.CreateAdamW(model, learningRate: 0.1, weightDecay: 0.5);
+        using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, learningRate: 0.1, weightDecay: 0.5);
         // A zero gradient leaves only AdamW's decoupled decay: p ← p·(1 − lr·wd) = 0.95·p where decay applies.
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var zero = model.parameters().Select(p => p.sum() * 0.0).Aggregate((a, b) => a + b);
         zero.backward();
-        optimizer.step();
+        optimizer.Step();
         var after = model.NamedTensors();
         int decayed = 0, kept = 0;
         foreach (var (name, b) in before)
@@ -70,11 +70,11 @@ public class TrainerTests
         var batch = new EncodedBatch(new long[] { 2, 5, 6, 3, 2, 10, 11, 3, 2, 7, 3, 0 }, new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 }, new long[12], 3, 4);
         var (ids, mask, types) = SequenceClassifier.ToTensors(batch, torch.CPU);
         var labels = torch.tensor(new long[] { 1, 0, 1 });
-        using var optimizer = WeightDecayGroups.CreateAdamW(model, 1e-3, 0.01);
+        using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, 1e-3, 0.01);
         var loss0 = torch.nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss0.backward();
-        optimizer.step();
+        optimizer.Step();
         var loss1 = torch.nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
         Assert.True(loss1.item<float>() < loss0.item<float>(), $"loss {loss0.item<float>()} → {loss1.item<float>()}");
     }
@@ -116,6 +116,14 @@ public class TrainerTests
         Assert.Equal(result.TrainableParameters, json["trainable_parameters"]!.GetValue<long>());
         Assert.Equal(4, File.ReadAllLines(temp.Combine("out", "training-log.jsonl")).Length);
         Assert.False(Directory.Exists(temp.Combine("out", "resume")));
+        // Speed record: every step of this process counted, a measured GEMM peak, the CPU named.
+        var perf = json["performance"]!;
+        Assert.Equal(40, perf["steps_this_process"]!.GetValue<long>());
+        Assert.True(perf["steps_per_second"]!.GetValue<double>() > 0);
+        Assert.True(perf["step_gflops"]!.GetValue<double>() > 0);
+        Assert.True(perf["gemm_peak_gflops"]!.GetValue<double>() > 0);
+        Assert.Equal(Core.Platform.CpuFeatures.Current.Vendor, perf["cpu_vendor"]!.GetValue<string>());
+        Assert.Equal(Core.Platform.CpuFeatures.Current.InstructionSets, perf["isa"]!.AsArray().Select(n => n!.GetValue<string>()));
 
         // The saved checkpoint reproduces the reported test accuracy.
         using var loaded = CheckpointLoader.Load(temp.Combine("out"));

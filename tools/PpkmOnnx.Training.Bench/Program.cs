@@ -3,6 +3,8 @@
 // on this machine. Usage: dotnet run -c Release --project tools/PpkmOnnx.Training.Bench -- [steps] [batch] [seq] [threads]
 // `-- step teacher|student [warmup] [steps] [batch] [seq] [threads]` times one model's fine-tune step alone and prints
 // one JSON line (tools/PytorchStepCompare/compare.sh pairs it with the same step in PyTorch).
+// `-- efficiency [rounds] [steps] [batch] [seq] [threads]` (EfficiencyBench.cs): phase times of the step with TorchSharp's
+// AdamW and with FlatAdamW alternating, FLOPs, the machine's SGEMM peak at the model's shapes and the ratio, as JSON.
 using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
@@ -12,6 +14,11 @@ using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
+if (args.Length > 0 && args[0] == "efficiency")
+{
+    EfficiencyBench.Run(args);
+    return;
+}
 if (args.Length > 0 && args[0] == "step")
 {
     StepMode(args);
@@ -40,19 +47,18 @@ var labels = torch.randint(0, 3, new long[] { batch });
 double Measure(string name, SequenceClassifier model, Func<Tensor, Tensor> loss)
 {
     model.train();
-    using var optimizer = WeightDecayGroups.CreateAdamW(model, 2e-5, 0.01);
-    var parameters = model.parameters().ToList();
+    using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, 2e-5, 0.01);
     double total = 0;
     for (int i = 0; i <= steps; i++)
     {
         var clock = Stopwatch.StartNew();
         using (var scope = torch.NewDisposeScope())
         {
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var l = loss(model.Forward(ids, mask, types));
             l.backward();
-            nn.utils.clip_grad_norm_(parameters, 1.0);
-            optimizer.step();
+            optimizer.ClipGradNorm(1.0);
+            optimizer.Step();
         }
         if (i > 0) total += clock.Elapsed.TotalSeconds;
     }
@@ -72,7 +78,7 @@ double kd = Measure("DistilBERT 3×384 distill (KD, teacher fwd)", student, l =>
 });
 Console.WriteLine($"ratio student/teacher step (CE): {distil / bert:F2}; distillation step / teacher step: {kd / bert:F2}");
 
-// One model's CE fine-tune step (zero_grad, forward, cross-entropy, backward, clip 1.0, AdamW step), W warm-up then K
+// One model's CE fine-tune step as the trainer takes it (zero_grad, forward, cross-entropy, backward, clip 1.0, FlatAdamW step), W warm-up then K
 // timed steps; the student is the 3-layer DistilBERT shape (random init: weights do not change the step time).
 static void StepMode(string[] args)
 {
@@ -98,8 +104,7 @@ static void StepMode(string[] args)
     var types = torch.zeros(batch, seq, dtype: int64);
     var labels = torch.randint(0, 3, new long[] { batch });
     model.train();
-    using var optimizer = WeightDecayGroups.CreateAdamW(model, 2e-5, 0.01);
-    var parameters = model.parameters().ToList();
+    using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, 2e-5, 0.01);
     var times = new List<double>();
     var phases = new double[4]; // forward (incl. zero_grad, loss), backward, clip, optimizer (+ scope dispose)
     for (int i = 0; i < warmup + steps; i++)
@@ -108,14 +113,14 @@ static void StepMode(string[] args)
         var marks = new double[5];
         using (var scope = torch.NewDisposeScope())
         {
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var loss = nn.functional.cross_entropy(model.Forward(ids, mask, types), labels);
             marks[1] = clock.Elapsed.TotalSeconds;
             loss.backward();
             marks[2] = clock.Elapsed.TotalSeconds;
-            nn.utils.clip_grad_norm_(parameters, 1.0);
+            optimizer.ClipGradNorm(1.0);
             marks[3] = clock.Elapsed.TotalSeconds;
-            optimizer.step();
+            optimizer.Step();
         }
         marks[4] = clock.Elapsed.TotalSeconds;
         if (i < warmup) continue;
@@ -124,7 +129,7 @@ static void StepMode(string[] args)
     }
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        ["impl"] = "torchsharp", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
+        ["impl"] = "torchsharp", ["optimizer"] = "FlatAdamW", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
         ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["params"] = model.TrainableParameterCount(),
         ["step_seconds"] = times,

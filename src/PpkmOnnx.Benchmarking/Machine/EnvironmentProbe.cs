@@ -36,20 +36,8 @@ public static class EnvironmentProbe
         };
     }
 
-    /// <summary>The CPU's "model name" from /proc/cpuinfo, or the architecture when it cannot be read.</summary>
-    public static string CpuModel()
-    {
-        try
-        {
-            if (File.Exists("/proc/cpuinfo"))
-                foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                    if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and > 0)
-                        return line[(colon + 1)..].Trim();
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
+    /// <summary>The CPU's name (see <see cref="CpuFeatures.ModelName"/>).</summary>
+    public static string CpuModel() => CpuFeatures.Current.ModelName;
 
     /// <summary>SIMD extensions that matter for INT8/FP32 GEMM speed (see <see cref="CpuFeatures.InstructionSets"/>).</summary>
     public static IReadOnlyList<string> InstructionSets() => CpuFeatures.Current.InstructionSets;

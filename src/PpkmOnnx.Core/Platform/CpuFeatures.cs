@@ -8,7 +8,8 @@ namespace PpkmOnnx.Core.Platform;
 /// The CPU vector extensions that decide which kernels ONNX Runtime picks and how fast (and how exactly) its int8
 /// kernels run: with VNNI, u8×s8 dot products accumulate in 32 bits; with plain AVX2 they pass through saturating
 /// 16-bit sums, which is why reduced-range (7-bit) weights exist. One detection serves the quantizer's report,
-/// the optimized-model cache key and the benchmark's environment record.
+/// the optimized-model cache key, the benchmark's environment record and the trainer's <c>training.json</c> (vendor and
+/// bf16 support decide which GEMM paths libtorch can take).
 /// </summary>
 public sealed record CpuFeatures
 {
@@ -26,6 +27,18 @@ public sealed record CpuFeatures
     public required bool Avx512Vnni { get; init; }
     /// <summary>AVX-VNNI on 256-bit registers (CPUID 7.1:EAX bit 4), counted only where AVX2 is usable.</summary>
     public required bool AvxVnni { get; init; }
+    /// <summary>AVX-512 BF16 (CPUID 7.1:EAX bit 5: bf16 dot products), counted only where AVX-512F is usable.</summary>
+    public bool Avx512Bf16 { get; init; }
+    /// <summary>AMX tiles (CPUID 7.0:EDX bit 24), counted only where the kernel lists <c>amx_tile</c> (it must enable the tile state).</summary>
+    public bool AmxTile { get; init; }
+    /// <summary>AMX bf16 tile multiplies (CPUID 7.0:EDX bit 22), with <see cref="AmxTile"/>.</summary>
+    public bool AmxBf16 { get; init; }
+    /// <summary>AMX int8 tile multiplies (CPUID 7.0:EDX bit 25), with <see cref="AmxTile"/>.</summary>
+    public bool AmxInt8 { get; init; }
+    /// <summary>CPUID's vendor string (<c>GenuineIntel</c>, <c>AuthenticAMD</c>, …), or empty off x86.</summary>
+    public string Vendor { get; init; } = "";
+    /// <summary>The CPU's name: /proc/cpuinfo's "model name", else CPUID's brand string, else the architecture.</summary>
+    public string ModelName { get; init; } = "";
     /// <summary>SSE4.1.</summary>
     public required bool Sse41 { get; init; }
     /// <summary>Arm Advanced SIMD (NEON).</summary>
@@ -60,7 +73,10 @@ public sealed record CpuFeatures
         Avx2 ? "avx2" :
         Sse41 ? "sse41" : "x86";
 
-    /// <summary>The extensions that matter for INT8/FP32 GEMM speed, as display names (<c>AVX2</c>, <c>FMA</c>, <c>AVX-512F</c>, …).</summary>
+    /// <summary>Whether bf16 matrix products have hardware support (AVX-512 BF16 or AMX-BF16).</summary>
+    public bool HasBf16 => Avx512Bf16 || AmxBf16;
+
+    /// <summary>The extensions that matter for INT8/BF16/FP32 GEMM speed, as display names (<c>AVX2</c>, <c>FMA</c>, <c>AVX-512F</c>, …).</summary>
     public IReadOnlyList<string> InstructionSets
     {
         get
@@ -72,6 +88,9 @@ public sealed record CpuFeatures
             if (Avx512BW) sets.Add("AVX-512BW");
             if (AvxVnni) sets.Add("AVX-VNNI");
             if (Avx512Vnni) sets.Add("AVX-512-VNNI");
+            if (Avx512Bf16) sets.Add("AVX-512-BF16");
+            if (AmxBf16) sets.Add("AMX-BF16");
+            if (AmxInt8) sets.Add("AMX-INT8");
             if (Neon) sets.Add("NEON");
             return sets;
         }
@@ -80,17 +99,36 @@ public sealed record CpuFeatures
     /// <summary>Detects the running CPU (prefer <see cref="Current"/>, which does it once).</summary>
     public static CpuFeatures Detect()
     {
-        bool avx512Vnni = false, avxVnni = false;
+        bool avx512Vnni = false, avxVnni = false, avx512Bf16 = false, amxTile = false, amxBf16 = false, amxInt8 = false;
+        string vendor = "", brand = "";
         if (X86Base.IsSupported)
         {
             // Leaf 7 exists only when CPUID 0 reports it; asking beyond the maximum leaf returns another leaf's data.
-            var (maxLeaf, _, _, _) = X86Base.CpuId(0, 0);
+            var (maxLeaf, vb, vc, vd) = X86Base.CpuId(0, 0);
+            vendor = Ascii(vb, vd, vc);
             if (maxLeaf >= 7)
             {
-                var (_, _, ecx7, _) = X86Base.CpuId(7, 0);
+                var (_, _, ecx7, edx7) = X86Base.CpuId(7, 0);
                 avx512Vnni = (ecx7 & (1 << 11)) != 0 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
                 var (eax71, _, _, _) = X86Base.CpuId(7, 1);
                 avxVnni = (eax71 & (1 << 4)) != 0 && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+                avx512Bf16 = (eax71 & (1 << 5)) != 0 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+                // AMX needs the kernel to enable the tile state; Linux lists the flags only when it does.
+                var kernelFlags = LinuxFlags();
+                amxTile = (edx7 & (1 << 24)) != 0 && (kernelFlags is null || kernelFlags.Contains("amx_tile"));
+                amxBf16 = amxTile && (edx7 & (1 << 22)) != 0;
+                amxInt8 = amxTile && (edx7 & (1 << 25)) != 0;
+            }
+            var (maxExtended, _, _, _) = X86Base.CpuId(unchecked((int)0x80000000), 0);
+            if ((uint)maxExtended >= 0x80000004)
+            {
+                var parts = new List<string>();
+                for (uint leaf = 0x80000002; leaf <= 0x80000004; leaf++)
+                {
+                    var (a, b, c, d) = X86Base.CpuId(unchecked((int)leaf), 0);
+                    parts.Add(Ascii(a, b, c, d));
+                }
+                brand = string.Concat(parts).Trim('\0', ' ');
             }
         }
         return new CpuFeatures
@@ -102,9 +140,37 @@ public sealed record CpuFeatures
             Avx512BW = System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
             Avx512Vnni = avx512Vnni,
             AvxVnni = avxVnni,
+            Avx512Bf16 = avx512Bf16,
+            AmxTile = amxTile,
+            AmxBf16 = amxBf16,
+            AmxInt8 = amxInt8,
+            Vendor = vendor,
+            ModelName = ProcCpuInfoModelName() ?? (brand.Length > 0 ? brand : RuntimeInformation.ProcessArchitecture.ToString()),
             Sse41 = System.Runtime.Intrinsics.X86.Sse41.IsSupported,
             Neon = AdvSimd.IsSupported,
             Architecture = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
         };
     }
+
+    private static string Ascii(params int[] registers)
+    {
+        var bytes = new byte[registers.Length * 4];
+        for (int i = 0; i < registers.Length; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 4), registers[i]);
+        return System.Text.Encoding.ASCII.GetString(bytes);
+    }
+
+    private static IEnumerable<string>? ProcCpuInfoLines()
+    {
+        try { return File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : null; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private static string? ProcCpuInfoModelName() =>
+        ProcCpuInfoLines()?.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal) && l.Contains(':'))
+            ?.Split(':', 2)[1].Trim();
+
+    private static HashSet<string>? LinuxFlags() =>
+        ProcCpuInfoLines()?.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal) && l.Contains(':'))
+            ?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }

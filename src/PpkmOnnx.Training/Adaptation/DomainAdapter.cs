@@ -75,8 +75,7 @@ public static class DomainAdapter
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var schedule = LinearWarmupSchedule.Create(options.LearningRate, options.WarmupRatio, totalSteps);
         var trainable = model.TrainableParameters();
-        using var optimizer = WeightDecayGroups.CreateAdamW(trainable, options.LearningRate, options.WeightDecay);
-        var parameters = trainable.Select(p => p.Parameter).ToList();
+        using var optimizer = WeightDecayGroups.CreateFlatAdamW(trainable, options.LearningRate, options.WeightDecay);
 
         // Every token in order: a resumed run must see the very vocabulary its weights were trained with.
         var vocabularyId = AdaptationCorpus.FingerprintOf(tokenizer.TokensById);
@@ -93,7 +92,7 @@ public static class DomainAdapter
                 throw new UserInputException($"{resumeState}: the vocabulary changed since the interrupted run; start a fresh run.");
             var weights = Path.Combine(resumeDir, "weights.safetensors");
             model.Load(SafeTensorsFile.Read(weights), weights);
-            optimizer.load_state_dict(Path.Combine(resumeDir, "optimizer.bin"));
+            optimizer.Load(Path.Combine(resumeDir, "optimizer.bin"));
             (step, curve, secondsBefore) = (point.Step, point.Curve, point.Seconds);
         }
         long resumedAt = step;
@@ -125,7 +124,7 @@ public static class DomainAdapter
             Directory.CreateDirectory(resumeDir);
             SafeTensorsFile.Write(Path.Combine(resumeDir, "weights.safetensors"), model.NamedTensors());
             var tmp = Path.Combine(resumeDir, $"optimizer.bin.tmp-{Environment.ProcessId}");
-            optimizer.save_state_dict(tmp);
+            optimizer.Save(tmp);
             File.Move(tmp, Path.Combine(resumeDir, "optimizer.bin"), overwrite: true);
             // state.json last: it never names a half-written step.
             AtomicFile.WriteAllText(resumeState, JsonSerializer.Serialize(new ResumePoint(step, corpus.Fingerprint, vocabularyId, curve, Seconds()), TrainingLoop.Json));
@@ -146,15 +145,15 @@ public static class DomainAdapter
                     using (var scope = torch.NewDisposeScope())
                     {
                         lastLr = schedule.At(step);
-                        foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                        optimizer.LearningRate = lastLr;
                         var batch = train.Batch(batches[b]);
                         var (masked, labels) = masker.Mask(batch.InputIds, batch.AttentionMask, new Random(unchecked(options.Seed * 31 + (int)step)));
                         var shape = new long[] { batch.BatchSize, batch.SequenceLength };
-                        optimizer.zero_grad();
+                        optimizer.ZeroGrad();
                         var loss = model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device));
                         loss.backward();
-                        nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                        optimizer.step();
+                        optimizer.ClipGradNorm(options.MaxGradNorm);
+                        optimizer.Step();
                         lossSince += loss.item<float>();
                         lossCount++;
                     }
@@ -262,7 +261,7 @@ public static class DomainAdapter
             {
                 o.LearningRate, o.BatchSize, o.MaxLength, o.Epochs, o.MaxSteps, o.WarmupRatio, o.WeightDecay, o.MaxGradNorm, o.Seed,
                 MaskProbability = o.Masking.Probability, MaskShare = o.Masking.MaskShare, WholeWordMasking = o.Masking.WholeWord,
-                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
+                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                 Schedule = "linear warmup then linear decay to 0",
             },
             Head = new { Fresh = r.FreshHeadTensors, Decoder = "tied to the word embeddings" },

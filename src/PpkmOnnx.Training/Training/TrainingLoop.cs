@@ -5,6 +5,7 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Performance;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ internal static class TrainingLoop
         var schedule = LinearWarmupSchedule.Create(options.LearningRate, options.WarmupRatio, totalSteps);
         var fingerprint = job.Data.Fingerprint;
 
-        using var optimizer = WeightDecayGroups.CreateAdamW(model, options.LearningRate, options.WeightDecay);
+        using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, options.LearningRate, options.WeightDecay);
         var state = new ResumeState
         {
             Stage = job.Stage, DataFingerprint = fingerprint, CompletedEpochs = 0, GlobalStep = 0, BestEpoch = 0,
@@ -59,7 +60,8 @@ internal static class TrainingLoop
         int resumedAfter = state.CompletedEpochs;
 
         using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var throughput = new TrainingThroughput(model, (long)options.BatchSize * options.MaxLength, job.Device.type == DeviceType.CPU,
+            optimizer.UsesFusedCpuKernel ? "FlatAdamW (one-pass float32 CPU kernel)" : "FlatAdamW (in-place libtorch ops)");
         var trainClock = Stopwatch.StartNew();
         long stepsThisProcess = 0;
         bool stoppedEarly = false;
@@ -72,7 +74,7 @@ internal static class TrainingLoop
         // The log holds exactly the epochs behind the weights: none for a fresh run, those before the resume point otherwise.
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(epochs.Select(e => JsonSerializer.Serialize(e, JsonLine) + "\n")));
         if (options.Resume) job.Extra["resume"] = ResumeRecord.Describe(output, options, resumedAfter);
-        WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
+        WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly, throughput);
 
         for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
         {
@@ -86,20 +88,24 @@ internal static class TrainingLoop
             for (int b = 0; b < batches.Count; b++)
             {
                 ct.ThrowIfCancellationRequested();
+                var stepClock = Stopwatch.StartNew();
+                long batchRows, batchLength;
                 using (var scope = torch.NewDisposeScope())
                 {
                     lastLr = schedule.At(globalStep);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                    optimizer.LearningRate = lastLr;
                     var (ids, mask, types) = Models.SequenceClassifier.ToTensors(train.Batch(batches[b]), job.Device);
                     var labels = torch.tensor(train.Labels(batches[b])).to(job.Device);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
+                    (batchRows, batchLength) = (ids.shape[0], ids.shape[1]);
                     var logits = model.Forward(ids, mask, types);
                     var loss = job.Loss(logits, labels, ids, mask, types, classWeights);
                     loss.backward();
-                    nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                    optimizer.step();
+                    optimizer.ClipGradNorm(options.MaxGradNorm);
+                    optimizer.Step();
                     lossSum += DivergenceCheck.Finite(loss.item<float>(), epoch, b + 1, lastLr, bestEpoch, output);
                 }
+                throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
                 globalStep++;
                 stepsThisProcess++;
                 double rate = stepsThisProcess / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
@@ -139,7 +145,7 @@ internal static class TrainingLoop
                 BestMacroF1 = bestF1, EpochsWithoutImprovement = stale, WeightsFile = $"epoch-{epoch}.safetensors",
                 OptimizerFile = $"epoch-{epoch}.optimizer.bin", Epochs = epochs,
             });
-            WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly);
+            WriteTrainingJson(job, output, epochs, bestEpoch, null, "running", clock.Elapsed, fingerprint, stoppedEarly, throughput);
             progress?.Report(new TrainingProgress
             {
                 Phase = TrainingPhase.Validate, Epoch = epoch, Epochs = options.Epochs, Step = batches.Count, StepsPerEpoch = stepsPerEpoch,
@@ -169,7 +175,7 @@ internal static class TrainingLoop
             ResumedAfterEpoch = resumedAfter, WallTime = clock.Elapsed, TrainableParameters = model.TrainableParameterCount(),
             Device = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu", NewlyInitialized = job.NewlyInitialized,
         };
-        WriteTrainingJson(job, output, epochs, bestEpoch, testMetrics, "completed", clock.Elapsed, fingerprint, stoppedEarly);
+        WriteTrainingJson(job, output, epochs, bestEpoch, testMetrics, "completed", clock.Elapsed, fingerprint, stoppedEarly, throughput);
         try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
         return result;
     }
@@ -203,7 +209,7 @@ internal static class TrainingLoop
     private static Tensor? ClassWeightTensor(TrainingJob job, ClassWeighting weighting) =>
         ClassWeights.Compute(weighting, job.Data.Train.ClassCounts()) is { } w ? torch.tensor(w).to(job.Device) : null;
 
-    private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, AdamW optimizer)
+    private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, FlatAdamW optimizer)
     {
         var path = Path.Combine(resumeDir, ResumeFile);
         var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path), Json)
@@ -214,17 +220,17 @@ internal static class TrainingLoop
             throw new UserInputException($"{path}: the data changed since the interrupted run (fingerprint {state.DataFingerprint}, now {fingerprint}); start a fresh run.");
         var weights = Path.Combine(resumeDir, state.WeightsFile);
         CheckpointLoader.Assign(job.Model, SafeTensorsFile.Read(weights), weights);
-        optimizer.load_state_dict(Path.Combine(resumeDir, state.OptimizerFile));
+        optimizer.Load(Path.Combine(resumeDir, state.OptimizerFile));
         return state;
     }
 
-    private static void SaveResume(string resumeDir, Models.SequenceClassifier model, AdamW optimizer, ResumeState state)
+    private static void SaveResume(string resumeDir, Models.SequenceClassifier model, FlatAdamW optimizer, ResumeState state)
     {
         Directory.CreateDirectory(resumeDir);
         SafeTensorsFile.Write(Path.Combine(resumeDir, state.WeightsFile), model.NamedTensors());
         var optimizerPath = Path.Combine(resumeDir, state.OptimizerFile);
         var tmp = optimizerPath + ".tmp";
-        optimizer.save_state_dict(tmp);
+        optimizer.Save(tmp);
         File.Move(tmp, optimizerPath, overwrite: true);
         // resume.json is written last and names its files, so it never points at a half-written epoch.
         ArtifactJson.Write(Path.Combine(resumeDir, ResumeFile), state, Json);
@@ -236,7 +242,7 @@ internal static class TrainingLoop
     }
 
     private static void WriteTrainingJson(TrainingJob job, string output, List<EpochRecord> epochs, int bestEpoch,
-        ClassificationMetrics? test, string status, TimeSpan wall, string fingerprint, bool stoppedEarly)
+        ClassificationMetrics? test, string status, TimeSpan wall, string fingerprint, bool stoppedEarly, TrainingThroughput throughput)
     {
         var o = job.Options;
         var root = new JsonObject
@@ -252,7 +258,7 @@ internal static class TrainingLoop
                 ["epochs"] = o.Epochs, ["max_length"] = o.MaxLength, ["warmup_ratio"] = o.WarmupRatio,
                 ["weight_decay"] = o.WeightDecay, ["max_grad_norm"] = o.MaxGradNorm, ["class_weighting"] = o.ClassWeighting.ToString(),
                 ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
-                ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm)",
+                ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                 ["schedule"] = "linear warmup then linear decay to 0",
                 ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),
             },
@@ -271,6 +277,7 @@ internal static class TrainingLoop
             ["stopped_early"] = stoppedEarly,
             ["test"] = test is null ? null : JsonSerializer.SerializeToNode(test, Json),
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 3),
+            ["performance"] = throughput.ToJson(),
         };
         foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
         ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);

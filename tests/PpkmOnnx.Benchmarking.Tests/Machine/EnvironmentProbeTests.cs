@@ -17,6 +17,11 @@ public class EnvironmentProbeTests
         Assert.Equal(flags.Contains("avx512f"), sets.Contains("AVX-512F"));
         Assert.Equal(flags.Contains("avx512_vnni"), sets.Contains("AVX-512-VNNI"));
         Assert.Equal(flags.Contains("avx_vnni"), sets.Contains("AVX-VNNI"));
+        Assert.Equal(flags.Contains("avx512_bf16"), sets.Contains("AVX-512-BF16"));
+        Assert.Equal(flags.Contains("amx_bf16"), sets.Contains("AMX-BF16"));
+        Assert.Equal(flags.Contains("amx_int8"), sets.Contains("AMX-INT8"));
+        var vendor = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("vendor_id", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        Assert.Equal(vendor, Core.Platform.CpuFeatures.Current.Vendor);
         var model = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("model name", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         Assert.Equal(model, EnvironmentProbe.CpuModel());
     }

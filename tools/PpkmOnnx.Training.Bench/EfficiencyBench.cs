@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Platform;
+using PpkmOnnx.Training.Models;
+using PpkmOnnx.Training.Performance;
+using PpkmOnnx.Training.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// `efficiency [rounds] [steps] [batch] [seq] [threads]`: where a MiniLM-L6-shaped fine-tune step's time goes (zero_grad,
+/// forward + loss, backward, clip, optimizer, dispose), for TorchSharp's per-parameter AdamW ("torch_adamw", the old
+/// path) and <see cref="FlatAdamW"/> ("flat_adamw", the trainers' default), alternating in one process, beside the
+/// machine's SGEMM rate at the model's shapes; prints one JSON object.
+/// </summary>
+internal static class EfficiencyBench
+{
+    private static readonly string[] Phases = { "zero_grad", "forward", "backward", "clip", "optimizer", "dispose" };
+
+    private sealed class Variant(string name, SequenceClassifier model, Action zero, Action clip, Action step)
+    {
+        public string Name { get; } = name;
+        public SequenceClassifier Model { get; } = model;
+        public Action Zero { get; } = zero;
+        public Action Clip { get; } = clip;
+        public Action Step { get; } = step;
+        public List<double[]> Steps { get; } = new();
+    }
+
+    public static void Run(string[] args)
+    {
+        int rounds = args.Length > 1 ? int.Parse(args[1]) : 3;
+        int steps = args.Length > 2 ? int.Parse(args[2]) : 2;
+        int batch = args.Length > 3 ? int.Parse(args[3]) : 32;
+        int seq = args.Length > 4 ? int.Parse(args[4]) : 64;
+        torch.set_num_threads(args.Length > 5 ? int.Parse(args[5]) : 2);
+        int threads = torch.get_num_threads();
+
+        var config = new ModelConfig
+        {
+            Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
+            NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
+        };
+        torch.manual_seed(1);
+        using var oldModel = BertForSequenceClassification.Create(config);
+        torch.manual_seed(1);
+        using var newModel = BertForSequenceClassification.Create(config);
+        oldModel.train();
+        newModel.train();
+        var ids = torch.randint(5, 30522, new long[] { batch, seq });
+        var mask = torch.ones(batch, seq, dtype: int64);
+        var types = torch.zeros(batch, seq, dtype: int64);
+        var labels = torch.randint(0, 3, new long[] { batch });
+
+        using var adamW = WeightDecayGroups.CreateAdamW(oldModel, 2e-5, 0.01);
+        var oldParameters = oldModel.parameters().ToList();
+        using var flat = WeightDecayGroups.CreateFlatAdamW(newModel, 2e-5, 0.01);
+        var variants = new[]
+        {
+            new Variant("torch_adamw", oldModel, () => adamW.zero_grad(), () => nn.utils.clip_grad_norm_(oldParameters, 1.0), () => adamW.step()),
+            new Variant("flat_adamw", newModel, flat.ZeroGrad, () => flat.ClipGradNorm(1.0), flat.Step),
+        };
+
+        void TimeStep(Variant v, bool record)
+        {
+            var marks = new double[Phases.Length + 1];
+            var clock = Stopwatch.StartNew();
+            using (var scope = torch.NewDisposeScope())
+            {
+                v.Zero();
+                marks[1] = clock.Elapsed.TotalSeconds;
+                var loss = nn.functional.cross_entropy(v.Model.Forward(ids, mask, types), labels);
+                marks[2] = clock.Elapsed.TotalSeconds;
+                loss.backward();
+                marks[3] = clock.Elapsed.TotalSeconds;
+                v.Clip();
+                marks[4] = clock.Elapsed.TotalSeconds;
+                v.Step();
+                marks[5] = clock.Elapsed.TotalSeconds;
+            }
+            marks[6] = clock.Elapsed.TotalSeconds;
+            if (record) v.Steps.Add(Enumerable.Range(0, Phases.Length).Select(i => marks[i + 1] - marks[i]).ToArray());
+        }
+
+        foreach (var v in variants) TimeStep(v, record: false); // warm-up: first-touch of moments and allocator
+        for (int r = 0; r < rounds; r++)
+            foreach (var v in r % 2 == 0 ? variants : variants.Reverse())
+                for (int s = 0; s < steps; s++) TimeStep(v, record: true);
+
+        double flops = TrainingStepFlops.Of(newModel, batch, seq);
+        var shapes = TrainingStepFlops.LinearGemmShapes(newModel, (long)batch * seq);
+        var torchRates = GemmPeakProbe.Measure(shapes);
+        var square = GemmPeakProbe.Measure(new[] { new GemmShape(2048, 2048, 2048) })[0];
+        var openBlas = OpenBlasProbe.Measure(shapes, threads);
+        double peak = Math.Max(torchRates.Max(r => r.GflopPerSecond), openBlas.TryGetValue("best_gflops", out var ob) && ob is double o ? o : 0);
+        string peakSource = peak == torchRates.Max(r => r.GflopPerSecond) ? "libtorch" : "openblas";
+
+        static double Median(IEnumerable<double> xs) { var l = xs.OrderBy(x => x).ToList(); return l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2; }
+        var report = new Dictionary<string, object?>();
+        var cpu = CpuFeatures.Current;
+        report["machine"] = new Dictionary<string, object?>
+        {
+            ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets,
+            ["avx2"] = cpu.Avx2, ["avx512f"] = cpu.Avx512F, ["vnni"] = cpu.HasVnni, ["avx512_bf16"] = cpu.Avx512Bf16, ["amx_bf16"] = cpu.AmxBf16,
+            ["logical_processors"] = Environment.ProcessorCount, ["torch_threads"] = threads,
+            ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+        };
+        report["shape"] = new Dictionary<string, object?>
+        {
+            ["model"] = "MiniLM-L6 (BERT, 6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522; random init)", ["batch"] = batch, ["seq"] = seq,
+            ["trainable_parameters"] = newModel.TrainableParameterCount(), ["rounds"] = rounds, ["steps_per_round"] = steps,
+        };
+        var (tokenwise, perSequence, width) = TrainingStepFlops.MatmulWeights(newModel);
+        report["flops"] = new Dictionary<string, object?>
+        {
+            ["formula"] = "6*P_tokenwise*B*S + 6*P_head*B + 12*B*S^2*sum(attention width)",
+            ["p_tokenwise"] = tokenwise, ["p_head"] = perSequence, ["attention_width_sum"] = width,
+            ["gflop_per_step"] = Math.Round(flops / 1e9, 2),
+        };
+        report["gemm_peak"] = new Dictionary<string, object?>
+        {
+            ["libtorch"] = torchRates.Select(r => new Dictionary<string, object> { ["shape"] = r.Shape.ToString(), ["gflops"] = Math.Round(r.GflopPerSecond, 1) }).ToList(),
+            ["libtorch_best_gflops"] = Math.Round(torchRates.Max(r => r.GflopPerSecond), 1),
+            ["libtorch_2048_square_gflops"] = Math.Round(square.GflopPerSecond, 1),
+            ["openblas"] = openBlas,
+            ["peak_gflops"] = Math.Round(peak, 1), ["peak_source"] = peakSource,
+        };
+        var results = new Dictionary<string, object?>();
+        foreach (var v in variants)
+        {
+            var totals = v.Steps.Select(s => s.Sum()).ToList();
+            double step = Median(totals);
+            var phases = Enumerable.Range(0, Phases.Length).ToDictionary(i => Phases[i], i => Math.Round(Median(v.Steps.Select(s => s[i])), 4));
+            double bookkeeping = phases["zero_grad"] + phases["clip"] + phases["optimizer"];
+            results[v.Name] = new Dictionary<string, object?>
+            {
+                ["step_seconds_median"] = Math.Round(step, 4),
+                ["step_seconds"] = totals.Select(t => Math.Round(t, 4)).ToList(),
+                ["phase_seconds_median"] = phases,
+                ["optimizer_share"] = Math.Round(bookkeeping / step, 4), // zero_grad + clip + optimizer over the step
+                ["achieved_gflops"] = Math.Round(flops / step / 1e9, 1),
+                ["fraction_of_peak"] = Math.Round(flops / step / 1e9 / peak, 3),
+            };
+        }
+        report["results"] = results;
+        report["speedup_flat_over_torch"] = Math.Round(Median(variants[0].Steps.Select(s => s.Sum())) / Median(variants[1].Steps.Select(s => s.Sum())), 3);
+        report["optimizer_speedup_flat_over_torch"] = Math.Round(
+            Median(variants[0].Steps.Select(s => s[0] + s[3] + s[4])) / Median(variants[1].Steps.Select(s => s[0] + s[3] + s[4])), 2);
+        Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
