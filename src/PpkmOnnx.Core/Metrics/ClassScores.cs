@@ -7,8 +7,8 @@ namespace PpkmOnnx.Core.Metrics;
 public static class ClassScores
 {
     /// <summary>
-    /// Index of the largest value; the first on ties (numpy's argmax). A NaN never wins (it compares false), so a row
-    /// of NaNs gives 0. An empty row gives 0 too.
+    /// Index of the largest value; the first on ties (numpy's argmax). Comparisons with NaN are false, so a NaN is
+    /// never taken over the best so far and nothing is taken over a leading NaN (a row of NaNs gives 0); an empty row gives 0.
     /// </summary>
     public static int ArgMax(ReadOnlySpan<float> values)
     {

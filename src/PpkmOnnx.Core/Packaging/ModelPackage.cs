@@ -127,7 +127,7 @@ public sealed class ModelPackage
         if (node is not JsonObject id2label) throw new UserInputException(source, "id2label", $"must be an object of class id → name, got {node.ToJsonString()}.");
         var pairs = id2label
             .Select(kv => (Id: LabelId(kv.Key, source),
-                Name: kv.Value is null ? throw new UserInputException(source, $"id2label['{kv.Key}']", "is null.") : JsonFields.Value<string>(kv.Value, source)))
+                Name: kv.Value is null ? throw new UserInputException(source, $"id2label.{kv.Key}", "is null.") : JsonFields.Value<string>(kv.Value, source)))
             .OrderBy(p => p.Id).ToList();
         for (int i = 0; i < pairs.Count; i++)
             if (pairs[i].Id != i) throw new UserInputException(source, "id2label", $"ids must be 0..{pairs.Count - 1}.");

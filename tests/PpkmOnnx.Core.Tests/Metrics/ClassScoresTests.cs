@@ -8,7 +8,8 @@ public class ClassScoresTests
     [InlineData(new float[] { 0.1f, 2.5f, -1f }, 1)]
     [InlineData(new float[] { 3f, 3f, 1f }, 0)]        // ties: the first, as numpy
     [InlineData(new float[] { -5f, -2f, -2f }, 1)]
-    [InlineData(new float[] { float.NaN, 1f, 0f }, 1)] // NaN compares false, so it never wins over a number…
+    [InlineData(new float[] { 0f, float.NaN, 1f }, 2)] // NaN compares false: it is never taken over the best so far…
+    [InlineData(new float[] { float.NaN, 1f, 0f }, 0)] // …and nothing is taken over a leading NaN
     [InlineData(new float[] { 7f }, 0)]
     public void ArgMax_is_the_first_largest(float[] values, int expected)
     {

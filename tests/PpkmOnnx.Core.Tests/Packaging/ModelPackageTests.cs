@@ -51,8 +51,8 @@ public class ModelPackageTests
     }
 
     [Theory]
-    [InlineData("""{"id2label": {"0": "neg", "1": null}}""", "id2label['1']", "is null")]
-    [InlineData("""{"id2label": {"0": "neg", "1": 7}}""", "id2label['1']", "must be a string")]
+    [InlineData("""{"id2label": {"0": "neg", "1": null}}""", "id2label.1", "is null")]
+    [InlineData("""{"id2label": {"0": "neg", "1": 7}}""", "id2label.1", "must be a string")]
     [InlineData("""{"id2label": {"0": "neg", "x": "pos"}}""", "id2label", "is not a class id")]
     [InlineData("""{"id2label": {"0": "neg", "2": "pos"}}""", "id2label", "ids must be 0..1")]
     [InlineData("""{"id2label": ["neg", "pos"]}""", "id2label", "must be an object")]
