@@ -11,8 +11,8 @@ namespace PpkmOnnx.Benchmarking.Tests.Running;
 /// </summary>
 public class BenchAndServeAgreementTests
 {
-    // 40 words: longer than every max length below, so truncation decides what the model sees.
-    private static readonly string LongText = string.Join(" ", Enumerable.Repeat("good movie", 20));
+    // 100 words (102 tokens with [CLS]/[SEP]): longer than every max length below, so truncation decides what the model sees.
+    private static readonly string LongText = string.Join(" ", Enumerable.Repeat("good movie", 50));
 
     private static BenchmarkOptions Options(string package) => new()
     {
