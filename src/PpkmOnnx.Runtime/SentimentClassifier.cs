@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core;
@@ -9,6 +7,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime.Sessions;
+using PpkmOnnx.Core.Metrics;
 
 namespace PpkmOnnx.Runtime;
 
@@ -35,7 +34,7 @@ public sealed class SentimentClassifier : IDisposable
     private int _disposed;
 
     private SentimentClassifier(OrtSessionHandle handle, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
-        ModelPackageInfo info, string outputName, bool cacheHit, string? cachePath)
+        ModelPackageInfo info, string[] inputNames, string outputName, bool cacheHit, string? cachePath)
     {
         _handle = handle;
         _session = handle.Session;
@@ -43,7 +42,7 @@ public sealed class SentimentClassifier : IDisposable
         _options = options;
         Info = info;
         _hasTokenTypeIds = info.HasTokenTypeIds;
-        _inputNames = _hasTokenTypeIds ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        _inputNames = inputNames;
         _outputNames = [outputName];
         LoadedFromOptimizedModelCache = cacheHit;
         OptimizedModelCachePath = cachePath;
@@ -88,7 +87,7 @@ public sealed class SentimentClassifier : IDisposable
             throw new UserInputException(
                 $"{modelPath}: the {ModelPackageLayout.VariantName(options.Variant)} variant is not in this package (available: {(available.Count == 0 ? "none" : string.Join(", ", available))}).");
         }
-        var vocabPath = Path.Combine(folder, "vocab.txt");
+        var vocabPath = Path.Combine(folder, ModelPackage.VocabularyFile);
         if (!File.Exists(vocabPath)) throw new UserInputException($"{vocabPath}: vocabulary not found in the model package.");
 
         var fileInfo = new FileInfo(modelPath);
@@ -98,7 +97,7 @@ public sealed class SentimentClassifier : IDisposable
         var (handle, cacheHit, cachePath) = OpenSession(modelPath, sha256, options);
         try
         {
-            return Describe(handle, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, options, cacheHit, cachePath, vocabPath);
+            return Describe(handle, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, options, cacheHit, cachePath);
         }
         catch
         {
@@ -108,86 +107,35 @@ public sealed class SentimentClassifier : IDisposable
     }
 
     private static SentimentClassifier Describe(OrtSessionHandle handle, string folder, string name, string modelPath, long size,
-        string sha256, ClassifierOptions options, bool cacheHit, string? cachePath, string vocabPath)
+        string sha256, ClassifierOptions options, bool cacheHit, string? cachePath)
     {
         var session = handle.Session;
         var provider = handle.Provider;
-        var inputs = session.InputMetadata;
-        foreach (var required in new[] { "input_ids", "attention_mask" })
-            if (!inputs.ContainsKey(required))
-                throw new UserInputException($"{modelPath}: the graph has no '{required}' input (inputs: {string.Join(", ", inputs.Keys)}).");
-        var unexpected = inputs.Keys.Except(["input_ids", "attention_mask", "token_type_ids"]).ToList();
-        if (unexpected.Count > 0) throw new UserInputException($"{modelPath}: unexpected graph inputs {string.Join(", ", unexpected)}.");
-        bool hasTokenTypes = inputs.ContainsKey("token_type_ids");
-
+        var inputNames = ModelGraphNames.ClassifierInputs(session.InputMetadata.Keys, modelPath);
         var outputs = session.OutputMetadata;
-        var outputName = outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First();
+        var outputName = ModelGraphNames.ClassifierOutput(outputs.Keys, modelPath);
         var outputMeta = outputs[outputName];
         if (outputMeta.Dimensions.Length != 2)
             throw new UserInputException($"{modelPath}: output '{outputName}' has rank {outputMeta.Dimensions.Length}, expected logits [batch, num_labels] (is this a base model without a classification head?).");
 
-        var metadata = session.ModelMetadata.CustomMetadataMap;
-        ModelConfig? config = null;
-        var configPath = Path.Combine(folder, ModelPackageLayout.ConfigFile);
-        if (File.Exists(configPath)) config = ModelConfig.Load(configPath);
-
-        IReadOnlyList<string> labels = config?.Labels ?? [];
-        if (labels.Count == 0 && metadata.TryGetValue(ModelPackageLayout.MetadataLabels, out var labelsJson))
-        {
-            try { labels = JsonSerializer.Deserialize<string[]>(labelsJson) ?? []; }
-            catch (JsonException e) { throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataLabels} is not a JSON array of strings ({e.Message})."); }
-        }
+        var package = ModelPackage.Read(folder, session.ModelMetadata.CustomMetadataMap, modelPath);
+        var labels = package.Labels;
+        var configPath = package.ConfigPath;
         if (labels.Count == 0)
-            throw new UserInputException(File.Exists(configPath)
+            throw new UserInputException(package.HasConfig
                 ? $"{configPath}: no id2label and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes."
                 : $"{configPath}: config.json not found and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes.");
         long numOutputs = outputMeta.Dimensions[1];
         if (numOutputs > 0 && numOutputs != labels.Count)
             throw new UserInputException($"{modelPath}: the graph outputs {numOutputs} logits but the package names {labels.Count} labels.");
 
-        var tokenizer = File.Exists(Path.Combine(folder, "tokenizer_config.json")) || !metadata.ContainsKey(ModelPackageLayout.MetadataTokenizer)
-            ? BertWordPieceTokenizer.FromFolder(folder)
-            : BertWordPieceTokenizer.Create(vocabPath, TokenizerSettingsFromMetadata(metadata[ModelPackageLayout.MetadataTokenizer], modelPath));
+        var tokenizer = package.Tokenizer;
+        int maxLength = options.MaxLength is { } cap ? Math.Min(package.MaxLength, cap) : package.MaxLength;
+        var architecture = package.ModelType ?? "unknown";
 
-        int maxLength = tokenizer.Settings.ModelMaxLength;
-        if (metadata.TryGetValue(ModelPackageLayout.MetadataMaxLength, out var ml))
-        {
-            if (!int.TryParse(ml, System.Globalization.CultureInfo.InvariantCulture, out maxLength) || maxLength < 2)
-                throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataMaxLength} '{ml}' is not a length of at least 2.");
-        }
-        if (config is not null) maxLength = Math.Min(maxLength, config.MaxPositionEmbeddings);
-        if (options.MaxLength is { } cap) maxLength = Math.Min(maxLength, cap);
-
-        var architecture = config is not null
-            ? (config.Architecture == ModelArchitecture.Bert ? "bert" : "distilbert")
-            : metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : "unknown";
-
-        var info = new ModelPackageInfo(name, architecture, options.Variant, provider, labels.ToArray(), maxLength, modelPath, size, sha256, hasTokenTypes);
-        return new SentimentClassifier(handle, tokenizer, options, info, outputName, cacheHit, cachePath);
-    }
-
-    private static BertTokenizerSettings TokenizerSettingsFromMetadata(string json, string modelPath)
-    {
-        try
-        {
-            var c = JsonNode.Parse(json) as JsonObject ?? throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not a JSON object.");
-            var s = new BertTokenizerSettings();
-            return s with
-            {
-                DoLowerCase = c["do_lower_case"]?.GetValue<bool>() ?? s.DoLowerCase,
-                StripAccents = c["strip_accents"] is JsonValue sa ? sa.GetValue<bool>() : null,
-                TokenizeChineseChars = c["tokenize_chinese_chars"]?.GetValue<bool>() ?? s.TokenizeChineseChars,
-                UnknownToken = c["unk_token"]?.GetValue<string>() ?? s.UnknownToken,
-                ClassificationToken = c["cls_token"]?.GetValue<string>() ?? s.ClassificationToken,
-                SeparatorToken = c["sep_token"]?.GetValue<string>() ?? s.SeparatorToken,
-                PaddingToken = c["pad_token"]?.GetValue<string>() ?? s.PaddingToken,
-                MaskToken = c["mask_token"]?.GetValue<string>() ?? s.MaskToken,
-            };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new UserInputException($"{modelPath}: metadata {ModelPackageLayout.MetadataTokenizer} is not valid ({e.Message}).");
-        }
+        var info = new ModelPackageInfo(name, architecture, options.Variant, provider, labels.ToArray(), maxLength, modelPath, size, sha256,
+            inputNames.Contains(ModelGraphNames.TokenTypeIds));
+        return new SentimentClassifier(handle, tokenizer, options, info, inputNames, outputName, cacheHit, cachePath);
     }
 
     private static (OrtSessionHandle Handle, bool CacheHit, string? CachePath) OpenSession(string modelPath, string sha256, ClassifierOptions options)
@@ -399,20 +347,11 @@ public sealed class SentimentClassifier : IDisposable
         for (int r = 0; r < size; r++)
         {
             var rowLogits = logits.AsSpan(r * numLabels, numLabels).ToArray();
-            var probabilities = Softmax(rowLogits);
-            int best = 0;
-            for (int c = 1; c < numLabels; c++) if (probabilities[c] > probabilities[best]) best = c;
+            var probabilities = ClassScores.Softmax(rowLogits);
+            int best = ClassScores.ArgMax(probabilities);
             int index = batch[r];
             results[index] = new ClassificationResult(Labels[best], best, probabilities, rowLogits, Labels, Variant, rows[index].Length);
         }
-    }
-
-    private static float[] Softmax(float[] logits)
-    {
-        double max = logits.Max();
-        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
-        double sum = exp.Sum();
-        return exp.Select(e => (float)(e / sum)).ToArray();
     }
 
     /// <summary>Frees the native session. Calls after disposal throw <see cref="ObjectDisposedException"/>.</summary>

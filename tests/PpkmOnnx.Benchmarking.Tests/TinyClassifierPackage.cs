@@ -99,8 +99,8 @@ internal sealed class TinyClassifierPackage
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"do_lower_case": true, "model_max_length": 64}""");
     }
 
-    /// <summary>Writes the ONNX graph to <paramref name="path"/>.</summary>
-    public void WriteOnnx(string path, bool withTokenTypeIds = false, int maxLength = 16)
+    /// <summary>Writes the ONNX graph to <paramref name="path"/>; <paramref name="maxLength"/> null leaves out the ppkm.max_length metadata.</summary>
+    public void WriteOnnx(string path, bool withTokenTypeIds = false, int? maxLength = 16)
     {
         var graph = new GraphProto { Name = "tiny" };
         graph.Input.Add(Int64Input("input_ids"));
@@ -127,7 +127,8 @@ internal sealed class TinyClassifierPackage
 
         var model = new ModelProto { IrVersion = 7, ProducerName = "ppkm-test", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 11 });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "ppkm.max_length", Value = maxLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        if (maxLength is { } length)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "ppkm.max_length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "ppkm.model_type", Value = "bert" });
         File.WriteAllBytes(path, model.ToByteArray());
     }

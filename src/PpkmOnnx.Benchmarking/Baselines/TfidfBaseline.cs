@@ -94,20 +94,8 @@ public static class TfidfBaseline
                 k => solvers[k].Solve(c, options.Seed + k));
             var weights = solvers.Select(s => s.Weights().ToArray()).ToArray();
             var biases = solvers.Select(s => s.Bias()).ToArray();
-            return vectors => vectors.Select(v => ArgMax(Enumerable.Range(0, classes).Select(k => v.Dot(weights[k]) + biases[k]))).ToArray();
+            return vectors => vectors.Select(v => ClassScores.ArgMax(Enumerable.Range(0, classes).Select(k => v.Dot(weights[k]) + biases[k]).ToArray())).ToArray();
         };
-    }
-
-    private static int ArgMax(IEnumerable<double> values)
-    {
-        int best = 0, i = 0;
-        double max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            if (v > max) { max = v; best = i; }
-            i++;
-        }
-        return best;
     }
 
     private static ClassificationMetrics Score(TextClassificationDataset data, int[] predicted) =>

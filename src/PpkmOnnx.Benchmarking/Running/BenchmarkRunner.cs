@@ -163,7 +163,7 @@ public static class BenchmarkRunner
                         var logits = slot.Variant.Session.Logits(batch, out int classes);
                         if (classes != k)
                             throw new UserInputException($"{slot.Variant.Path}: the model outputs {classes} classes but the test split has {k} labels.");
-                        for (int r = 0; r < batch.BatchSize; r++) predicted.Add(ArgMax(logits.AsSpan(r * classes, classes)));
+                        for (int r = 0; r < batch.BatchSize; r++) predicted.Add(ClassScores.ArgMax(logits.AsSpan(r * classes, classes)));
                     }
                     slot.EvaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                     slot.Metrics = ClassificationMetrics.Compute(dataset.GoldLabelIds, predicted, dataset.LabelNames);
@@ -176,14 +176,6 @@ public static class BenchmarkRunner
             }
         }
         progress?.Report(new BenchmarkProgress("evaluate", done, slots.Count, "scoring done"));
-    }
-
-    /// <summary>Index of the largest value, the first on ties (numpy's argmax).</summary>
-    internal static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
     }
 
     private static List<Cell> Cells(BenchmarkOptions options)

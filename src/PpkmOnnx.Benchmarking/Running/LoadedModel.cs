@@ -10,8 +10,6 @@ namespace PpkmOnnx.Benchmarking.Running;
 /// <summary>A model package opened for benchmarking: tokenizer, side files and one session per variant.</summary>
 internal sealed class LoadedModel : IDisposable
 {
-    private const int DefaultMaxLength = 128;
-
     private LoadedModel(string name, string folder) { Name = name; Folder = folder; }
 
     public string Name { get; }
@@ -47,15 +45,10 @@ internal sealed class LoadedModel : IDisposable
 
     private void Load(BenchmarkModelInput input, BenchmarkOptions options, Action<string> log)
     {
-        var configPath = Path.Combine(Folder, ModelPackageLayout.ConfigFile);
-        var config = PackageFiles.ReadOptionalJson(configPath);
-        CheckLabels(PackageFiles.ReadLabels(config, configPath), options.Dataset.LabelNames, configPath);
-        Tokenizer = BertWordPieceTokenizer.FromFolder(Folder);
         Export = PackageFiles.ReadOptionalJson(Path.Combine(Folder, ModelPackageLayout.ExportReportFile));
         Quantize = PackageFiles.ReadOptionalJson(Path.Combine(Folder, ModelPackageLayout.QuantizeReportFile));
         var trainingPath = TrainingRecordReader.Locate(Folder, Export, input.TrainingJsonPath);
         Training = trainingPath is null ? null : TrainingRecordReader.Read(trainingPath);
-        MaxPositions = config?["max_position_embeddings"] is JsonValue mp && mp.TryGetValue<int>(out var positions) ? positions : null;
 
         var present = ModelPackageLayout.AvailableVariants(Folder);
         IReadOnlyList<ModelVariant> wanted;
@@ -87,11 +80,14 @@ internal sealed class LoadedModel : IDisposable
         }
         if (Variants.Count == 0) throw new UserInputException($"{Folder}: no variant left to measure ({string.Join("; ", Skipped)}).");
 
-        var metadata = Variants[0].Session.Metadata;
-        ModelType = metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var mt) ? mt : config?["model_type"]?.ToString();
-        int packageMax = metadata.TryGetValue(ModelPackageLayout.MetadataMaxLength, out var ml) && int.TryParse(ml, out var parsed) && parsed >= 2
-            ? parsed : DefaultMaxLength;
-        MaxLength = options.MaxLength ?? packageMax;
+        // The package's facts by the rules the Runtime applies (ModelPackage), with the first variant's ONNX metadata.
+        var package = ModelPackage.Read(Folder, Variants[0].Session.Metadata, Variants[0].Path);
+        CheckLabels(package.Labels, options.Dataset.LabelNames, package.ConfigPath);
+        Tokenizer = package.Tokenizer;
+        ModelType = package.ModelType;
+        MaxPositions = package.MaxPositionEmbeddings;
+        // Measure what `ppkm serve` runs: the package's truncation, unless this bench run asks for another length.
+        MaxLength = options.MaxLength ?? package.MaxLength;
         if (MaxPositions is { } max)
         {
             if (MaxLength > max) throw new UserInputException($"{Folder}: max length {MaxLength} exceeds the model's max_position_embeddings {max}.");
@@ -100,9 +96,9 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    private static void CheckLabels(IReadOnlyList<string>? packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
+    private static void CheckLabels(IReadOnlyList<string> packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
     {
-        if (packageLabels is null) return;
+        if (packageLabels.Count == 0) return;
         if (packageLabels.Count != datasetLabels.Count)
             throw new UserInputException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
         // Hugging Face's placeholder names (LABEL_0, …) say nothing about the order; real names must match id for id.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
 
@@ -24,16 +25,9 @@ internal sealed class VariantSession : IDisposable
         ExecutionProvider = handle.IsCuda ? "CUDA" : "CPU";
         ProviderNote = handle.FallbackNote;
         var session = handle.Session;
-        var inputs = session.InputMetadata;
-        foreach (var required in new[] { "input_ids", "attention_mask" })
-            if (!inputs.ContainsKey(required))
-                throw new UserInputException($"{path}: the graph has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}).");
-        UsesTokenTypes = inputs.ContainsKey("token_type_ids");
-        _inputNames = UsesTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
-        var extra = inputs.Keys.Except(_inputNames).ToList();
-        if (extra.Count > 0) throw new UserInputException($"{path}: the graph has inputs the bench cannot feed: {string.Join(", ", extra)}.");
-        var outputs = session.OutputMetadata;
-        _outputNames = [outputs.ContainsKey("logits") ? "logits" : outputs.Keys.First()];
+        _inputNames = ModelGraphNames.ClassifierInputs(session.InputMetadata.Keys, path);
+        UsesTokenTypes = _inputNames.Contains(ModelGraphNames.TokenTypeIds);
+        _outputNames = [ModelGraphNames.ClassifierOutput(session.OutputMetadata.Keys, path)];
         Metadata = session.ModelMetadata.CustomMetadataMap;
     }
 

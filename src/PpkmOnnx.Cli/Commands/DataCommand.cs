@@ -164,8 +164,8 @@ internal static class DataCommand
             var tokens = new Table().Title(Markup.Escape($"Token lengths ({i.Tokenizer}, with [CLS]/[SEP])"))
                 .AddColumn("p50").AddColumn("p90").AddColumn("p95").AddColumn("p99").AddColumn("max").AddColumn("mean")
                 .AddColumn(Markup.Escape($"> {t.MaxLength} (truncated)")).AddColumn("[[UNK]] share");
-            tokens.AddRow(t.P50.ToString(CultureInfo.InvariantCulture), t.P90.ToString(CultureInfo.InvariantCulture), t.P95.ToString(CultureInfo.InvariantCulture),
-                t.P99.ToString(CultureInfo.InvariantCulture), t.Max.ToString(CultureInfo.InvariantCulture), t.Mean.ToString("F1", CultureInfo.InvariantCulture),
+            tokens.AddRow(t.P50.ToString("0.#", CultureInfo.InvariantCulture), t.P90.ToString("0.#", CultureInfo.InvariantCulture), t.P95.ToString("0.#", CultureInfo.InvariantCulture),
+                t.P99.ToString("0.#", CultureInfo.InvariantCulture), t.Max.ToString(CultureInfo.InvariantCulture), t.Mean.ToString("F1", CultureInfo.InvariantCulture),
                 Pct(t.TruncatedShare), Pct(t.UnknownTokenShare));
             console.Write(tokens);
         }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Validation;
@@ -61,7 +61,7 @@ internal static class ExportCommand
                     CheckpointFolder = folder,
                     OutputFolder = outputFolder,
                     Flavour = GraphFlavours.Parse(p.GetValue(graph)!),
-                    MaxLength = p.GetValue(maxLength) ?? TrainedMaxLength(folder),
+                    MaxLength = p.GetValue(maxLength) ?? ModelPackage.TrainedMaxLength(folder),
                     Overwrite = p.GetValue(force),
                     Validation = validation,
                     TritonRepository = p.GetValue(triton),
@@ -83,13 +83,5 @@ internal static class ExportCommand
                 reference?.Dispose();
             }
         }
-    }
-
-    /// <summary>The max length the checkpoint was trained with (training.json), so the package serves what was trained.</summary>
-    private static int? TrainedMaxLength(string checkpoint)
-    {
-        var path = Path.Combine(checkpoint, "training.json");
-        if (!File.Exists(path)) return null;
-        return JsonNode.Parse(File.ReadAllText(path))?["hyperparameters"]?["max_length"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Packaging;
@@ -63,7 +62,6 @@ internal static class QuantizeCommand
                 Test = EvaluationSet.FromLabelledTexts("test", split.Test.Rows),
                 MaxDrop = p.GetValue(maxDrop) / 100.0,
                 Force = p.GetValue(force),
-                MaxLength = PackageMaxLength(folder) ?? 128,
             };
             console.MarkupLine(Markup.Escape($"Quantizing {folder} ({ModelPackageLayout.VariantName(variant)}; CPU {cpu.Summary}; reduce range {options.ReduceRange}); guard on {source}, max macro-F1 drop {p.GetValue(maxDrop):0.##} points."));
             var result = CliProgress.Run(console, progress => OnnxQuantizer.Quantize(options with
@@ -84,12 +82,5 @@ internal static class QuantizeCommand
             console.MarkupLine(Markup.Escape($"{(result.Accepted ? "Accepted" : "Kept with --force despite the guard")}: wrote {result.OutputPath} and {result.ReportPath}."));
             return 0;
         }
-    }
-
-    private static int? PackageMaxLength(string package)
-    {
-        var path = Path.Combine(package, ModelPackageLayout.ExportReportFile);
-        if (!File.Exists(path)) return null;
-        return JsonNode.Parse(File.ReadAllText(path))?["max_length"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
     }
 }

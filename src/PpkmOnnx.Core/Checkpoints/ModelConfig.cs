@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Packaging;
 
 namespace PpkmOnnx.Core.Checkpoints;
 
@@ -114,18 +115,8 @@ public sealed record ModelConfig
         double Dbl(string key, double fallback) => JsonFields.ValueOr(root[key], source, fallback);
         string Str(string key, string fallback) => JsonFields.ValueOr(root[key], source, fallback);
 
-        var labels = new List<string>();
-        if (root["id2label"] is JsonObject id2label)
-        {
-            var pairs = id2label.Select(kv => (Id: LabelId(kv.Key, source), Name: kv.Value is null ? throw new UserInputException(source, $"id2label['{kv.Key}']", "is null.") : JsonFields.Value<string>(kv.Value, source)))
-                .OrderBy(p => p.Id).ToList();
-            for (int i = 0; i < pairs.Count; i++)
-                if (pairs[i].Id != i) throw new UserInputException($"{source}: id2label ids must be 0..{pairs.Count - 1}.");
-            labels.AddRange(pairs.Select(p => p.Name));
-        }
-        // transformers writes LABEL_0.. for configs that never had labels; a base model has no head.
-        bool hasHead = root["architectures"] is JsonArray archs && archs.Any(a => a is not null && JsonFields.Value<string>(a, source).EndsWith("ForSequenceClassification", StringComparison.Ordinal) == true);
-        if (!hasHead && labels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) labels.Clear();
+        // One id2label rule for checkpoints and packages alike (ids 0..n-1, no nulls, placeholders without a head mean none).
+        var labels = ModelPackage.LabelsFromConfig(root, source);
 
         var known = arch == ModelArchitecture.Bert
             ? new[] { "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "pad_token_id", "id2label", "label2id", "pruned_heads" }
@@ -199,10 +190,6 @@ public sealed record ModelConfig
         }
         return result;
     }
-
-    private static int LabelId(string key, string source) =>
-        int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
-            : throw new UserInputException(source, "id2label", $"key '{key}' is not a class id (expected \"0\", \"1\", …).");
 
     /// <summary>The Hugging Face config.json object for this configuration.</summary>
     public JsonObject ToJson()

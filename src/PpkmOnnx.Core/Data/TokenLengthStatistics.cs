@@ -1,10 +1,12 @@
+using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Tokenization;
 
 namespace PpkmOnnx.Core.Data;
 
 /// <summary>
-/// Token lengths of texts under a tokenizer, counting [CLS] and [SEP] as the model sees them. Percentiles use the
-/// nearest-rank method (the smallest length with at least p % of texts at or below it).
+/// Token lengths of texts under a tokenizer, counting [CLS] and [SEP] as the model sees them. Percentiles are
+/// PpkmOnnx's one definition, <see cref="Percentiles"/> (linear interpolation, numpy's default), so they agree with
+/// the token lengths bench reports.
 /// </summary>
 /// <param name="Texts">Texts measured.</param>
 /// <param name="MaxLength">The sequence length compared against.</param>
@@ -16,7 +18,7 @@ namespace PpkmOnnx.Core.Data;
 /// <param name="Mean">Mean length.</param>
 /// <param name="TruncatedShare">Share of texts longer than <paramref name="MaxLength"/> (cut when encoded).</param>
 /// <param name="UnknownTokenShare">Share of tokens that are the unknown token (vocabulary coverage).</param>
-public sealed record TokenLengthStatistics(int Texts, int MaxLength, int P50, int P90, int P95, int P99, int Max, double Mean, double TruncatedShare, double UnknownTokenShare)
+public sealed record TokenLengthStatistics(int Texts, int MaxLength, double P50, double P90, double P95, double P99, int Max, double Mean, double TruncatedShare, double UnknownTokenShare)
 {
     /// <summary>Measures <paramref name="texts"/>.</summary>
     public static TokenLengthStatistics Compute(IEnumerable<string> texts, BertWordPieceTokenizer tokenizer, int maxLength)
@@ -32,9 +34,9 @@ public sealed record TokenLengthStatistics(int Texts, int MaxLength, int P50, in
             foreach (var id in ids) if (id == tokenizer.UnknownId) unknown++;
         }
         if (lengths.Count == 0) return new TokenLengthStatistics(0, maxLength, 0, 0, 0, 0, 0, 0, 0, 0);
-        lengths.Sort();
-        int Rank(double p) => lengths[Math.Max(0, (int)Math.Ceiling(p / 100 * lengths.Count) - 1)];
-        return new TokenLengthStatistics(lengths.Count, maxLength, Rank(50), Rank(90), Rank(95), Rank(99), lengths[^1],
+        var sorted = Percentiles.Sorted(lengths.Select(l => (double)l));
+        return new TokenLengthStatistics(lengths.Count, maxLength,
+            Percentiles.OfSorted(sorted, 50), Percentiles.OfSorted(sorted, 90), Percentiles.OfSorted(sorted, 95), Percentiles.OfSorted(sorted, 99), (int)sorted[^1],
             lengths.Average(), lengths.Count(l => l > maxLength) / (double)lengths.Count, tokens == 0 ? 0 : unknown / (double)tokens);
     }
 }

@@ -1,6 +1,7 @@
 using Onnx;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using static PpkmOnnx.Core.Packaging.ModelGraphNames;
 using PpkmOnnx.Onnx.Graph;
 using static PpkmOnnx.Onnx.Graph.OnnxAttributes;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -9,27 +10,10 @@ namespace PpkmOnnx.Onnx.Export;
 
 /// <summary>
 /// Writes the ONNX graph of a BERT or DistilBERT encoder (plus pooler and classification head when present) from
-/// <see cref="TransformerWeights"/>, following the Hugging Face forward pass operation by operation so the numbers match.
+/// <see cref="TransformerWeights"/> (tensor names from <see cref="PpkmOnnx.Core.Packaging.ModelGraphNames"/>), following the Hugging Face forward pass operation by operation so the numbers match.
 /// </summary>
 public static class TransformerGraphWriter
 {
-    /// <summary>Name of the token-id input.</summary>
-    public const string InputIds = "input_ids";
-    /// <summary>Name of the attention-mask input.</summary>
-    public const string AttentionMask = "attention_mask";
-    /// <summary>Name of the token-type input (BERT only).</summary>
-    public const string TokenTypeIds = "token_type_ids";
-    /// <summary>Output of classification models: [batch, num_labels].</summary>
-    public const string Logits = "logits";
-    /// <summary>Output of base models: [batch, sequence, hidden].</summary>
-    public const string LastHiddenState = "last_hidden_state";
-    /// <summary>Second output of base models with a pooler: [batch, hidden].</summary>
-    public const string PoolerOutput = "pooler_output";
-    /// <summary>Symbolic batch dimension.</summary>
-    public const string BatchDim = "batch";
-    /// <summary>Symbolic sequence dimension.</summary>
-    public const string SequenceDim = "sequence";
-
     /// <summary>Builds the graph into a fresh <see cref="OnnxGraphBuilder"/> (metadata is the caller's to add).</summary>
     public static OnnxGraphBuilder Write(TransformerWeights weights, GraphFlavour flavour, string graphName = "ppkm")
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Onnx.IO;
 
 namespace PpkmOnnx.Onnx.Export;
@@ -40,11 +41,11 @@ public static class TritonRepositoryWriter
         s.Append(string.Join(",\n", inputs.Select(n => $"  {{\n    name: \"{n}\"\n    data_type: TYPE_INT64\n    dims: [ -1 ]\n  }}")));
         s.Append("\n]\noutput [\n");
         var outputs = new List<string>();
-        if (config.NumLabels > 0) outputs.Add(Output(TransformerGraphWriter.Logits, config.NumLabels.ToString(CultureInfo.InvariantCulture)));
+        if (config.NumLabels > 0) outputs.Add(Output(ModelGraphNames.Logits, config.NumLabels.ToString(CultureInfo.InvariantCulture)));
         else
         {
-            outputs.Add(Output(TransformerGraphWriter.LastHiddenState, $"-1, {config.HiddenSize}"));
-            if (hasPooler) outputs.Add(Output(TransformerGraphWriter.PoolerOutput, config.HiddenSize.ToString(CultureInfo.InvariantCulture)));
+            outputs.Add(Output(ModelGraphNames.LastHiddenState, $"-1, {config.HiddenSize}"));
+            if (hasPooler) outputs.Add(Output(ModelGraphNames.PoolerOutput, config.HiddenSize.ToString(CultureInfo.InvariantCulture)));
         }
         s.Append(string.Join(",\n", outputs));
         s.Append("\n]\n");

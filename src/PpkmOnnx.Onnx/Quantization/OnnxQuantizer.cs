@@ -45,6 +45,9 @@ public static class OnnxQuantizer
         var labels = ReadLabels(package);
         var source = QuantProto.Load(sourcePath);
         RejectQuantized(source, sourcePath);
+        // The package's truncation (the one the Runtime serves with) unless the caller sets another.
+        int maxLength = options.MaxLength
+            ?? ModelPackage.Read(package, source.MetadataProps.ToDictionary(p => p.Key, p => p.Value), sourcePath).MaxLength;
         options.Validation?.Validate();
         options.Test?.Validate();
         if (options.AutoExclude && options.Validation is null)
@@ -52,7 +55,7 @@ public static class OnnxQuantizer
         if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
             throw new UserInputException("auto-exclusion applies to the int8 modes only.");
 
-        var encode = options.Tokenize ?? DefaultTokenizer(package, options.MaxLength);
+        var encode = options.Tokenize ?? DefaultTokenizer(package, maxLength);
         // Every calibration and evaluation batch is tokenized first, so this is where a cancellation is seen promptly.
         EncodedBatch Tokenize(IReadOnlyList<string> texts)
         {
@@ -174,25 +177,15 @@ public static class OnnxQuantizer
         return result;
     }
 
-    /// <summary>The class names of a package, from config.json's id2label.</summary>
+    /// <summary>The class names of a package (<see cref="ModelPackage.Labels"/>), which must name some.</summary>
     /// <exception cref="UserInputException">No config.json, or no usable id2label.</exception>
     public static IReadOnlyList<string> ReadLabels(string packageFolder)
     {
-        var path = Path.Combine(packageFolder, ModelPackageLayout.ConfigFile);
-        if (!File.Exists(path)) throw new UserInputException($"{path}: not an exported model package (no {ModelPackageLayout.ConfigFile}).");
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new UserInputException($"{path}: invalid JSON ({e.Message}).", e); }
-        if (root?["id2label"] is not JsonObject map || map.Count == 0)
-            throw new UserInputException($"{path}: no id2label; only classifier packages can be checked and quantized.");
-        var labels = new string[map.Count];
-        foreach (var (key, value) in map)
-        {
-            if (!int.TryParse(key, out var id) || id < 0 || id >= labels.Length)
-                throw new UserInputException($"{path}: id2label key '{key}' is not a class id in 0..{labels.Length - 1}.");
-            labels[id] = value?.GetValue<string>() ?? throw new UserInputException($"{path}: id2label['{key}'] is null.");
-        }
-        return labels;
+        var package = ModelPackage.Read(packageFolder);
+        if (!package.HasConfig) throw new UserInputException($"{package.ConfigPath}: not an exported model package (no {ModelPackageLayout.ConfigFile}).");
+        if (package.Labels.Count == 0)
+            throw new UserInputException($"{package.ConfigPath}: no id2label; only classifier packages can be checked and quantized.");
+        return package.Labels;
     }
 
     private static Func<IReadOnlyList<string>, EncodedBatch> DefaultTokenizer(string package, int maxLength)

@@ -63,8 +63,8 @@ public sealed record QuantizeOptions
     /// <summary>Keep the variant even when the guard fails.</summary>
     public bool Force { get; init; }
 
-    /// <summary>Sequence length texts are truncated to for calibration and evaluation.</summary>
-    public int MaxLength { get; init; } = 128;
+    /// <summary>Sequence length texts are truncated to for calibration and evaluation; null: the package's (<see cref="PpkmOnnx.Core.Packaging.ModelPackage.MaxLength"/>).</summary>
+    public int? MaxLength { get; init; }
 
     /// <summary>Rows per inference batch for calibration and evaluation.</summary>
     public int BatchSize { get; init; } = 32;

@@ -51,8 +51,8 @@ public static class VariantEvaluator
     /// <param name="labelNames">Class names by id.</param>
     public static AccuracyCheck Score(EvaluationSet set, float[][] reference, float[][] variant, IReadOnlyList<string> labelNames)
     {
-        var refPred = reference.Select(ArgMax).ToList();
-        var varPred = variant.Select(ArgMax).ToList();
+        var refPred = reference.Select(row => ClassScores.ArgMax(row)).ToList();
+        var varPred = variant.Select(row => ClassScores.ArgMax(row)).ToList();
         double maxDelta = 0;
         for (int i = 0; i < reference.Length; i++)
             for (int j = 0; j < reference[i].Length; j++)
@@ -67,12 +67,5 @@ public static class VariantEvaluator
             Agreement = reference.Length == 0 ? 1 : (double)agree / reference.Length,
             MaxAbsLogitDelta = maxDelta,
         };
-    }
-
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
-        return best;
     }
 }

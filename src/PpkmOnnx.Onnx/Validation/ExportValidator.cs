@@ -1,4 +1,5 @@
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Core.Metrics;
 
 namespace PpkmOnnx.Onnx.Validation;
 
@@ -55,7 +56,7 @@ public static class ExportValidator
                 int width = outputsAreLogits ? got.Length / batch.BatchSize : got.Length / (batch.BatchSize * batch.SequenceLength);
                 for (int r = 0; r * width < got.Length; r++)
                 {
-                    if (ArgMax(got.AsSpan(r * width, width)) == ArgMax(want.AsSpan(r * width, width))) agree++;
+                    if (ClassScores.ArgMax(got.AsSpan(r * width, width)) == ClassScores.ArgMax(want.AsSpan(r * width, width))) agree++;
                     total++;
                 }
                 batches++;
@@ -64,12 +65,5 @@ public static class ExportValidator
             rows.Add(new ValidationRow(size, batches, maxDiff, agreement, maxDiff <= tolerance && (!outputsAreLogits || agree == total)));
         }
         return new ValidationReport(tolerance, texts.Count, maxLength, rows);
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
     }
 }

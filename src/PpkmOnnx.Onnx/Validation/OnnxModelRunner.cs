@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
@@ -96,9 +97,9 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
             {
                 var data = input switch
                 {
-                    "input_ids" => batch.InputIds,
-                    "attention_mask" => batch.AttentionMask,
-                    "token_type_ids" => batch.TokenTypeIds,
+                    ModelGraphNames.InputIds => batch.InputIds,
+                    ModelGraphNames.AttentionMask => batch.AttentionMask,
+                    ModelGraphNames.TokenTypeIds => batch.TokenTypeIds,
                     _ => throw new NotSupportedException($"the model has an input '{input}' this runner cannot feed."),
                 };
                 names.Add(input);

@@ -247,7 +247,8 @@ public class BenchmarkRunnerTests
         Assert.Contains("config.json", swapped.Message);
         Assert.Contains("id2label[1] is 'positive'", swapped.Message);
 
-        TinyClassifierPackage.WriteSideFiles(package, id2label: ["LABEL_0", "LABEL_1"]);
+        // (Placeholder names LABEL_0, … without a classification head mean "no labels" under ModelPackage's one rule, so real names here.)
+        TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "neutral"]);
         var count = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
         Assert.Contains("id2label has 2 labels", count.Message);
     }

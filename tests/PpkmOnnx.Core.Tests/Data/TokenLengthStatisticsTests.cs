@@ -7,7 +7,7 @@ namespace PpkmOnnx.Core.Tests.Data;
 public sealed class TokenLengthStatisticsTests
 {
     [Fact]
-    public void NearestRankPercentiles_AndTruncatedShare()
+    public void LinearPercentiles_AndTruncatedShare()
     {
         using var tmp = TestPaths.NewTempFolder();
         var vocab = tmp.Combine("vocab.txt");
@@ -16,8 +16,12 @@ public sealed class TokenLengthStatisticsTests
         // Lengths with [CLS]/[SEP]: words + 2 → 3, 4, 5, …, 12 (ten texts); "zz" is one unknown word.
         var texts = Enumerable.Range(1, 10).Select(n => string.Join(' ', Enumerable.Repeat("a", n - 1).Append("zz"))).ToList();
         var stats = TokenLengthStatistics.Compute(texts, tokenizer, maxLength: 10);
-        // Nearest rank on [3..12]: p50 → 5th = 7, p90 → 9th = 11, p95/p99 → 10th = 12.
-        Assert.Equal((7, 11, 12, 12, 12), (stats.P50, stats.P90, stats.P95, stats.P99, stats.Max));
+        // Linear on [3..12] (rank h = 9·q/100): p50 h = 4.5 → 7.5, p90 h = 8.1 → 11.1, p95 h = 8.55 → 11.55, p99 h = 8.91 → 11.91.
+        Assert.Equal(7.5, stats.P50, 10);
+        Assert.Equal(11.1, stats.P90, 10);
+        Assert.Equal(11.55, stats.P95, 10);
+        Assert.Equal(11.91, stats.P99, 10);
+        Assert.Equal(12, stats.Max);
         Assert.Equal(7.5, stats.Mean, 10);
         Assert.Equal(0.2, stats.TruncatedShare, 10); // 11 and 12 exceed 10
         Assert.Equal(10 / 75.0, stats.UnknownTokenShare, 10);

@@ -1,0 +1,75 @@
+using PpkmOnnx.Benchmarking.Running;
+using PpkmOnnx.Core;
+using PpkmOnnx.Runtime;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Benchmarking.Tests.Running;
+
+/// <summary>
+/// `ppkm bench` must measure what `ppkm serve` runs: the same truncation and the same label order. Both read the
+/// package through ModelPackage; these tests open one package both ways and compare.
+/// </summary>
+public class BenchAndServeAgreementTests
+{
+    // 100 words (102 tokens with [CLS]/[SEP]): longer than every max length below, so truncation decides what the model sees.
+    private static readonly string LongText = string.Join(" ", Enumerable.Repeat("good movie", 50));
+
+    private static BenchmarkOptions Options(string package) => new()
+    {
+        Models = [BenchmarkModelInput.ForPackage(package)],
+        Dataset = BenchmarkDataset.Create(["good", "bad", "ok", LongText], [2, 0, 1, 2], TinyClassifierPackage.Labels, "agreement"),
+        Provider = ExecutionProviderPreference.Cpu,
+        IntraOpThreads = 1,
+        BatchSizes = [],
+    };
+
+    private static string Package(TempFolder temp, int? exportedMaxLength, int maxPositions, string[]? id2label = null)
+    {
+        var package = temp.Combine("package");
+        TinyClassifierPackage.WriteSideFiles(package, id2label, maxPositions); // tokenizer_config.json says model_max_length 64
+        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.onnx"), maxLength: exportedMaxLength);
+        return package;
+    }
+
+    [Theory]
+    [InlineData(16, 64, 16)]    // the length the package was exported for
+    [InlineData(null, 64, 64)]  // none recorded: the tokenizer's limit (bench used to assume 128 here)
+    [InlineData(null, 40, 40)]  // never beyond the position table
+    [InlineData(48, 40, 40)]
+    public void Bench_and_serve_truncate_at_the_same_length(int? exportedMaxLength, int maxPositions, int expected)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = Package(temp, exportedMaxLength, maxPositions);
+        using var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu });
+        using var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { });
+
+        Assert.Equal(expected, served.MaxLength);
+        Assert.Equal(expected, benched.MaxLength);
+        Assert.Equal(served.CountTokens(LongText), benched.Tokenizer.EncodeBatch([LongText], benched.MaxLength).SequenceLength);
+        Assert.Equal(expected, served.CountTokens(LongText));
+    }
+
+    [Fact]
+    public void Bench_scores_classes_in_the_order_serve_names_them_and_refuses_a_package_whose_order_differs()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = Package(temp, 16, 64);
+        using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
+            Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
+
+        // Keys written out of order still mean ids: serve reads negative, neutral, positive and so must bench.
+        File.WriteAllText(Path.Combine(package, "config.json"),
+            """{"model_type": "bert", "max_position_embeddings": 64, "id2label": {"2": "positive", "0": "negative", "1": "neutral"}}""");
+        using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
+        using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
+            Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
+
+        Directory.Delete(package, recursive: true);
+        Package(temp, 16, 64, id2label: ["negative", "positive", "neutral"]);
+        using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
+            Assert.Equal(["negative", "positive", "neutral"], served.Labels);
+        var e = Assert.Throws<UserInputException>(() => LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }));
+        Assert.Contains("id2label[1] is 'positive'", e.Message);
+    }
+}
