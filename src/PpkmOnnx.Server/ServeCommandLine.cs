@@ -45,7 +45,7 @@ public static class ServeCommandLine
         var maxChars = new Option<int>("--max-chars") { Description = "Most characters per text.", DefaultValueFactory = _ => 2000 }.InRange(1, 1_000_000);
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body.", DefaultValueFactory = _ => 1_000_000 }.InRange(16L, 1L << 30);
         var allowPartial = new Option<bool>("--allow-partial") { Description = "Serve the models that load when others cannot (named in /readyz and the log); otherwise the first that cannot load stops the server (exit 2)." };
-        var shutdown = new Option<double>("--shutdown-timeout-s") { Description = "How long shutdown waits for in-flight requests.", DefaultValueFactory = _ => 30 }.InRange(0.001, 3600.0);
+        var shutdown = new ShutdownTimeoutOption(defaultSeconds: 30);
         var apiKeyFile = new Option<string?>("--api-key-file") { Description = $"API keys, one per line (blank lines and #comments ignored); requests then need Authorization: Bearer KEY, except /healthz, /readyz and /metrics. Also {ApiKeySet.EnvironmentVariable} (comma-separated)." };
         var metricsRequireKey = new Option<bool>("--metrics-require-key") { Description = "/metrics needs an API key too (it is open by default, like the probes)." };
         var rateLimit = new Option<int>("--rate-limit-per-minute") { Description = "Requests per minute per client (its API key, else its address) before 429; 0: no limit." }.InRange(0, ServerOptions.MaxRateLimitPerMinute);

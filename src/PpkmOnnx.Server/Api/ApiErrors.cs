@@ -18,7 +18,7 @@ internal static class ApiErrors
 
     /// <summary>True for failures that describe the request or the server's load, not a bug (no error log needed).</summary>
     public static bool IsExpected(Exception e) =>
-        e is BadHttpRequestException or UserInputException or JsonException or QueueFullException or ObjectDisposedException;
+        e is BadHttpRequestException or UserInputException or JsonException or QueueFullException or ObjectDisposedException or BatcherFaultedException;
 
     /// <summary>The answer for <paramref name="e"/>; sets Retry-After where a retry can succeed.</summary>
     public static IResult For(HttpContext context, Exception e)
@@ -34,6 +34,8 @@ internal static class ApiErrors
             case QueueFullException full:
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(full.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Error(StatusCodes.Status429TooManyRequests, "queue_full", full.Message);
+            case BatcherFaultedException faulted:
+                return Error(StatusCodes.Status503ServiceUnavailable, "model_unavailable", faulted.Message);
             case ObjectDisposedException:
                 context.Response.Headers.RetryAfter = "1";
                 return Error(StatusCodes.Status503ServiceUnavailable, "shutting_down", "the server is shutting down.");

@@ -49,6 +49,9 @@ public static class CommandLineHost
             return UserErrorExitCode;
         }
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
+        // Ctrl-C and SIGTERM cancel the action's token; a command that drains (serve) gets its own drain time to finish.
+        if (parseResult.CommandResult.Command.Options.OfType<ShutdownTimeoutOption>().FirstOrDefault() is { } shutdown)
+            configuration.ProcessTerminationTimeout = shutdown.TerminationGrace(parseResult);
         try
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken);

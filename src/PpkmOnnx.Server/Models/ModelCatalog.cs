@@ -30,10 +30,20 @@ public sealed class ModelCatalog : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>True once every model is loaded and warmed up.</summary>
-    public bool IsReady => _ready;
-    /// <summary>Why loading failed (every failed model with its reason), or null.</summary>
-    public string? LoadError => _loadError;
+    /// <summary>True once every model is loaded and warmed up, and while no model's batcher has stopped on a fault.</summary>
+    public bool IsReady => _ready && !Models.Any(m => m.Batcher.Fault is not null);
+    /// <summary>Why loading failed (every failed model with its reason) or a loaded model stopped working, or null.</summary>
+    public string? LoadError
+    {
+        get
+        {
+            var stopped = Models.Where(m => m.Batcher.Fault is not null)
+                .Select(m => $"model '{m.Name}' stopped on an internal error ({m.Batcher.Fault!.GetType().Name}); restart the server")
+                .ToList();
+            if (stopped.Count == 0) return _loadError;
+            return string.Join("; ", _loadError is null ? stopped : [_loadError, .. stopped]);
+        }
+    }
     /// <summary>Names of the configured models, in order.</summary>
     public IReadOnlyList<string> Names => _options.Models.Select(m => m.Name).ToList();
 
