@@ -9,7 +9,5 @@ using PpkmOnnx.Server.CommandLine;
 const string Tool = "ppkm-serve";
 OnnxRuntimeLogging.Configure(Tool);
 var root = ServeCommandLine.Configure(new RootCommand($"{Tool}: {ServeCommandLine.Description} The serving part of ppkm alone (no TorchSharp/libtorch)."));
-CommandLineHost.AddVerboseOption(root);
-OptionRules.RequireRanges(root);
-ToolVersionAction.Install(root, Tool);
+CommandLineHost.Prepare(root, Tool);
 return await CommandLineHost.RunAsync(Tool, root, args, Console.Out, Console.Error);

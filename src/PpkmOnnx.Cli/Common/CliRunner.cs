@@ -16,11 +16,8 @@ internal static class CliRunner
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("ppkm: fine-tune BERT-family sentiment classifiers, export them to ONNX, quantize, serve and benchmark them. No Python.");
-        CommandLineHost.AddVerboseOption(root);
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        OptionRules.RequireRanges(root);
-        ToolVersionAction.Install(root, ToolInfo.Name, ("TorchSharp", TorchSharpVersion.Current));
-        return root;
+        return CommandLineHost.Prepare(root, ToolInfo.Name, ("TorchSharp", TorchSharpVersion.Current));
     }
 
     private static readonly AsyncLocal<TextReader?> Input = new();

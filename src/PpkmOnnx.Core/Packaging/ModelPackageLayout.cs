@@ -47,7 +47,7 @@ public static class ModelPackageLayout
     };
 
     /// <summary>Parses a variant name (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
+    /// <exception cref="UserInputException">Unknown name; the message lists the valid ones.</exception>
     public static ModelVariant ParseVariant(string name) => name.Trim().ToLowerInvariant() switch
     {
         "fp32" or "float32" => ModelVariant.Fp32,

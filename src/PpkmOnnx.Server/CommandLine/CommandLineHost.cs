@@ -22,18 +22,26 @@ public static class CommandLineHost
     /// <summary>Exit code of a cancelled command (128 + SIGINT).</summary>
     public const int CancelledExitCode = 130;
 
-    /// <summary>Adds <c>--verbose</c> (print the stack trace of an internal error) to <paramref name="root"/> and every command under it.</summary>
-    public static Option<bool> AddVerboseOption(RootCommand root)
+    /// <summary>
+    /// Finishes a tool's command tree the same way for every executable: <see cref="VerboseOption"/> on every command, the
+    /// range rule checked (<see cref="OptionRules.RequireRanges"/>) and <c>--version</c> naming <paramref name="components"/>.
+    /// </summary>
+    /// <param name="root">The command tree, with every command added.</param>
+    /// <param name="tool">The executable's name.</param>
+    /// <param name="components">Further components and their versions for <c>--version</c>.</param>
+    /// <exception cref="InvalidOperationException">A numeric option declares no range (a rule for ppkm's own code).</exception>
+    public static RootCommand Prepare(RootCommand root, string tool, params (string Name, string Version)[] components)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var verbose = new Option<bool>("--verbose") { Description = "Print the stack trace of an internal error (it always goes to a log file).", Recursive = true };
-        root.Options.Add(verbose);
-        return verbose;
+        root.Options.Add(new VerboseOption());
+        OptionRules.RequireRanges(root);
+        ToolVersionAction.Install(root, tool, components);
+        return root;
     }
 
     /// <summary>Parses <paramref name="args"/> with <paramref name="root"/>, runs the command and maps how it ended to an exit code.</summary>
     /// <param name="tool">The executable's name, the prefix of every error line.</param>
-    /// <param name="root">The command tree; its <c>--verbose</c> option (see <see cref="AddVerboseOption"/>), when present, prints stack traces.</param>
+    /// <param name="root">The command tree; its <see cref="VerboseOption"/> (see <see cref="Prepare"/>), when present, prints stack traces.</param>
     /// <param name="args">The command line.</param>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
@@ -69,7 +77,7 @@ public static class CommandLineHost
         }
         catch (Exception e)
         {
-            var verbose = root.Options.OfType<Option<bool>>().FirstOrDefault(o => o.Name == "--verbose") is { } v && parseResult.GetValue(v);
+            var verbose = root.Options.OfType<VerboseOption>().FirstOrDefault() is { } v && parseResult.GetValue(v);
             ReportInternalError(tool, e, verbose, error);
             return InternalErrorExitCode;
         }

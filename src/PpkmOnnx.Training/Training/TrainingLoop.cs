@@ -103,7 +103,11 @@ internal static class TrainingLoop
                     loss.backward();
                     optimizer.ClipGradNorm(options.MaxGradNorm);
                     optimizer.Step();
-                    lossSum += DivergenceCheck.Finite(loss.item<float>(), epoch, b + 1, lastLr, bestEpoch, output);
+                    float stepLoss = loss.item<float>();
+                    // The record says why the run ended before the check stops it (it would otherwise stay "running").
+                    if (!float.IsFinite(stepLoss))
+                        WriteTrainingJson(job, output, epochs, bestEpoch, null, "diverged", clock.Elapsed, fingerprint, stoppedEarly, throughput);
+                    lossSum += DivergenceCheck.Finite(stepLoss, epoch, b + 1, lastLr, bestEpoch, output);
                 }
                 throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
                 globalStep++;

@@ -58,7 +58,7 @@ public static class TrainingOutputCheck
         if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
     }
 
-    // training.json's status ("running", "completed"), or null when there is no record of ours.
+    // training.json's status ("running", "diverged", "completed"), or null when there is no record of ours.
     private static string? RecordedStatus(string trainingJson)
     {
         if (!File.Exists(trainingJson)) return null;
