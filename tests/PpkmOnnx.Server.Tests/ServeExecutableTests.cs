@@ -70,7 +70,7 @@ public sealed class ServeExecutableTests
         var tiny = TinyPackage.Create(3);
         var package = temp.Combine("var-lib-ppkm", "packages", "bert");
         tiny.WriteTo(package);
-        int port = FreePort();
+        int port = ServeExecutable.FreePort();
         var command = execStart.Replace("/opt/ppkm-serve", ServeExecutable.Folder).Replace("/var/lib/ppkm", temp.Combine("var-lib-ppkm"))
             .Replace("127.0.0.1:8080", $"127.0.0.1:{port}");
         Assert.NotEqual(execStart, command);
@@ -81,18 +81,7 @@ public sealed class ServeExecutableTests
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-            var ready = Stopwatch.StartNew();
-            while (true)
-            {
-                Assert.False(process.HasExited, $"ppkm-serve exited early ({(process.HasExited ? process.ExitCode : 0)}): {await Completed(stderr)}");
-                try
-                {
-                    if ((await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) break;
-                }
-                catch (HttpRequestException) { }
-                Assert.True(ready.Elapsed < TimeSpan.FromSeconds(60), "ppkm-serve was not ready within 60 s");
-                await Task.Delay(200);
-            }
+            await WaitUntilReady(client, process, stderr);
             string[] texts = ["PPKM bagus!", "warga sedih, kasus naik"];
             var response = await client.PostAsync("/v1/classify", new StringContent(JsonSerializer.Serialize(new { inputs = texts, model = "bert" }), Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -122,15 +111,69 @@ public sealed class ServeExecutableTests
 
     private const int Sigterm = 15;
 
+    // Polls /readyz until 200; fails when the process exits first or takes more than a minute.
+    private static async Task WaitUntilReady(HttpClient client, Process process, Task<string> stderr)
+    {
+        var ready = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(process.HasExited, $"ppkm-serve exited early ({(process.HasExited ? process.ExitCode : 0)}): {await Completed(stderr)}");
+            try
+            {
+                if ((await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            Assert.True(ready.Elapsed < TimeSpan.FromSeconds(60), "ppkm-serve was not ready within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task SIGTERM_drains_a_slow_in_flight_request_past_the_two_second_default()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var tiny = TinyPackage.Create(5);
+        var package = temp.Combine("bert");
+        tiny.WriteTo(package);
+        int port = ServeExecutable.FreePort();
+        // A request alone waits the whole queue delay (4 s) for company: it is still in flight when SIGTERM arrives, and
+        // answering it takes longer than System.CommandLine's default 2 s termination timeout, which would end the process.
+        using var process = ServeExecutable.Start(Executable, ["--model", $"bert={package}", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--max-queue-delay-ms", "4000", "--shutdown-timeout-s", "20"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitUntilReady(client, process, stderr);
+
+            var inFlight = client.PostAsync("/v1/classify", new StringContent("""{"inputs":["PPKM bagus!"]}""", Encoding.UTF8, "application/json"));
+            await Task.Delay(500);
+            Assert.False(inFlight.IsCompleted, "the request should still wait in the batcher's queue delay");
+            var sinceSignal = Stopwatch.StartNew();
+            Assert.Equal(0, Kill(process.Id, Sigterm));
+
+            using var response = await inFlight;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var prediction = Assert.Single(json.RootElement.GetProperty("predictions").EnumerateArray().ToList());
+            var expected = tiny.ExpectedProbabilities(package, "PPKM bagus!");
+            foreach (var entry in prediction.EnumerateArray())
+                Assert.Equal(expected[Array.IndexOf(TinyPackage.LabelNames, entry.GetProperty("label").GetString())], entry.GetProperty("score").GetDouble(), tolerance: 1e-5);
+            Assert.True(sinceSignal.Elapsed > TimeSpan.FromSeconds(2.5), $"answered {sinceSignal.Elapsed.TotalSeconds:F1} s after SIGTERM: the request did not wait out the queue delay");
+
+            Assert.True(process.WaitForExit(30_000), "ppkm-serve did not stop within 30 s of SIGTERM");
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await Completed(stderr)}");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await Task.WhenAll(stdout, stderr);
+        }
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
     private static async Task<string> Completed(Task<string> text) => await Task.WhenAny(text, Task.Delay(2000)) == text ? text.Result : "";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
