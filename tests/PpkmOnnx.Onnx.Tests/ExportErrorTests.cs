@@ -37,6 +37,20 @@ public sealed class ExportErrorTests
     }
 
     [Fact]
+    public void A_vocabulary_longer_than_the_embedding_table_is_refused()
+    {
+        var (temp, checkpoint, output) = Setup();
+        using var _ = temp;
+        // The tiny checkpoint has 3 embedding rows beyond its vocabulary; 4 more tokens make the last id index past the table.
+        var vocab = Path.Combine(checkpoint, "vocab.txt");
+        File.AppendAllLines(vocab, ["extra1", "extra2", "extra3", "extra4"]);
+        int tokens = TinyCheckpoint.Vocabulary().Count + 4, rows = TinyCheckpoint.Vocabulary().Count + 3;
+        var e = Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        Assert.StartsWith($"{vocab}: {tokens} tokens but the word-embedding table has {rows} rows", e.Message);
+        AssertNothingWritten(temp, output);
+    }
+
+    [Fact]
     public void Missing_weights_file_is_named()
     {
         var (temp, checkpoint, output) = Setup();

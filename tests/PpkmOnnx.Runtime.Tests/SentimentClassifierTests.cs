@@ -261,6 +261,17 @@ public sealed class SentimentClassifierTests : IDisposable
     }
 
     [Fact]
+    public void A_package_whose_vocabulary_outgrows_its_embedding_table_is_refused_at_load()
+    {
+        // Without the check the package loads, and the first text using a late token fails inside ONNX Runtime's Gather.
+        var folder = _temp.Combine("long-vocab");
+        TinyPackage.Create(27).WriteTo(folder);
+        File.AppendAllLines(Path.Combine(folder, "vocab.txt"), ["ppkmbaru"]);
+        var e = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(folder, Cpu));
+        Assert.StartsWith($"{Path.Combine(folder, "vocab.txt")}: {TinyPackage.Vocabulary.Length + 1} tokens but the word-embedding table has {TinyPackage.Vocabulary.Length} rows", e.Message);
+    }
+
+    [Fact]
     public void Missing_folder_model_vocab_or_labels_fail_clearly()
     {
         Assert.Throws<UserInputException>(() => SentimentClassifier.Load(_temp.Combine("nowhere"), Cpu));

@@ -41,6 +41,7 @@ public sealed class ModelPackage
         ModelType = (config is null ? null : ModelTypeFromConfig(config, ConfigPath))
             ?? (metadata.TryGetValue(ModelPackageLayout.MetadataModelType, out var type) ? type : null);
         MaxPositionEmbeddings = config?["max_position_embeddings"] is { } positions ? JsonFields.Value<int>(positions, ConfigPath) : null;
+        EmbeddingRows = config?["vocab_size"] is { } rows ? JsonFields.Value<int>(rows, ConfigPath) : null;
         _tokenizer = new(CreateTokenizer);
         _maxLength = new(ResolveMaxLength);
     }
@@ -64,6 +65,9 @@ public sealed class ModelPackage
     /// <summary>config.json's <c>max_position_embeddings</c>, or null when there is no config.json or it does not say.</summary>
     public int? MaxPositionEmbeddings { get; }
 
+    /// <summary>config.json's <c>vocab_size</c> (rows of the word-embedding table), or null when there is no config.json or it does not say.</summary>
+    public int? EmbeddingRows { get; }
+
     /// <summary>The variants whose ONNX files are in the folder (<see cref="ModelPackageLayout.AvailableVariants"/>).</summary>
     public IReadOnlyList<ModelVariant> Variants => ModelPackageLayout.AvailableVariants(Folder);
 
@@ -72,7 +76,7 @@ public sealed class ModelPackage
     /// folder with vocab.txt but no tokenizer_config.json takes its settings from the metadata's <c>ppkm.tokenizer</c>.
     /// Read on first use.
     /// </summary>
-    /// <exception cref="UserInputException">No tokenizer files, or a malformed one.</exception>
+    /// <exception cref="UserInputException">No tokenizer files, a malformed one, or more tokens than <see cref="EmbeddingRows"/>.</exception>
     public BertWordPieceTokenizer Tokenizer => _tokenizer.Value;
 
     /// <summary>The tokenizer's settings (lower-casing, accents, special tokens, its own length limit).</summary>
@@ -161,10 +165,28 @@ public sealed class ModelPackage
     {
         var vocabPath = Path.Combine(Folder, VocabularyFile);
         // A bare package (vocab.txt beside the ONNX file) carries its tokenizer settings in the model's metadata.
-        if (File.Exists(Path.Combine(Folder, TokenizerConfigFile)) || !File.Exists(vocabPath)
-            || !_metadata.TryGetValue(ModelPackageLayout.MetadataTokenizer, out var json))
-            return BertWordPieceTokenizer.FromFolder(Folder);
-        return BertWordPieceTokenizer.Create(vocabPath, TokenizerSettingsFromMetadata(json));
+        var tokenizer = File.Exists(Path.Combine(Folder, TokenizerConfigFile)) || !File.Exists(vocabPath)
+            || !_metadata.TryGetValue(ModelPackageLayout.MetadataTokenizer, out var json)
+            ? BertWordPieceTokenizer.FromFolder(Folder)
+            : BertWordPieceTokenizer.Create(vocabPath, TokenizerSettingsFromMetadata(json));
+        if (EmbeddingRows is { } rows) RequireVocabularyFits(tokenizer.VocabularySize, rows, vocabPath, $"{ConfigPath}'s vocab_size");
+        return tokenizer;
+    }
+
+    /// <summary>
+    /// The one rule for a vocabulary and its embedding table: every token id must index a row, or the model reads past the
+    /// table (ONNX Runtime fails the run; TorchSharp fails the step) on the first text that uses a late token.
+    /// </summary>
+    /// <param name="tokens">Tokens in the vocabulary.</param>
+    /// <param name="embeddingRows">Rows of the word-embedding table.</param>
+    /// <param name="vocabulary">The vocabulary file, named in the message.</param>
+    /// <param name="rowsSource">Where the row count comes from, named in the message.</param>
+    /// <exception cref="UserInputException"><paramref name="tokens"/> is more than <paramref name="embeddingRows"/>.</exception>
+    public static void RequireVocabularyFits(int tokens, int embeddingRows, string vocabulary, string rowsSource)
+    {
+        if (tokens > embeddingRows)
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{vocabulary}: {tokens} tokens but the word-embedding table has {embeddingRows} rows ({rowsSource}); ids from {embeddingRows} on would index past it. Use the vocabulary the model was trained with."));
     }
 
     private BertTokenizerSettings TokenizerSettingsFromMetadata(string json)

@@ -40,6 +40,7 @@ public static class OnnxExporter
         if (!File.Exists(vocab)) throw new UserInputException($"{vocab}: vocabulary not found (the checkpoint folder must hold its tokenizer files).");
         var tokenizer = BertWordPieceTokenizer.FromFolder(checkpoint);
         var config = weights.Config;
+        ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, vocab, "config.json's vocab_size");
         int maxLength = options.MaxLength ?? Math.Min(tokenizer.Settings.ModelMaxLength, config.MaxPositionEmbeddings);
         if (maxLength < 2 || maxLength > config.MaxPositionEmbeddings)
             throw new UserInputException($"max length {maxLength} must be between 2 and the model's {config.MaxPositionEmbeddings} positions.");

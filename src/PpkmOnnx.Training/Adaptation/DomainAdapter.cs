@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Training;
@@ -56,8 +57,8 @@ public static class DomainAdapter
         var config = ModelConfig.Load(options.ModelPath);
         var weightsPath = Path.Combine(options.ModelPath, "model.safetensors");
         if (!File.Exists(weightsPath)) throw new UserInputException($"{weightsPath}: model.safetensors not found.");
-        if (plan is null && tokenizer.VocabularySize > config.VocabSize)
-            throw new UserInputException($"{options.ModelPath}: vocab.txt has {tokenizer.VocabularySize} tokens but the model only {config.VocabSize} embedding rows (vocab_size).");
+        if (plan is null)
+            ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, Path.Combine(options.ModelPath, ModelPackage.VocabularyFile), "config.json's vocab_size");
         // torch starts only once the inputs are known to be good, so bad input fails fast.
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
