@@ -29,7 +29,11 @@ public static class ArtifactJson
 
     /// <summary>Stamps <paramref name="record"/> and writes it to <paramref name="path"/> atomically, indented, ending in a newline.</summary>
     public static void Write(string path, JsonObject record, JsonSerializerOptions? options = null) =>
-        AtomicFile.WriteAllText(path, Stamp(record).ToJsonString(options ?? Indented) + "\n");
+        AtomicFile.WriteAllBytes(path, ToBytes(record, options));
+
+    /// <summary>The bytes <see cref="Write(string, JsonObject, JsonSerializerOptions?)"/> writes: stamped, indented UTF-8 ending in a newline.</summary>
+    public static byte[] ToBytes(JsonObject record, JsonSerializerOptions? options = null) =>
+        new System.Text.UTF8Encoding(false).GetBytes(Stamp(record).ToJsonString(options ?? Indented) + "\n");
 
     /// <summary>Serializes <paramref name="value"/> (an object) with <paramref name="options"/>, stamps it and writes it atomically.</summary>
     /// <exception cref="ArgumentException"><paramref name="value"/> does not serialize to a JSON object.</exception>

@@ -31,6 +31,40 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Writes several files that belong together (an artifact and its record): every file is written in full under its
+    /// temporary name first, and only then are they renamed into place, one after the other. A failure while writing (a
+    /// full disk, a cancellation) changes none of them; what is left is the microseconds between the renames.
+    /// </summary>
+    /// <param name="files">Each target path with the callback that writes its content.</param>
+    public static void WriteTogether(IReadOnlyList<(string Path, Action<Stream> Write)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var staged = new List<(string Temporary, string Full)>();
+        try
+        {
+            foreach (var (path, write) in files)
+            {
+                var full = Path.GetFullPath(path);
+                if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
+                OutputFolder.Create(Path.GetDirectoryName(full)!);
+                StagingNames.RemoveStale(full);
+                var tmp = StagingNames.For(full);
+                staged.Add((tmp, full));
+                using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            foreach (var (tmp, full) in staged) File.Move(tmp, full, overwrite: true);
+        }
+        catch
+        {
+            foreach (var (tmp, _) in staged)
+                try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
+    }
+
     /// <summary>Writes text (UTF-8, no BOM) atomically.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { var bytes = new System.Text.UTF8Encoding(false).GetBytes(text); s.Write(bytes); });

@@ -155,7 +155,6 @@ public static class OnnxQuantizer
         bool accepted = failure is null;
         bool write = accepted || options.Force;
         ct.ThrowIfCancellationRequested();
-        if (write) AtomicFile.Write(outputPath, s => s.Write(bytes));
 
         var result = new QuantizeResult
         {
@@ -173,7 +172,12 @@ public static class OnnxQuantizer
             Checks = checks,
             ReportPath = Path.Combine(package, ModelPackageLayout.QuantizeReportFile),
         };
-        WriteReport(result, options, built.Model);
+        // The variant and its record land together: a full disk while writing either leaves both as they were.
+        var record = ArtifactJson.ToBytes(ReportWith(result, options, built.Model));
+        var files = new List<(string, Action<Stream>)>();
+        if (write) files.Add((outputPath, s => s.Write(bytes)));
+        files.Add((result.ReportPath, s => s.Write(record)));
+        AtomicFile.WriteTogether(files);
         return result;
     }
 
@@ -206,7 +210,8 @@ public static class OnnxQuantizer
             throw new UserInputException($"{path}: already float16; quantize the FP32 export.");
     }
 
-    private static void WriteReport(QuantizeResult result, QuantizeOptions options, ModelProto model)
+    // quantize.json as it was with this variant's entry replaced (the package's other variants keep theirs).
+    private static JsonObject ReportWith(QuantizeResult result, QuantizeOptions options, ModelProto model)
     {
         JsonObject root;
         try { root = File.Exists(result.ReportPath) && JsonNode.Parse(File.ReadAllText(result.ReportPath)) is JsonObject o ? o : new JsonObject(); }
@@ -257,6 +262,6 @@ public static class OnnxQuantizer
             ["failure"] = result.FailureReason,
         };
         variants[ModelPackageLayout.VariantName(result.Variant)] = entry;
-        ArtifactJson.Write(result.ReportPath, root);
+        return root;
     }
 }

@@ -1,0 +1,36 @@
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Tests.Common;
+
+namespace PpkmOnnx.Core.Tests.Checkpoints;
+
+public sealed class AtomicFileTests
+{
+    [Fact]
+    public void Files_written_together_all_land()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        string model = temp.Combine("model.int8.onnx"), record = temp.Combine("quantize.json");
+        AtomicFile.WriteTogether([(model, s => s.Write([1, 2, 3])), (record, s => s.Write("{}"u8))]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(model));
+        Assert.Equal("{}", File.ReadAllText(record));
+        Assert.Equal(2, Directory.GetFileSystemEntries(temp.Path).Length);
+    }
+
+    [Fact]
+    public void A_failure_writing_the_second_file_changes_neither_and_leaves_no_temporary_file()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        string model = temp.Combine("model.int8.onnx"), record = temp.Combine("quantize.json");
+        File.WriteAllText(model, "old model");
+        File.WriteAllText(record, "old record");
+
+        var e = Assert.Throws<IOException>(() => AtomicFile.WriteTogether([
+            (model, s => s.Write("new model"u8)),
+            (record, _ => throw new IOException("No space left on device")),
+        ]));
+        Assert.Equal("No space left on device", e.Message);
+        Assert.Equal("old model", File.ReadAllText(model));
+        Assert.Equal("old record", File.ReadAllText(record));
+        Assert.Equal(new[] { "model.int8.onnx", "quantize.json" }, Directory.GetFileSystemEntries(temp.Path).Select(p => Path.GetFileName(p)).Order().ToArray());
+    }
+}
