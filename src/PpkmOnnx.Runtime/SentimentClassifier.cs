@@ -33,6 +33,12 @@ public sealed class SentimentClassifier : IDisposable
     private readonly bool _hasTokenTypeIds;
     private int _disposed;
 
+    /// <summary>
+    /// Test seam: called on the running thread as each micro-batch is about to enter ONNX Runtime, so that a test can
+    /// cancel while a classification is under way (a pre-cancelled token never reaches the runs).
+    /// </summary>
+    internal Action? BeforeMicroBatchRun { get; set; }
+
     private SentimentClassifier(OrtSessionHandle handle, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
         ModelPackageInfo info, string[] inputNames, string outputName, bool cacheHit, string? cachePath)
     {
@@ -327,6 +333,7 @@ public sealed class SentimentClassifier : IDisposable
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[size * sequence], shape) : null;
         OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+        BeforeMicroBatchRun?.Invoke();
         using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
         var output = outputs[0];
         var typeAndShape = output.GetTensorTypeAndShape();
