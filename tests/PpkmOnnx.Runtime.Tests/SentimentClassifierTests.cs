@@ -89,7 +89,7 @@ public sealed class SentimentClassifierTests : IDisposable
         // run one after another or several at once.
         using var classifier = SentimentClassifier.Load(folder, Cpu with
         {
-            MaxBatchSize = 3, MaxBatchTokens = 24, ParallelRuns = parallelRuns, RunOverheadTokens = runOverheadTokens,
+            MaxBatchSize = 3, MaxPaddedTokensPerRun = 24, ParallelRuns = parallelRuns, RunOverheadTokens = runOverheadTokens,
         });
         var texts = Tweets.Concat(Tweets.Reverse()).ToArray();
         var batch = classifier.Classify(texts);
