@@ -25,8 +25,12 @@ public sealed record ClassifierOptions
     public string? OptimizedModelCacheFolder { get; init; }
     /// <summary>Most texts per session run.</summary>
     public int MaxBatchSize { get; init; } = 32;
-    /// <summary>Most padded tokens (rows × longest row) per session run; a single longer text still runs alone.</summary>
-    public int MaxBatchTokens { get; init; } = 8192;
+    /// <summary>
+    /// Most padded tokens (rows × longest row) per session run; a single longer text still runs alone. Padding counts
+    /// because a run computes every padded position (the server's batcher budgets real tokens instead:
+    /// <c>BatcherOptions.MaxBatchTokens</c>).
+    /// </summary>
+    public int MaxPaddedTokensPerRun { get; init; } = 8192;
     /// <summary>
     /// What one more session run costs, in padded tokens, when a batch is cut into micro-batches of similar lengths
     /// (see <see cref="MicroBatchPlan"/>). Null picks by provider: <see cref="CpuRunOverheadTokens"/> on the CPU, where
@@ -74,7 +78,7 @@ public sealed record ClassifierOptions
     public void Validate()
     {
         if (MaxBatchSize < 1) throw new ArgumentException($"MaxBatchSize must be at least 1 (got {MaxBatchSize}).");
-        if (MaxBatchTokens < 2) throw new ArgumentException($"MaxBatchTokens must be at least 2 (got {MaxBatchTokens}).");
+        if (MaxPaddedTokensPerRun < 2) throw new ArgumentException($"MaxPaddedTokensPerRun must be at least 2 (got {MaxPaddedTokensPerRun}).");
         if (IntraOpThreads < 0 || InterOpThreads < 0) throw new ArgumentException("thread counts cannot be negative.");
         if (ParallelRuns < 1) throw new ArgumentException($"ParallelRuns must be at least 1 (got {ParallelRuns}).");
         if (RunOverheadTokens is < 0) throw new ArgumentException($"RunOverheadTokens cannot be negative (got {RunOverheadTokens}).");

@@ -33,6 +33,12 @@ public sealed class SentimentClassifier : IDisposable
     private readonly bool _hasTokenTypeIds;
     private int _disposed;
 
+    /// <summary>
+    /// Test seam: called on the running thread as each micro-batch is about to enter ONNX Runtime, so that a test can
+    /// cancel while a classification is under way (a pre-cancelled token never reaches the runs).
+    /// </summary>
+    internal Action? BeforeMicroBatchRun { get; set; }
+
     private SentimentClassifier(OrtSessionHandle handle, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
         ModelPackageInfo info, string[] inputNames, string outputName, bool cacheHit, string? cachePath)
     {
@@ -223,7 +229,7 @@ public sealed class SentimentClassifier : IDisposable
 
     /// <summary>
     /// Classifies a batch: length-sorted micro-batches of at most <see cref="ClassifierOptions.MaxBatchSize"/> texts and
-    /// <see cref="ClassifierOptions.MaxBatchTokens"/> padded tokens, cut where padding would cost more than a run
+    /// <see cref="ClassifierOptions.MaxPaddedTokensPerRun"/> padded tokens, cut where padding would cost more than a run
     /// (<see cref="ClassifierOptions.RunOverheadTokens"/>), each padded to its own longest row, up to
     /// <see cref="ClassifierOptions.ParallelRuns"/> of them at once; results in input order. With
     /// <see cref="ClassifierOptions.EffectiveRunTextsAlone"/> (INT8 variants by default) every text runs alone, so its scores
@@ -246,7 +252,7 @@ public sealed class SentimentClassifier : IDisposable
             ?? (ExecutionProvider == CudaProviderName ? ClassifierOptions.CudaRunOverheadTokens : ClassifierOptions.CpuRunOverheadTokens);
         // INT8 variants depend on their batch (dynamic INT8: one activation scale per batch): alone, a text's answer is its own.
         int maxBatchSize = _options.EffectiveRunTextsAlone ? 1 : _options.MaxBatchSize;
-        var plan = MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), maxBatchSize, _options.MaxBatchTokens, runOverhead);
+        var plan = MicroBatchPlan.Plan(rows.Select(r => r.Length).ToArray(), maxBatchSize, _options.MaxPaddedTokensPerRun, runOverhead);
         try
         {
             if (_options.ParallelRuns <= 1 || plan.Count == 1)
@@ -327,6 +333,7 @@ public sealed class SentimentClassifier : IDisposable
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[size * sequence], shape) : null;
         OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+        BeforeMicroBatchRun?.Invoke();
         using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
         var output = outputs[0];
         var typeAndShape = output.GetTensorTypeAndShape();

@@ -37,7 +37,7 @@ public static class ServeCommandLine
         var parallelRuns = new Option<int>("--parallel-runs") { Description = "Micro-batches of a batch run at once, one thread each (0: one per processor; 1 with --threads 0 for lowest single-request latency on big CPUs)." }.InRange(0, OptionRules.MaxThreads);
         var cache = new Option<string?>("--optimized-cache") { Description = "Folder for optimized-model cache files." };
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most texts per session run.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
-        var maxTokens = new Option<int>("--max-batch-tokens") { Description = "Most tokens per session run.", DefaultValueFactory = _ => 8192 }.InRange(2, 1 << 20);
+        var maxTokens = new Option<int>("--max-batch-tokens") { Description = "Token budget of a batch: real tokens gathered from requests, and padded tokens per session run it is cut into.", DefaultValueFactory = _ => 8192 }.InRange(2, 1 << 20);
         var delay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to share its batch.", DefaultValueFactory = _ => 5 }.InRange(0.0, 10_000.0);
         var concurrent = new Option<int>("--concurrent-batches") { Description = "Batches per model run at once (model instances on one session); pair with --threads = cores / N.", DefaultValueFactory = _ => 1 }.InRange(1, 64);
         var queue = new Option<int>("--max-queued-texts") { Description = "Texts waiting per model before answering 429.", DefaultValueFactory = _ => 1024 }.InRange(1, 1 << 20);

@@ -29,7 +29,11 @@ public sealed record ServerOptions
     public string? OptimizedModelCacheFolder { get; init; }
     /// <summary>Most texts in one session run.</summary>
     public int MaxBatchSize { get; init; } = 32;
-    /// <summary>Most padded tokens in one session run.</summary>
+    /// <summary>
+    /// Token budget of a batch (<c>--max-batch-tokens</c>), used twice: the real tokens the batcher gathers from requests
+    /// (<see cref="BatcherOptions.MaxBatchTokens"/>) and the padded tokens of each session run a batch is cut into
+    /// (<see cref="PpkmOnnx.Runtime.ClassifierOptions.MaxPaddedTokensPerRun"/>).
+    /// </summary>
     public int MaxBatchTokens { get; init; } = 8192;
     /// <summary>Longest a queued request waits for others to share its batch.</summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(5);

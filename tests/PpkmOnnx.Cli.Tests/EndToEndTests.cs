@@ -81,15 +81,17 @@ public sealed partial class EndToEndTests
         Assert.StartsWith("ppkm: error: ", againErr);
         Assert.Contains("--force", againErr);
 
-        // quantize: dynamic and static INT8 beside model.onnx (--force: a random-ish tiny model may miss the guard)
+        // quantize: dynamic and static INT8 beside model.onnx. A tiny random-ish model may lose any amount of macro-F1,
+        // so the guard is opened to its widest (--max-drop 100: a drop of 100 points is the most macro-F1 can lose) and
+        // the one status that allows is "accepted"; the forced and rejected paths are FusedAttentionAndGuardTests'.
         foreach (var (mode, file, name) in new[] { ("dynamic", "model.int8.onnx", "int8"), ("static", "model.int8-static.onnx", "int8-static") })
         {
-            await RunOk(["quantize", package, "--mode", mode, "--force", "--calibration-samples", "16", .. data]);
+            await RunOk(["quantize", package, "--mode", mode, "--max-drop", "100", "--calibration-samples", "16", .. data]);
             Assert.True(File.Exists(Path.Combine(package, file)), $"quantize --mode {mode} did not write {file}");
             var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(package, "quantize.json")))!["variants"]![name]!;
             Assert.Equal(file, (string)entry["file"]!);
             Assert.Equal(mode, (string)entry["mode"]!);
-            Assert.Contains((string)entry["status"]!, new[] { "accepted", "forced" });
+            Assert.Equal("accepted", (string)entry["status"]!);
             Assert.True((long)entry["bytes"]! < (long)entry["source_bytes"]!);
             Assert.Equal(["validation", "test"], entry["checks"]!.AsArray().Select(c => (string)c!["set"]!));
         }

@@ -89,7 +89,7 @@ public sealed class SentimentClassifierTests : IDisposable
         // run one after another or several at once.
         using var classifier = SentimentClassifier.Load(folder, Cpu with
         {
-            MaxBatchSize = 3, MaxBatchTokens = 24, ParallelRuns = parallelRuns, RunOverheadTokens = runOverheadTokens,
+            MaxBatchSize = 3, MaxPaddedTokensPerRun = 24, ParallelRuns = parallelRuns, RunOverheadTokens = runOverheadTokens,
         });
         var texts = Tweets.Concat(Tweets.Reverse()).ToArray();
         var batch = classifier.Classify(texts);
@@ -186,13 +186,50 @@ public sealed class SentimentClassifierTests : IDisposable
     }
 
     [Fact]
-    public async Task Cancelled_token_cancels_async_classification()
+    public async Task Already_cancelled_token_stops_async_classification_before_it_starts()
     {
         var (_, folder) = Package(19);
         using var classifier = SentimentClassifier.Load(folder, Cpu);
+        int runs = 0;
+        classifier.BeforeMicroBatchRun = () => Interlocked.Increment(ref runs);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => classifier.ClassifyAsync(Tweets, cts.Token));
+        Assert.Equal(0, runs);
+    }
+
+    /// <summary>
+    /// The token is cancelled as micro-batch <paramref name="cancelAtRun"/> (of 64 one-text micro-batches) enters ONNX
+    /// Runtime. The cancellation sets the run's terminate flag, so ONNX Runtime refuses that very run: even cancelling at
+    /// the last micro-batch, where no check between micro-batches is left, ends the call with OperationCanceledException
+    /// for that token rather than results. No further micro-batch starts (in parallel, one other may already be on its
+    /// way in). The classifier stays usable.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(1, 64)]
+    [InlineData(2, 2)]
+    public async Task Cancelling_while_a_classification_runs_stops_it_and_leaves_the_classifier_usable(int parallelRuns, int cancelAtRun)
+    {
+        var (model, folder) = Package(19);
+        using var classifier = SentimentClassifier.Load(folder, Cpu with { MaxBatchSize = 1, RunTextsAlone = true, ParallelRuns = parallelRuns });
+        var texts = Enumerable.Repeat(Tweets, 8).SelectMany(t => t).ToArray();
+        Assert.Equal(64, texts.Length);
+        using var cts = new CancellationTokenSource();
+        int runs = 0;
+        classifier.BeforeMicroBatchRun = () =>
+        {
+            if (Interlocked.Increment(ref runs) == cancelAtRun) cts.Cancel();
+        };
+
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => classifier.ClassifyAsync(texts, cts.Token));
+        Assert.Equal(cts.Token, e.CancellationToken);
+        if (parallelRuns == 1) Assert.Equal(cancelAtRun, Volatile.Read(ref runs));
+        else Assert.InRange(Volatile.Read(ref runs), cancelAtRun, cancelAtRun + parallelRuns - 1);
+
+        classifier.BeforeMicroBatchRun = null;
+        var again = classifier.Classify(Tweets);
+        for (int i = 0; i < Tweets.Length; i++) AssertMatches(model, folder, Tweets[i], again[i]);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Benchmarking.Machine;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Benchmarking.Statistics;
@@ -114,11 +115,11 @@ public static class BenchmarkRunner
         }
     }
 
-    /// <summary>The majority-class baseline of <paramref name="dataset"/> (its <see cref="BenchmarkDataset.MajorityLabelId"/>, else the most frequent class, lowest id on ties).</summary>
+    /// <summary>The majority-class baseline of <paramref name="dataset"/> (its <see cref="BenchmarkDataset.MajorityLabelId"/>, else the most frequent class, lowest id on ties: <see cref="TextClassificationDataset.MajorityLabelIdOf"/>).</summary>
     public static MajorityBaseline MajorityBaselineOf(BenchmarkDataset dataset)
     {
         var counts = ClassCounts(dataset);
-        int majority = dataset.MajorityLabelId ?? Array.IndexOf(counts, counts.Max());
+        int majority = dataset.MajorityLabelId ?? TextClassificationDataset.MajorityLabelIdOf(counts);
         var predicted = Enumerable.Repeat(majority, dataset.GoldLabelIds.Count).ToArray();
         return new MajorityBaseline(majority, dataset.LabelNames[majority], ClassificationMetrics.Compute(dataset.GoldLabelIds, predicted, dataset.LabelNames));
     }

@@ -48,8 +48,7 @@ internal static class BenchCommand
                 var other => throw new UserInputException($"--split must be test, validation, train or all, got '{other}'."),
             };
             // The majority baseline predicts the class most frequent in *training* data, as a trained model would know it.
-            var trainCounts = prepared.Split.Train.ClassCounts();
-            int majority = Array.IndexOf(trainCounts, trainCounts.Max());
+            int majority = prepared.Split.Train.MajorityLabelId();
             bool isQuick = parseResult.GetValue(quick);
             // --quick shortens what the user left at its default; a size given explicitly is what gets measured and recorded.
             var chosenByQuick = new List<string>();

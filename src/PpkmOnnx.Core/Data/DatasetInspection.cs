@@ -43,9 +43,8 @@ public sealed record DatasetInspection(
         var counts = data.Dataset.ClassCounts();
         int total = data.Dataset.Rows.Count;
         var classes = counts.Select((c, i) => new ClassCount(i, data.Dataset.LabelNames[i], c, total == 0 ? 0 : c / (double)total)).ToList();
-        var majority = classes.OrderByDescending(c => c.Count).ThenBy(c => c.Id).First();
-        var trainCounts = data.Split.Train.ClassCounts();
-        int trainMajority = Array.IndexOf(trainCounts, trainCounts.Max());
+        var majority = classes[TextClassificationDataset.MajorityLabelIdOf(counts)];
+        int trainMajority = data.Split.Train.MajorityLabelId();
         int testRows = data.Split.Test.Rows.Count;
         double testBaseline = testRows == 0 ? 0 : data.Split.Test.Rows.Count(r => r.Label == trainMajority) / (double)testRows;
         var tokens = tokenizer is null ? null : TokenLengthStatistics.Compute(data.Dataset.Rows.Select(r => r.Text), tokenizer, maxLength);

@@ -5,7 +5,11 @@ public sealed record BatcherOptions
 {
     /// <summary>Most texts gathered into one batch (a larger single request still runs whole).</summary>
     public int MaxBatchSize { get; init; } = 32;
-    /// <summary>Most real tokens gathered into one batch.</summary>
+    /// <summary>
+    /// Most real tokens (each text's own, [CLS]/[SEP] included, no padding) gathered into one batch; a larger single request
+    /// still runs whole. The classifier then cuts the batch into session runs by padded tokens
+    /// (<see cref="PpkmOnnx.Runtime.ClassifierOptions.MaxPaddedTokensPerRun"/>).
+    /// </summary>
     public int MaxBatchTokens { get; init; } = 8192;
     /// <summary>Longest the first request of a batch waits for company.</summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(5);

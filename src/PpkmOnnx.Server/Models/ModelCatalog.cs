@@ -115,7 +115,8 @@ public sealed class ModelCatalog : IAsyncDisposable
             ParallelRuns = _options.EffectiveParallelRuns,
             OptimizedModelCacheFolder = _options.OptimizedModelCacheFolder,
             MaxBatchSize = _options.MaxBatchSize,
-            MaxBatchTokens = _options.MaxBatchTokens,
+            // One --max-batch-tokens budget: real tokens when the batcher gathers requests, padded tokens per session run.
+            MaxPaddedTokensPerRun = _options.MaxBatchTokens,
         }, registration.Name);
         try
         {
