@@ -33,7 +33,7 @@ internal static class PruningTradeOff
             + "Parameters: prune.json's count for pruned models, training.json's trainable count (else the graph's) for the others. "
             + $"Latency: p50 at batch {latencyBatch}, sequence {latencySequence}; throughput: batch {throughputBatch}, sequence {throughputSequence}, median over repeats; "
             + $"× source: throughput over the unpruned source's {options.ReferenceVariant}. Test scores are this run's. Validation macro-F1: prune.json's guard for the "
-            + $"{options.ReferenceVariant} rows, quantize.json's guard for quantized variants; Δ guard: pruned minus source validation macro-F1 ({options.ReferenceVariant}), from prune.json."));
+            + $"{options.ReferenceVariant} rows, else quantize.json's guard; Δ guard: pruned minus source validation macro-F1 ({options.ReferenceVariant}), from prune.json."));
         blocks.Add(new TableBlock(
             ["Model", "Role", "Variant", "Heads kept", "FFN kept", "Parameters", "Size (MB)", "Latency p50 (ms)", "Throughput (seq/s)", "× source",
              "Test accuracy", "Test macro-F1", "Validation macro-F1", "Δ guard (validation)"],
@@ -68,9 +68,9 @@ internal static class PruningTradeOff
         bool reference = string.Equals(v.Variant, options.ReferenceVariant, StringComparison.OrdinalIgnoreCase);
         var pruned = e.Role == TradeOffRole.Pruned ? e.Record : null;
         var validation = e.Record?.FindCheck("validation");
-        double? validationMacroF1 = !reference ? QuantizedValidationMacroF1(e.Model, v.Variant)
+        double? validationMacroF1 = !reference ? QuantizedValidationMacroF1(e.Model, v.Variant, "variant")
             : e.Role == TradeOffRole.Pruned ? validation?.PrunedMacroF1
-            : validation?.SourceMacroF1;
+            : validation?.SourceMacroF1 ?? QuantizedValidationMacroF1(e.Model, null, "fp32");
         // prune.json's drop is source − pruned; the table shows pruned − source, signed like the report's other deltas.
         double? guardDelta = reference && pruned?.FindCheck("validation") is { } check ? -check.MacroF1Drop : null;
         double? ratio = throughput is { } t && sourceThroughput is { } r && r > 0 ? t / r : null;
@@ -107,13 +107,19 @@ internal static class PruningTradeOff
             }
     }
 
-    /// <summary>quantize.json's validation macro-F1 of <paramref name="variant"/> (its accuracy guard), or null when the record has none.</summary>
-    private static double? QuantizedValidationMacroF1(ModelResult model, string variant)
+    /// <summary>
+    /// The validation macro-F1 quantize.json's guard measured: of <paramref name="variant"/>'s <paramref name="side"/>
+    /// (<c>variant</c> for the quantized model, <c>fp32</c> for the model it was quantized from; a null variant takes the
+    /// first one recorded), or null when the record has none.
+    /// </summary>
+    private static double? QuantizedValidationMacroF1(ModelResult model, string? variant, string side)
     {
-        // bench copied quantize.json as it was; read it leniently, as the report reads the rest of bench's copies.
-        if (model.Quantize?["variants"]?[variant]?["checks"] is not JsonArray checks) return null;
+        // bench copied quantize.json as it was; read it leniently, as the report reads bench's other copies.
+        if (model.Quantize?["variants"] is not JsonObject variants) return null;
+        var record = variant is null ? variants.Select(kv => kv.Value).FirstOrDefault() : variants[variant];
+        if (record?["checks"] is not JsonArray checks) return null;
         var validation = checks.FirstOrDefault(c => c?["set"] is JsonValue s && s.TryGetValue<string>(out var set) && set == "validation");
-        return validation?["variant"]?["macro_f1"] is JsonValue f && f.TryGetValue<double>(out var value) ? value : null;
+        return validation?[side]?["macro_f1"] is JsonValue f && f.TryGetValue<double>(out var value) ? value : null;
     }
 
     private static string RoleName(TradeOffRole role) => role switch

@@ -37,7 +37,9 @@ public class PruningTradeOffTests
         Assert.Contains("| keep50 | pruned | fp32 | 50.00% | 50.00% | 17,397,507 | 69.60 | 4.06 | 240.4 | 1.93× | 83.33% | 83.20% | 77.44% | +0.07 pp |", md);
         // int8: validation macro-F1 from quantize.json's guard; the prune guard compared fp32 models, so no Δ here.
         Assert.Contains("| keep50 | pruned | int8 | 50.00% | 50.00% | 17,397,507 | 53.70 | 2.19 | 310.0 | 2.49× | 75.00% | 74.07% | 76.50% | — |", md); // 310/124.3 = 2.494
-        Assert.Contains("| student3 | comparison | fp32 | — | — | 17,389,827 | 69.57 | 3.68 | 182.4 | 1.47× | 83.33% | 83.20% | — | — |", md); // 182.4/124.3 = 1.467
+        // No prune.json: both validation scores come from quantize.json's guard (its fp32 and its int8 side).
+        Assert.Contains("| student3 | comparison | fp32 | — | — | 17,389,827 | 69.57 | 3.68 | 182.4 | 1.47× | 83.33% | 83.20% | 77.20% | — |", md); // 182.4/124.3 = 1.467
+        Assert.Contains("| student3 | comparison | int8 | — | — | 17,389,827 | 53.70 | 1.49 | 305.7 | 2.46× | 75.00% | 74.07% | 77.02% | — |", md); // 305.7/124.3 = 2.459
         // Equal throughput: 182.4 is nearer keep75's 160.0 (22.4 away) than keep50's 240.4 (58.0 away); 74.07 − 83.20 = −9.13.
         Assert.Contains("student3 fp32: 182.4 seq/s, test macro-F1 83.20%; the pruned fp32 model nearest in throughput is keep75 (160.0 seq/s, test macro-F1 74.07%, −9.13 pp against student3).", md);
         // int8: 305.7 is nearer keep50's 310.0 than keep75's 250.0; both score 74.07%.
@@ -124,7 +126,8 @@ public class PruningTradeOffTests
                 Model(template, "keep50", Path.Combine(temp.Path, "checkpoints", "keep50"), 17_397_507,
                     JsonNode.Parse("""{"variants": {"int8": {"checks": [{"set": "test", "variant": {"macro_f1": 0.70}}, {"set": "validation", "variant": {"macro_f1": 0.7650}}]}}}"""),
                     Variant("fp32", 69_600_000, Good, 4.06, 240.4), Variant("int8", 53_700_000, Worse, 2.19, 310.0)),
-                Model(template, "student3", student, 17_389_827, null,
+                Model(template, "student3", student, 17_389_827,
+                    JsonNode.Parse("""{"variants": {"int8": {"checks": [{"set": "validation", "fp32": {"macro_f1": 0.7720}, "variant": {"macro_f1": 0.7702}}]}}}"""),
                     Variant("fp32", 69_565_760, Good, 3.68, 182.4), Variant("int8", 53_695_815, Worse, 1.49, 305.7)),
             ],
         };
