@@ -73,11 +73,20 @@ public static class TrainingRecordReader
         }
         var inPackage = Path.Combine(packageFolder, FileName);
         if (File.Exists(inPackage)) return inPackage;
+        if (SourceCheckpoint(packageFolder, exportReport) is not { } checkpoint) return null;
+        var file = Path.Combine(checkpoint, FileName);
+        return File.Exists(file) ? file : null;
+    }
+
+    /// <summary>
+    /// The full path of the checkpoint folder export.json names (<see cref="ExportCheckpointKey"/>; a relative path is
+    /// taken from <paramref name="packageFolder"/>), or null when the record names none. The folder need not exist.
+    /// </summary>
+    public static string? SourceCheckpoint(string packageFolder, JsonNode? exportReport)
+    {
         if (exportReport is not JsonObject export) return null;
         if (export[ExportCheckpointKey] is not JsonValue value || !value.TryGetValue<string>(out var named) || string.IsNullOrWhiteSpace(named)) return null;
-        var full = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(packageFolder, named));
-        var file = Path.Combine(full, FileName);
-        return File.Exists(file) ? file : null;
+        return Path.IsPathRooted(named) ? Path.GetFullPath(named) : Path.GetFullPath(Path.Combine(packageFolder, named));
     }
 
     private static double? Number(JsonNode? node) =>

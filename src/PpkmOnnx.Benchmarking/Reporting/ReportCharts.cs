@@ -73,6 +73,53 @@ internal static class ReportCharts
         return Render(plot, title, stem, options);
     }
 
+    /// <summary>
+    /// Test macro-F1 (y) against throughput (x) for the pruning trade-off: colour says the variant, shape the role. The
+    /// pruned models of one variant are a line of circles labelled with their names, ordered by throughput; the unpruned
+    /// source is a square, every other model (a distilled student) a triangle.
+    /// </summary>
+    public static ChartBlock? ThroughputVsMacroF1(string stem, string title,
+        IReadOnlyList<(TradeOffRole Role, string Model, string Variant, double Throughput, double MacroF1)> points, ReportOptions options)
+    {
+        if (points.Count == 0) return null;
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var variants = points.Select(p => p.Variant).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        Color ColorOf(string variant) => palette.GetColor(variants.FindIndex(v => string.Equals(v, variant, StringComparison.OrdinalIgnoreCase)));
+        foreach (var variant in variants)
+        {
+            var pruned = points.Where(p => p.Role == TradeOffRole.Pruned && string.Equals(p.Variant, variant, StringComparison.OrdinalIgnoreCase)).OrderBy(p => p.Throughput).ToList();
+            if (pruned.Count == 0) continue;
+            var line = plot.Add.Scatter(pruned.Select(p => p.Throughput).ToArray(), pruned.Select(p => p.MacroF1 * 100).ToArray());
+            line.Color = ColorOf(variant);
+            line.MarkerShape = MarkerShape.FilledCircle;
+            line.MarkerSize = 8;
+            line.LegendText = $"pruned {variant}";
+            foreach (var p in pruned)
+            {
+                var label = plot.Add.Text(p.Model, p.Throughput, p.MacroF1 * 100);
+                label.LabelFontSize = 11;
+                label.LabelFontColor = ColorOf(variant);
+            }
+        }
+        foreach (var p in points.Where(p => p.Role != TradeOffRole.Pruned))
+        {
+            var marker = plot.Add.ScatterPoints(new[] { p.Throughput }, new[] { p.MacroF1 * 100 });
+            marker.Color = ColorOf(p.Variant);
+            marker.MarkerShape = p.Role == TradeOffRole.Source ? MarkerShape.FilledSquare : MarkerShape.FilledTriangleUp;
+            marker.MarkerSize = 12;
+            marker.LegendText = $"{p.Model} {p.Variant}{(p.Role == TradeOffRole.Source ? " (unpruned)" : "")}";
+        }
+        plot.Title(title);
+        plot.XLabel("throughput (sequences per second)");
+        plot.YLabel("test macro-F1 (%)");
+        // Name labels sit right of their points and do not count in auto-scaling: leave room for the rightmost.
+        plot.Axes.Margins(left: 0.05, right: 0.15, bottom: 0.1, top: 0.1);
+        // Outside the data area: trade-off points fill every corner of it.
+        plot.ShowLegend(Edge.Right);
+        return Render(plot, title, stem, options);
+    }
+
     /// <summary>Training loss (left axis) and validation macro-F1 (right axis) per epoch.</summary>
     public static ChartBlock? TrainingCurves(string stem, string title, IReadOnlyList<EpochRecord> epochs, ReportOptions options)
     {

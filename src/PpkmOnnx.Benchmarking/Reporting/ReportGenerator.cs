@@ -6,7 +6,7 @@ namespace PpkmOnnx.Benchmarking.Reporting;
 
 /// <summary>
 /// The engine of <c>ppkm report</c>: turns one or more bench.json results into report.md and a self-contained
-/// report.html with the paper's quality table, the quantization table, per-class tables, confusion matrices and
+/// report.html with the paper's quality table, the quantization table, the pruning trade-off (when a model was pruned), per-class tables, confusion matrices and
 /// charts (accuracy vs latency, throughput vs batch size, size per variant, training curves).
 /// </summary>
 public static class ReportGenerator
@@ -88,6 +88,8 @@ public static class ReportGenerator
                 if (model.SkippedVariants.Count > 0) blocks.Add(new ParagraphBlock("Not measured: " + string.Join("; ", model.SkippedVariants) + "."));
                 if (report.Settings.BatchSizes.Count > 0) blocks.Add(ThroughputGrid(model, report.Settings));
             }
+
+            PruningTradeOff.Add(blocks, report, run, options, Stem, latencySequence, latencyBatch, throughputSequence, throughputBatch);
 
             blocks.Add(new HeadingBlock(2, "Per-class results" + run));
             blocks.Add(new ParagraphBlock($"Majority-class baseline: always '{report.Baseline.Label}' — accuracy {ReportFormat.Percent(report.Baseline.Metrics.Accuracy)}, macro-F1 {ReportFormat.Percent(report.Baseline.Metrics.MacroF1)}."));
