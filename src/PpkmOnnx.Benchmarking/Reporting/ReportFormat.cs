@@ -10,9 +10,16 @@ internal static class ReportFormat
     /// <summary>A 0..1 score as a percentage with two decimals: 0.91234 → "91.23%".</summary>
     public static string Percent(double? fraction) => fraction is { } f ? (f * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : Missing;
 
-    /// <summary>A difference of two 0..1 scores in percentage points, signed: "+0.12 pp".</summary>
-    public static string PointsDelta(double? fraction) => fraction is { } f
-        ? (f >= 0 ? "+" : "−") + Math.Abs(f * 100).ToString("0.00", CultureInfo.InvariantCulture) + " pp" : Missing;
+    /// <summary>
+    /// A difference of two 0..1 scores in percentage points, signed: "+0.12 pp". The sign is taken after rounding, so a
+    /// difference too small to show reads "+0.00 pp", never "−0.00 pp".
+    /// </summary>
+    public static string PointsDelta(double? fraction)
+    {
+        if (fraction is not { } f) return Missing;
+        double points = Math.Round(f * 100, 2);
+        return (points >= 0 ? "+" : "−") + Math.Abs(points).ToString("0.00", CultureInfo.InvariantCulture) + " pp";
+    }
 
     /// <summary>Milliseconds with precision that suits their size.</summary>
     public static string Milliseconds(double? ms) => ms is { } m
