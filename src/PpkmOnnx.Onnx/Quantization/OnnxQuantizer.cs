@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Onnx;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
@@ -15,7 +12,7 @@ namespace PpkmOnnx.Onnx.Quantization;
 /// Makes the INT8 dynamic, INT8 static (QDQ) and FP16 variants of a model package's FP32 <c>model.onnx</c> by rewriting
 /// the ONNX graph in C#, checks them against FP32 on evaluation sets, and records what it did in <c>quantize.json</c>.
 /// </summary>
-public static class OnnxQuantizer
+public static partial class OnnxQuantizer
 {
     private static readonly HashSet<string> QuantizedOps =
     [
@@ -30,7 +27,55 @@ public static class OnnxQuantizer
     /// <exception cref="OperationCanceledException"><see cref="QuantizeOptions.Cancellation"/> was cancelled; nothing was written.</exception>
     public static QuantizeResult Quantize(QuantizeOptions options)
     {
-        var ct = options.Cancellation;
+        var source = CheckAndOpen(options);
+        var tokenize = CancellableTokenizer(options.Tokenize ?? DefaultTokenizer(source.Folder, source.MaxLength), options.Cancellation);
+        var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(source.Folder, options.Variant));
+        var ranges = options.Variant == ModelVariant.Int8Static ? CalibrateRanges(source.Model, options, tokenize) : null;
+        var sets = new[] { options.Validation, options.Test }.OfType<EvaluationSet>().ToList();
+        var reference = ScoreSource(source.Model, sets, tokenize, options);
+        var variants = new VariantMaker(source.Model, options, ranges, tokenize, source.Labels, reference);
+
+        var exclude = options.Exclude.ToList();
+        options.Progress?.Report($"converting to {ModelPackageLayout.VariantName(options.Variant)}");
+        var built = variants.Build(exclude);
+        var autoExcluded = new List<string>();
+        if (options.AutoExclude) (built, autoExcluded) = SearchExclusions(variants, built, exclude);
+
+        var checks = sets.Count > 0 ? variants.Check(built.Bytes, sets) : [];
+        string? failure = AccuracyGuard.FailureReason(checks, options.MaxDrop);
+        bool accepted = failure is null;
+        bool write = accepted || options.Force;
+        options.Cancellation.ThrowIfCancellationRequested();
+
+        var result = new QuantizeResult
+        {
+            Variant = options.Variant,
+            OutputPath = outputPath,
+            Accepted = accepted,
+            Written = write,
+            FailureReason = failure,
+            SourceBytes = new FileInfo(source.ModelPath).Length,
+            OutputBytes = built.Bytes.LongLength,
+            ConvertedNodes = built.Converted,
+            ExcludedNodes = built.Excluded,
+            AutoExcludedLayers = autoExcluded,
+            Cpu = CpuFeatures.Current,
+            Checks = checks,
+            ReportPath = Path.Combine(source.Folder, ModelPackageLayout.QuantizeReportFile),
+        };
+        WriteVariantAndRecord(result, options, built);
+        return result;
+    }
+
+    /// <summary>The FP32 package being quantized: its folder, model file, parsed model, class names and truncation.</summary>
+    private sealed record SourcePackage(string Folder, string ModelPath, ModelProto Model, IReadOnlyList<string> Labels, int MaxLength);
+
+    /// <summary>A variant as built for one exclusion list: the graph, its serialized bytes, and which nodes it converted or left alone.</summary>
+    private sealed record BuiltVariant(ModelProto Model, byte[] Bytes, List<string> Converted, List<string> Excluded);
+
+    // Checks the options and the package in the order a user meets the problems (cheap argument errors before any file is read).
+    private static SourcePackage CheckAndOpen(QuantizeOptions options)
+    {
         if (options.Variant == ModelVariant.Fp32)
             throw new UserInputException("quantization mode fp32 makes nothing (expected int8, int8-static or fp16).");
         if (options.MaxDrop < 0) throw new ArgumentException($"max drop must be ≥ 0 (got {options.MaxDrop}).");
@@ -54,131 +99,127 @@ public static class OnnxQuantizer
             throw new UserInputException("auto-exclusion needs a validation set.");
         if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
             throw new UserInputException("auto-exclusion applies to the int8 modes only.");
+        return new SourcePackage(package, sourcePath, source, labels, maxLength);
+    }
 
-        var encode = options.Tokenize ?? DefaultTokenizer(package, maxLength);
-        // Every calibration and evaluation batch is tokenized first, so this is where a cancellation is seen promptly.
-        EncodedBatch Tokenize(IReadOnlyList<string> texts)
+    // Every calibration and evaluation batch is tokenized first, so this is where a cancellation is seen promptly.
+    private static Func<IReadOnlyList<string>, EncodedBatch> CancellableTokenizer(Func<IReadOnlyList<string>, EncodedBatch> encode, CancellationToken ct) =>
+        texts =>
         {
             ct.ThrowIfCancellationRequested();
             return encode(texts);
-        }
-        var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(package, options.Variant));
-        var progress = options.Progress;
+        };
 
-        Dictionary<string, (float Min, float Max)>? ranges = null;
-        if (options.Variant == ModelVariant.Int8Static)
-        {
-            var texts = (options.CalibrationTexts ?? options.Validation?.Texts ?? [])
-                .Take(Math.Max(1, options.CalibrationSamples)).ToList();
-            if (texts.Count == 0)
-                throw new UserInputException("static quantization needs calibration texts (give calibration texts or a validation set).");
-            var tensors = StaticQdqPass.ActivationsToCalibrate(source.Graph, []);
-            var batches = Enumerable.Range(0, (texts.Count + options.BatchSize - 1) / options.BatchSize)
-                .Select(b => Tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
-            progress?.Report($"calibrating {tensors.Count} activations on {texts.Count} texts ({options.Calibration})");
-            ranges = ActivationCalibrator.Calibrate(source, tensors, batches, options.Calibration, options.CalibrationPercentile, ct);
-        }
+    /// <summary>Static INT8: the activation ranges of the FP32 source on the calibration texts (or the validation texts).</summary>
+    private static Dictionary<string, (float Min, float Max)> CalibrateRanges(ModelProto source, QuantizeOptions options,
+        Func<IReadOnlyList<string>, EncodedBatch> tokenize)
+    {
+        var texts = (options.CalibrationTexts ?? options.Validation?.Texts ?? [])
+            .Take(Math.Max(1, options.CalibrationSamples)).ToList();
+        if (texts.Count == 0)
+            throw new UserInputException("static quantization needs calibration texts (give calibration texts or a validation set).");
+        var tensors = StaticQdqPass.ActivationsToCalibrate(source.Graph, []);
+        var batches = Enumerable.Range(0, (texts.Count + options.BatchSize - 1) / options.BatchSize)
+            .Select(b => tokenize(texts.Skip(b * options.BatchSize).Take(options.BatchSize).ToList())).ToList();
+        options.Progress?.Report($"calibrating {tensors.Count} activations on {texts.Count} texts ({options.Calibration})");
+        return ActivationCalibrator.Calibrate(source, tensors, batches, options.Calibration, options.CalibrationPercentile, options.Cancellation);
+    }
 
-        (ModelProto Model, List<string> Converted, List<string> Excluded) Build(IEnumerable<string> exclude)
+    /// <summary>The FP32 source's logits on each evaluation set: what every variant is compared against.</summary>
+    private static Dictionary<EvaluationSet, float[][]> ScoreSource(ModelProto source, IReadOnlyList<EvaluationSet> sets,
+        Func<IReadOnlyList<string>, EncodedBatch> tokenize, QuantizeOptions options)
+    {
+        var referenceLogits = new Dictionary<EvaluationSet, float[][]>();
+        if (sets.Count == 0) return referenceLogits;
+        options.Progress?.Report("scoring the FP32 source");
+        using var fp32 = OnnxModelRunner.Open(QuantProto.ToBytes(source), logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, tokenize, options.BatchSize);
+        return referenceLogits;
+    }
+
+    /// <summary>
+    /// Auto-exclusion: when the variant drops validation macro-F1 by more than the allowed amount, measures each layer's
+    /// cost alone and keeps the most sensitive layers in FP32, one at a time, until the drop is within bounds (or none are left).
+    /// Returns the variant last built and the layers kept in FP32.
+    /// </summary>
+    private static (BuiltVariant Built, List<string> AutoExcluded) SearchExclusions(VariantMaker variants, BuiltVariant built, List<string> exclude)
+    {
+        var options = variants.Options;
+        var validation = options.Validation!;
+        var autoExcluded = new List<string>();
+        double drop = variants.Check(built.Bytes, [validation])[0].MacroF1Drop;
+        if (drop <= options.MaxDrop) return (built, autoExcluded);
+        options.Progress?.Report($"validation macro-F1 drop {drop:P2} > {options.MaxDrop:P2}: measuring layer sensitivity");
+        var candidates = QuantCandidate.Find(variants.Source.Graph).Where(c => built.Converted.Contains(c.Name)).ToList();
+        var groups = candidates.Select(c => c.LayerKey).Distinct().ToList();
+        var sensitivity = new Dictionary<string, double>();
+        foreach (var g in groups)
         {
-            var model = source.Clone();
+            // Quantize this group alone: its own cost, undisturbed by the others.
+            var others = candidates.Where(c => c.LayerKey != g).Select(c => c.Name);
+            sensitivity[g] = variants.Check(variants.Build(exclude.Concat(others)).Bytes, [validation])[0].MacroF1Drop;
+        }
+        foreach (var g in groups.OrderByDescending(g => sensitivity[g]).ThenBy(g => groups.IndexOf(g)))
+        {
+            autoExcluded.Add(g);
+            var names = candidates.Where(c => autoExcluded.Contains(c.LayerKey)).Select(c => c.Name);
+            built = variants.Build(exclude.Concat(names));
+            drop = variants.Check(built.Bytes, [validation])[0].MacroF1Drop;
+            options.Progress?.Report($"kept {g} in FP32 (sensitivity {sensitivity[g]:P2}): drop now {drop:P2}");
+            if (drop <= options.MaxDrop) break;
+        }
+        return (built, autoExcluded);
+    }
+
+    // The variant and its record land together: a full disk while writing either leaves both as they were.
+    private static void WriteVariantAndRecord(QuantizeResult result, QuantizeOptions options, BuiltVariant built)
+    {
+        var record = ArtifactJson.ToBytes(ReportWith(result, options, built.Model));
+        var files = new List<(string, Action<Stream>)>();
+        if (result.Written) files.Add((result.OutputPath, s => s.Write(built.Bytes)));
+        files.Add((result.ReportPath, s => s.Write(record)));
+        AtomicFile.WriteTogether(files);
+    }
+
+    /// <summary>
+    /// Builds and scores variants of one source for one set of options: everything here is fixed for the whole run,
+    /// so the sensitivity search can build and check as many exclusion lists as it needs without passing them around.
+    /// </summary>
+    private sealed class VariantMaker(ModelProto source, QuantizeOptions options, Dictionary<string, (float Min, float Max)>? ranges,
+        Func<IReadOnlyList<string>, EncodedBatch> tokenize, IReadOnlyList<string> labels, Dictionary<EvaluationSet, float[][]> referenceLogits)
+    {
+        public ModelProto Source { get; } = source;
+        public QuantizeOptions Options { get; } = options;
+
+        /// <summary>A fresh copy of the source converted to the asked-for variant, leaving the nodes matching <paramref name="exclude"/> alone.</summary>
+        public BuiltVariant Build(IEnumerable<string> exclude)
+        {
+            var model = Source.Clone();
             var patterns = QuantCandidate.Globs(exclude);
             List<string> converted, excluded;
-            switch (options.Variant)
+            switch (Options.Variant)
             {
                 case ModelVariant.Int8:
-                    (converted, excluded) = DynamicQuantizationPass.Apply(model, options.PerChannel, options.ReduceRange, options.QuantizeWordEmbedding, patterns);
+                    (converted, excluded) = DynamicQuantizationPass.Apply(model, Options.PerChannel, Options.ReduceRange, Options.QuantizeWordEmbedding, patterns);
                     break;
                 case ModelVariant.Int8Static:
-                    (converted, excluded) = StaticQdqPass.Apply(model, ranges!, options.PerChannel, options.ReduceRange, options.SignedActivations, patterns);
+                    (converted, excluded) = StaticQdqPass.Apply(model, ranges!, Options.PerChannel, Options.ReduceRange, Options.SignedActivations, patterns);
                     break;
                 default:
                     (converted, excluded) = Float16ConversionPass.Apply(model, patterns);
                     break;
             }
-            QuantProto.SetMetadata(model, ModelPackageLayout.MetadataVariant, ModelPackageLayout.VariantName(options.Variant));
+            QuantProto.SetMetadata(model, ModelPackageLayout.MetadataVariant, ModelPackageLayout.VariantName(Options.Variant));
             model.ProducerName = "ppkm-quantize";
-            return (model, converted, excluded);
+            return new BuiltVariant(model, QuantProto.ToBytes(model), converted, excluded);
         }
 
-        var sets = new[] { options.Validation, options.Test }.OfType<EvaluationSet>().ToList();
-        var referenceLogits = new Dictionary<EvaluationSet, float[][]>();
-        if (sets.Count > 0)
-        {
-            progress?.Report("scoring the FP32 source");
-            using var fp32 = OnnxModelRunner.Open(QuantProto.ToBytes(source), logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            foreach (var s in sets) referenceLogits[s] = VariantEvaluator.Logits(fp32, s, Tokenize, options.BatchSize);
-        }
-        List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> which)
+        /// <summary>The variant's accuracy against the FP32 source on each of <paramref name="sets"/> (each must have been scored by <see cref="ScoreSource"/>).</summary>
+        public List<AccuracyCheck> Check(byte[] bytes, IEnumerable<EvaluationSet> sets)
         {
             using var runner = OnnxModelRunner.Open(bytes, logSeverity: Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            return which.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, Tokenize, options.BatchSize), labels)).ToList();
+            return sets.Select(s => VariantEvaluator.Score(s, referenceLogits[s], VariantEvaluator.Logits(runner, s, tokenize, Options.BatchSize), labels)).ToList();
         }
-
-        var exclude = options.Exclude.ToList();
-        progress?.Report($"converting to {ModelPackageLayout.VariantName(options.Variant)}");
-        var built = Build(exclude);
-        var bytes = QuantProto.ToBytes(built.Model);
-        var autoExcluded = new List<string>();
-        if (options.AutoExclude)
-        {
-            var validation = options.Validation!;
-            double drop = Check(bytes, [validation])[0].MacroF1Drop;
-            if (drop > options.MaxDrop)
-            {
-                progress?.Report($"validation macro-F1 drop {drop:P2} > {options.MaxDrop:P2}: measuring layer sensitivity");
-                var candidates = QuantCandidate.Find(source.Graph).Where(c => built.Converted.Contains(c.Name)).ToList();
-                var groups = candidates.Select(c => c.LayerKey).Distinct().ToList();
-                var sensitivity = new Dictionary<string, double>();
-                foreach (var g in groups)
-                {
-                    // Quantize this group alone: its own cost, undisturbed by the others.
-                    var others = candidates.Where(c => c.LayerKey != g).Select(c => c.Name);
-                    var alone = QuantProto.ToBytes(Build(exclude.Concat(others)).Model);
-                    sensitivity[g] = Check(alone, [validation])[0].MacroF1Drop;
-                }
-                foreach (var g in groups.OrderByDescending(g => sensitivity[g]).ThenBy(g => groups.IndexOf(g)))
-                {
-                    autoExcluded.Add(g);
-                    var names = candidates.Where(c => autoExcluded.Contains(c.LayerKey)).Select(c => c.Name);
-                    built = Build(exclude.Concat(names));
-                    bytes = QuantProto.ToBytes(built.Model);
-                    drop = Check(bytes, [validation])[0].MacroF1Drop;
-                    progress?.Report($"kept {g} in FP32 (sensitivity {sensitivity[g]:P2}): drop now {drop:P2}");
-                    if (drop <= options.MaxDrop) break;
-                }
-            }
-        }
-
-        var checks = sets.Count > 0 ? Check(bytes, sets) : [];
-        string? failure = AccuracyGuard.FailureReason(checks, options.MaxDrop);
-        bool accepted = failure is null;
-        bool write = accepted || options.Force;
-        ct.ThrowIfCancellationRequested();
-
-        var result = new QuantizeResult
-        {
-            Variant = options.Variant,
-            OutputPath = outputPath,
-            Accepted = accepted,
-            Written = write,
-            FailureReason = failure,
-            SourceBytes = new FileInfo(sourcePath).Length,
-            OutputBytes = bytes.LongLength,
-            ConvertedNodes = built.Converted,
-            ExcludedNodes = built.Excluded,
-            AutoExcludedLayers = autoExcluded,
-            Cpu = CpuFeatures.Current,
-            Checks = checks,
-            ReportPath = Path.Combine(package, ModelPackageLayout.QuantizeReportFile),
-        };
-        // The variant and its record land together: a full disk while writing either leaves both as they were.
-        var record = ArtifactJson.ToBytes(ReportWith(result, options, built.Model));
-        var files = new List<(string, Action<Stream>)>();
-        if (write) files.Add((outputPath, s => s.Write(bytes)));
-        files.Add((result.ReportPath, s => s.Write(record)));
-        AtomicFile.WriteTogether(files);
-        return result;
     }
 
     /// <summary>The class names of a package (<see cref="ModelPackage.Labels"/>), which must name some.</summary>
@@ -208,60 +249,5 @@ public static class OnnxQuantizer
             throw new UserInputException($"{path}: already quantized (has a {op.OpType} node '{op.Name}'); quantize the FP32 export.");
         if (model.Graph.Initializer.Any(t => t.DataType == QuantProto.Float16))
             throw new UserInputException($"{path}: already float16; quantize the FP32 export.");
-    }
-
-    // quantize.json as it was with this variant's entry replaced (the package's other variants keep theirs).
-    private static JsonObject ReportWith(QuantizeResult result, QuantizeOptions options, ModelProto model)
-    {
-        JsonObject root;
-        try { root = File.Exists(result.ReportPath) && JsonNode.Parse(File.ReadAllText(result.ReportPath)) is JsonObject o ? o : new JsonObject(); }
-        catch (JsonException) { root = new JsonObject(); }
-        if (root["variants"] is not JsonObject variants) root["variants"] = variants = new JsonObject();
-        var ops = new JsonObject();
-        foreach (var g in model.Graph.Node.GroupBy(n => n.OpType).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
-            ops[g.Key] = g.Count();
-        var entry = new JsonObject
-        {
-            ["file"] = Path.GetFileName(result.OutputPath),
-            ["status"] = result.Accepted ? "accepted" : result.Written ? "forced" : "rejected",
-            ["created_utc"] = DateTime.UtcNow.ToString("o"),
-            ["mode"] = options.Variant switch { ModelVariant.Int8 => "dynamic", ModelVariant.Int8Static => "static", _ => "fp16" },
-            ["target"] = options.Variant == ModelVariant.Fp16 ? "gpu" : "cpu",
-            ["note"] = options.Variant == ModelVariant.Fp16
-                ? "float16 weights and compute for GPUs; float32 inputs/outputs; runs on CPU too (slowly, through casts)" : null,
-            ["per_channel"] = options.Variant == ModelVariant.Fp16 ? null : options.PerChannel,
-            ["reduce_range"] = options.Variant == ModelVariant.Fp16 ? null : options.ReduceRange,
-            ["quantize_word_embedding"] = options.Variant == ModelVariant.Int8 ? options.QuantizeWordEmbedding : null,
-            ["calibration"] = options.Variant != ModelVariant.Int8Static ? null : new JsonObject
-            {
-                ["method"] = options.Calibration.ToString(),
-                ["percentile"] = options.Calibration == CalibrationMethod.Percentile ? options.CalibrationPercentile : null,
-                ["texts"] = Math.Min(options.CalibrationSamples, (options.CalibrationTexts ?? options.Validation?.Texts ?? []).Count),
-                // What was asked for: more than the texts available is clamped, and the record says so rather than pretend.
-                ["texts_requested"] = options.CalibrationSamples,
-                ["activations"] = options.SignedActivations ? "int8" : "uint8",
-            },
-            ["cpu"] = new JsonObject
-            {
-                ["summary"] = result.Cpu.Summary,
-                ["avx2"] = result.Cpu.Avx2,
-                ["avx512f"] = result.Cpu.Avx512F,
-                ["avx512_vnni"] = result.Cpu.Avx512Vnni,
-                ["avx_vnni"] = result.Cpu.AvxVnni,
-                ["reduce_range_advised"] = result.Cpu.ReduceRangeAdvised,
-            },
-            ["source_bytes"] = result.SourceBytes,
-            ["bytes"] = result.OutputBytes,
-            ["size_ratio"] = Math.Round((double)result.SourceBytes / Math.Max(1, result.OutputBytes), 3),
-            ["converted_nodes"] = result.ConvertedNodes.Count,
-            ["excluded_nodes"] = new JsonArray(result.ExcludedNodes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-            ["auto_excluded_layers"] = new JsonArray(result.AutoExcludedLayers.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-            ["ops"] = ops,
-            ["max_drop"] = options.MaxDrop,
-            ["checks"] = new JsonArray(result.Checks.Select(c => (JsonNode?)AccuracyGuard.ToJson(c)).ToArray()),
-            ["failure"] = result.FailureReason,
-        };
-        variants[ModelPackageLayout.VariantName(result.Variant)] = entry;
-        return root;
     }
 }
