@@ -39,7 +39,7 @@ public sealed record TrainingRunOptions
     /// </summary>
     public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Eager;
     /// <summary><see cref="AttentionKernel"/> as training.json and <c>--attention</c> spell it (<c>eager</c>, <c>fused</c>).</summary>
-    internal string AttentionName => AttentionKernel.ToString().ToLowerInvariant();
+    public string AttentionName => AttentionKernel.ToString().ToLowerInvariant();
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Continue from <c>OutputPath/resume</c>; without a resume point there, the run is refused (<see cref="TrainingOutputCheck"/>).</summary>
