@@ -157,4 +157,16 @@ public class AttentionKernelTests
         using var plain = CheckpointLoader.Load(folder);
         Assert.Equal(AttentionKernel.Eager, plain.Model.AttentionKernel);
     }
+
+    [Fact]
+    public void Training_with_fused_attention_learns_and_records_the_kernel()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(labels: 2), temp.Combine("model"));
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 3, LearningRate = 5e-3, AttentionKernel = AttentionKernel.Fused };
+        var result = Training.SequenceClassifierTrainer.Run(options, TinyModels.SeparableSplits());
+        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss, $"train loss {result.Epochs[0].TrainLoss} → {result.Epochs[^1].TrainLoss}");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!;
+        Assert.Equal("fused", json["hyperparameters"]!["attention"]!.GetValue<string>());
+    }
 }
