@@ -45,6 +45,26 @@ public sealed class ErrorDesignTests : IDisposable
         AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "a.csv", "--threads", "5000"), "--threads", "5000");
     }
 
+    [Theory]
+    [InlineData("train")]
+    [InlineData("distill")]
+    public void An_attention_kernel_other_than_eager_or_fused_is_a_one_line_error(string command)
+    {
+        AssertUserError(PpkmProcess.Run(_tmp.Path, command, _package, "--data", _input, "-o", "out", "--attention", "bogus"), "--attention", "bogus");
+        Assert.False(Directory.Exists(_tmp.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("distill")]
+    public void The_attention_option_is_documented_in_help(string command)
+    {
+        var r = PpkmProcess.Run(_tmp.Path, command, "--help");
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Contains("--attention", r.Stdout);
+        Assert.Contains("scaled_dot_product_attention", r.Stdout);
+    }
+
     [Fact]
     public void Bad_files_and_fields_are_one_line_errors_naming_them()
     {

@@ -111,6 +111,7 @@ public class TrainerTests
         Assert.Equal(160, json["data"]!["train"]!.GetValue<int>());
         Assert.Equal(data.Fingerprint, json["data"]!["fingerprint"]!.GetValue<string>());
         Assert.Equal(options.LearningRate, json["hyperparameters"]!["learning_rate"]!.GetValue<double>());
+        Assert.Equal("eager", json["hyperparameters"]!["attention"]!.GetValue<string>());
         Assert.Equal(result.Test.Accuracy, json["test"]!["accuracy"]!.GetValue<double>());
         Assert.Equal(4, json["epochs"]!.AsArray().Count);
         Assert.Equal(result.TrainableParameters, json["trainable_parameters"]!.GetValue<long>());

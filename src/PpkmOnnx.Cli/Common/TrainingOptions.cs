@@ -4,6 +4,7 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
 using Spectre.Console;
 
@@ -34,6 +35,7 @@ internal sealed class TrainingOptions
     public Option<bool> ClassWeights { get; } = new("--class-weights") { Description = "Weigh the loss by inverse class frequency (for imbalanced data)." };
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+    public Option<string> Attention { get; } = CreateAttention();
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
@@ -41,10 +43,22 @@ internal sealed class TrainingOptions
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
 
+    private static Option<string> CreateAttention()
+    {
+        var option = new Option<string>("--attention")
+        {
+            Description = "eager: Hugging Face's attention (matmul, softmax, dropout, matmul); fused: libtorch's scaled_dot_product_attention, "
+                + "the same numbers without dropout but different dropout draws, so runs are not comparable step for step with eager ones.",
+            DefaultValueFactory = _ => "eager",
+        };
+        option.AcceptOnlyFromAmong("eager", "fused");
+        return option;
+    }
+
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume, Force })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Threads, Resume, Force })
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -92,6 +106,7 @@ internal sealed class TrainingOptions
             ClassWeighting = p.GetValue(ClassWeights) ? ClassWeighting.InverseFrequency : ClassWeighting.None,
             EarlyStoppingPatience = patience,
             Device = p.GetValue(Device)!,
+            AttentionKernel = p.GetValue(Attention) == "fused" ? AttentionKernel.Fused : AttentionKernel.Eager,
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
             Force = p.GetValue(Force),
@@ -121,7 +136,7 @@ internal sealed class TrainingOptions
                      ("model", options.ModelPath), ("output", options.OutputPath), ("epochs", $"{options.Epochs}"), ("learning rate", $"{options.LearningRate:G}"),
                      ("batch size", $"{options.BatchSize}"), ("max length", $"{options.MaxLength}"), ("warm-up", $"{options.WarmupRatio:P0} of steps, then linear decay"),
                      ("weight decay", $"{options.WeightDecay}"), ("class weights", $"{options.ClassWeighting}"), ("early stopping", options.EarlyStoppingPatience?.ToString() ?? "off"),
-                     ("device", options.Device), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
+                     ("device", options.Device), ("attention", options.AttentionName), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
                  }.Concat(extraSettings ?? []))
             settings.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(settings);

@@ -53,7 +53,7 @@ public static class CommandLineHost
         if (parseResult.Errors.Count > 0)
         {
             // A mistyped command line is bad input like any other: one line naming the problem, not the whole usage.
-            error.WriteLine($"{tool}: error: {OneLine(parseResult.Errors[0].Message)} (see {CommandPath(tool, parseResult)} --help)");
+            error.WriteLine($"{tool}: error: {OneLine(NameTheOption(parseResult.Errors[0]))} (see {CommandPath(tool, parseResult)} --help)");
             return UserErrorExitCode;
         }
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
@@ -81,6 +81,23 @@ public static class CommandLineHost
             ReportInternalError(tool, e, verbose, error);
             return InternalErrorExitCode;
         }
+    }
+
+    /// <summary>
+    /// A parse error's message, led by the option it is about when the message does not name it already: System.CommandLine's
+    /// value-list error ("Argument 'x' not recognized. Must be one of: …") names the value but not the option.
+    /// </summary>
+    private static string NameTheOption(ParseError parseError)
+    {
+        var option = parseError.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || parseError.Message.Contains(option.Name, StringComparison.Ordinal)
+            ? parseError.Message
+            : $"{option.Name}: {parseError.Message}";
     }
 
     // A bug: a short line for the user, the whole story for the report.

@@ -1,3 +1,5 @@
+using PpkmOnnx.Training.Models;
+
 namespace PpkmOnnx.Training.Checkpoints;
 
 /// <summary>How <see cref="CheckpointLoader"/> builds a model from a folder.</summary>
@@ -11,4 +13,7 @@ public sealed record CheckpointLoadOptions
 
     /// <summary>Device for the parameters (<c>cpu</c>, <c>cuda</c>); null means CPU.</summary>
     public string? Device { get; init; }
+
+    /// <summary>How the model computes attention; <see cref="AttentionKernel.Eager"/> (Hugging Face's path) by default.</summary>
+    public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Eager;
 }

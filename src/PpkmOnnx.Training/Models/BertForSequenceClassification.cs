@@ -20,7 +20,7 @@ public sealed class BertForSequenceClassification : SequenceClassifier
     private sealed record Layer(Linear Query, Linear Key, Linear Value, Linear AttentionOutput, LayerNorm AttentionNorm,
         Linear Intermediate, Linear Output, LayerNorm OutputNorm);
 
-    private BertForSequenceClassification(ModelConfig config) : base(nameof(BertForSequenceClassification), config)
+    private BertForSequenceClassification(ModelConfig config, AttentionKernel attentionKernel) : base(nameof(BertForSequenceClassification), config, attentionKernel)
     {
         if (config.Architecture != ModelArchitecture.Bert) throw new ArgumentException("config is not a BERT configuration.", nameof(config));
         if (config.HiddenSize % config.NumAttentionHeads != 0)
@@ -60,9 +60,10 @@ public sealed class BertForSequenceClassification : SequenceClassifier
 
     /// <summary>Creates a model with Hugging Face's random initialisation (call <c>torch.manual_seed</c> first for reproducibility).</summary>
     /// <param name="config">A BERT configuration; its <see cref="ModelConfig.Labels"/> size the classifier.</param>
-    public static BertForSequenceClassification Create(ModelConfig config)
+    /// <param name="attentionKernel">How attention is computed (<see cref="AttentionKernel.Eager"/>, Hugging Face's path, by default).</param>
+    public static BertForSequenceClassification Create(ModelConfig config, AttentionKernel attentionKernel = AttentionKernel.Eager)
     {
-        var model = new BertForSequenceClassification(config);
+        var model = new BertForSequenceClassification(config, attentionKernel);
         model.InitializeWeights();
         return model;
     }

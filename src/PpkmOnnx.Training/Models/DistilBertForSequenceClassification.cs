@@ -20,7 +20,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
     private sealed record Block(Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm AttentionNorm,
         Linear Lin1, Linear Lin2, LayerNorm OutputNorm);
 
-    private DistilBertForSequenceClassification(ModelConfig config) : base(nameof(DistilBertForSequenceClassification), config)
+    private DistilBertForSequenceClassification(ModelConfig config, AttentionKernel attentionKernel) : base(nameof(DistilBertForSequenceClassification), config, attentionKernel)
     {
         if (config.Architecture != ModelArchitecture.DistilBert) throw new ArgumentException("config is not a DistilBERT configuration.", nameof(config));
         if (config.HiddenSize % config.NumAttentionHeads != 0)
@@ -56,9 +56,10 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
 
     /// <summary>Creates a model with Hugging Face's random initialisation (call <c>torch.manual_seed</c> first for reproducibility).</summary>
     /// <param name="config">A DistilBERT configuration; its <see cref="ModelConfig.Labels"/> size the classifier.</param>
-    public static DistilBertForSequenceClassification Create(ModelConfig config)
+    /// <param name="attentionKernel">How attention is computed (<see cref="AttentionKernel.Eager"/>, Hugging Face's path, by default).</param>
+    public static DistilBertForSequenceClassification Create(ModelConfig config, AttentionKernel attentionKernel = AttentionKernel.Eager)
     {
-        var model = new DistilBertForSequenceClassification(config);
+        var model = new DistilBertForSequenceClassification(config, attentionKernel);
         model.InitializeWeights();
         return model;
     }

@@ -13,13 +13,21 @@ namespace PpkmOnnx.Training.Models;
 public abstract class SequenceClassifier : nn.Module
 {
     /// <summary>Creates the module; subclasses register their parameters under Hugging Face names.</summary>
-    protected SequenceClassifier(string name, ModelConfig config) : base(name)
+    /// <param name="name">The module name.</param>
+    /// <param name="config">The configuration (sizes, dropout, labels).</param>
+    /// <param name="attentionKernel">How attention is computed; fixed for the model's lifetime.</param>
+    protected SequenceClassifier(string name, ModelConfig config, AttentionKernel attentionKernel) : base(name)
     {
+        if (!Enum.IsDefined(attentionKernel)) throw new ArgumentOutOfRangeException(nameof(attentionKernel), attentionKernel, "unknown attention kernel.");
         Config = config;
+        AttentionKernel = attentionKernel;
     }
 
     /// <summary>The configuration the model was built from (labels included).</summary>
     public ModelConfig Config { get; }
+
+    /// <summary>How attention is computed (chosen at construction; <see cref="AttentionKernel.Eager"/> unless asked otherwise).</summary>
+    public AttentionKernel AttentionKernel { get; }
 
     /// <summary>Prefix of the base-model parameters (<c>bert.</c> or <c>distilbert.</c>).</summary>
     public abstract string BaseModelPrefix { get; }
@@ -138,8 +146,9 @@ public abstract class SequenceClassifier : nn.Module
     protected Tensor MaskFfn(int layer, Tensor activation) => FfnMasks is { } masks ? activation * masks[layer] : activation;
 
     /// <summary>
-    /// Multi-head scaled dot-product attention of layer <paramref name="layer"/> as Hugging Face computes it (eager path),
-    /// with that layer's own head count (pruned layers have fewer).
+    /// Multi-head scaled dot-product attention of layer <paramref name="layer"/>, with that layer's own head count (pruned
+    /// layers have fewer): Hugging Face's eager path, or libtorch's fused kernel when <see cref="AttentionKernel"/> is
+    /// <see cref="Models.AttentionKernel.Fused"/> and no <see cref="HeadMasks"/> are set.
     /// </summary>
     protected Tensor Attention(int layer, Tensor query, Tensor key, Tensor value, Tensor additiveMask)
     {
@@ -149,12 +158,29 @@ public abstract class SequenceClassifier : nn.Module
         var q = Split(query);
         var k = Split(key);
         var v = Split(value);
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(size) + additiveMask;
+        // Head masks multiply the probabilities, which the fused kernel never materialises, so importance scoring stays eager.
+        var context = AttentionKernel == AttentionKernel.Fused && HeadMasks is null
+            ? FusedAttention(q, k, v, additiveMask)
+            : EagerAttention(layer, q, k, v, additiveMask, size);
+        return context.transpose(1, 2).reshape(b, s, heads * size);
+    }
+
+    /// <summary>Hugging Face's eager attention on <c>[batch, heads, sequence, head_size]</c> tensors.</summary>
+    private Tensor EagerAttention(int layer, Tensor q, Tensor k, Tensor v, Tensor additiveMask, int headSize)
+    {
+        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask;
         var probs = nn.functional.softmax(scores, -1);
         probs = nn.functional.dropout(probs, Config.AttentionProbsDropoutProb, training);
         if (HeadMasks is { } masks) probs = probs * masks[layer];
-        return probs.matmul(v).transpose(1, 2).reshape(b, s, heads * size);
+        return probs.matmul(v);
     }
+
+    /// <summary>
+    /// libtorch's <c>scaled_dot_product_attention</c> on <c>[batch, heads, sequence, head_size]</c> tensors: its default scale
+    /// is 1/√head_size and the additive mask broadcasts as in the eager path; dropout applies only in training mode.
+    /// </summary>
+    private Tensor FusedAttention(Tensor q, Tensor k, Tensor v, Tensor additiveMask) =>
+        nn.functional.scaled_dot_product_attention(q, k, v, additiveMask, training ? Config.AttentionProbsDropoutProb : 0.0);
 
     /// <summary>
     /// Hugging Face's <c>_init_weights</c>: Linear and Embedding weights ~ N(0, 0.02), biases 0, padding row 0,

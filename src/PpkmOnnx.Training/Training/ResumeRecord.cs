@@ -18,13 +18,15 @@ internal static class ResumeRecord
             ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize, ["epochs"] = options.Epochs, ["max_length"] = options.MaxLength,
             ["warmup_ratio"] = options.WarmupRatio, ["weight_decay"] = options.WeightDecay, ["max_grad_norm"] = options.MaxGradNorm,
             ["class_weighting"] = options.ClassWeighting.ToString(), ["seed"] = options.Seed, ["early_stopping_patience"] = options.EarlyStoppingPatience,
+            ["attention"] = options.AttentionName,
         };
         var before = PreviousHyperparameters(Path.Combine(output, TrainingLoop.TrainingJsonFile));
         var changed = new JsonObject();
         if (before is not null)
             foreach (var (name, value) in now)
             {
-                var old = before[name];
+                // Runs recorded before --attention existed all attended eagerly.
+                var old = before[name] ?? (name == "attention" ? JsonValue.Create("eager") : null);
                 if (!JsonNode.DeepEquals(old, value)) changed[name] = new JsonObject { ["before"] = old?.DeepClone(), ["now"] = value?.DeepClone() };
             }
         return new JsonObject

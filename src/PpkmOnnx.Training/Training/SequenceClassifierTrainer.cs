@@ -27,7 +27,7 @@ public static class SequenceClassifierTrainer
         options.Validate();
         data.Validate();
         var device = Prepare(options);
-        using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames });
+        using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames, AttentionKernel = options.AttentionKernel });
         loaded.Model.to(device);
         var tokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var job = new TrainingJob

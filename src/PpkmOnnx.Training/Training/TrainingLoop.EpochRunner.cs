@@ -200,6 +200,7 @@ internal static partial class TrainingLoop
                     ["epochs"] = o.Epochs, ["max_length"] = o.MaxLength, ["warmup_ratio"] = o.WarmupRatio,
                     ["weight_decay"] = o.WeightDecay, ["max_grad_norm"] = o.MaxGradNorm, ["class_weighting"] = o.ClassWeighting.ToString(),
                     ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
+                    ["attention"] = o.AttentionName,
                     ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                     ["schedule"] = "linear warmup then linear decay to 0",
                     ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),

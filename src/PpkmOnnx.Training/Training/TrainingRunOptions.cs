@@ -1,3 +1,5 @@
+using PpkmOnnx.Training.Models;
+
 namespace PpkmOnnx.Training.Training;
 
 /// <summary>Hyperparameters and locations of one fine-tuning (or distillation) run. Defaults follow the paper.</summary>
@@ -31,6 +33,13 @@ public sealed record TrainingRunOptions
     public int? EarlyStoppingPatience { get; init; }
     /// <summary><c>auto</c> (CUDA when available), <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>
+    /// How the model computes attention. <see cref="AttentionKernel.Fused"/> uses libtorch's scaled_dot_product_attention;
+    /// its dropout draws different random numbers from the eager path, so it is opt-in.
+    /// </summary>
+    public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Eager;
+    /// <summary><see cref="AttentionKernel"/> as training.json and <c>--attention</c> spell it (<c>eager</c>, <c>fused</c>).</summary>
+    public string AttentionName => AttentionKernel.ToString().ToLowerInvariant();
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Continue from <c>OutputPath/resume</c>; without a resume point there, the run is refused (<see cref="TrainingOutputCheck"/>).</summary>
