@@ -22,7 +22,7 @@ internal static class PruneCommand
         var headsKeep = new Option<double>("--heads-keep") { Description = "Fraction of the attention heads to keep, in (0, 1], chosen model-wide by importance; every layer keeps at least one.", DefaultValueFactory = _ => 1.0 }.InRange(0.001, 1.0);
         var ffnKeep = new Option<double>("--ffn-keep") { Description = "Fraction of each layer's FFN neurons to keep, in (0, 1] (one intermediate size for all layers).", DefaultValueFactory = _ => 1.0 }.InRange(0.001, 1.0);
         var recoveryEpochs = new Option<int>("--recovery-epochs") { Description = "Epochs of recovery fine-tuning with distillation from the unpruned model (0: none).", DefaultValueFactory = _ => 1 }.InRange(0, 1000);
-        var steps = new Option<int>("--steps") { Description = "Prune in N steps, each scoring importance on the current model, removing and recovering (--recovery-epochs, distilled from the unpruned model); after step i the model keeps round(H0*heads-keep^(i/N)) heads and round(F0*ffn-keep^(i/N)) neurons per layer, the last step exactly the one-shot targets. 1: one shot.", DefaultValueFactory = _ => 1 }.InRange(1, PruneSchedule.MaxSteps);
+        var steps = new Option<int>("--steps") { Description = "Prune in N steps, each scoring importance on the current model, removing and recovering (--recovery-epochs, distilled from the unpruned model); after step i the model keeps round(H0*heads-keep^(i/N)) heads and round(F0*ffn-keep^(i/N)) neurons per layer, the last step exactly the one-shot targets. 1 to 10; 1: one shot.", DefaultValueFactory = _ => 1 }.InRange(1, PruneSchedule.MaxSteps);
         var importanceRows = new Option<int>("--importance-rows") { Description = "Training rows the importance is scored on (a seeded sample; 0: all).", DefaultValueFactory = _ => 1024 }.InRange(0, 10_000_000);
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of the recovery.", DefaultValueFactory = _ => 5e-5 }.InRange(1e-9, 1.0);
         var batchSize = new Option<int>("--batch-size") { Description = "Recovery batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
@@ -34,7 +34,7 @@ internal static class PruneCommand
         var maxDrop = new Option<double>("--max-drop") { Description = "Largest macro-F1 drop vs the unpruned model accepted on validation and test, in points.", DefaultValueFactory = _ => 1.0 }.InRange(0.0, 100.0);
         var force = new Option<bool>("--force") { Description = "Keep the pruned model even when it fails the accuracy guard." };
         var data = DataOptions.Create();
-        var command = new Command("prune", "Remove the least important attention heads and FFN neurons (gradient importance on training tweets), recover with distillation from the unpruned model, and keep the result only if validation and test macro-F1 stay within --max-drop.");
+        var command = new Command("prune", "Remove the least important attention heads and FFN neurons (gradient importance on training tweets), recover with distillation from the unpruned model (in one shot, or in --steps rounds of scoring, removal and recovery), and keep the result only if validation and test macro-F1 stay within --max-drop.");
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { output, headsKeep, ffnKeep, recoveryEpochs, steps, importanceRows, lr, batchSize, maxLength, temperature, alpha, device, threads, maxDrop, force })
             command.Options.Add(o);
