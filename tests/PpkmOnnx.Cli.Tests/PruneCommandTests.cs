@@ -66,6 +66,9 @@ public sealed class PruneCommandTests(PruneTeacherFixture fixture) : IClassFixtu
         Assert.Equal(["validation", "test"], report["guard"]!["checks"]!.AsArray().Select(c => (string)c!["set"]!));
         Assert.Equal("prune", (string)Json(pruned, "training.json")["stage"]!);
         Assert.Contains("Michel", (string)report["method"]!["importance"]!);
+        var step = Assert.Single(report["steps"]!.AsArray())!;
+        Assert.Equal(32, (int)step["ffn_after"]!);
+        Assert.Equal((double)report["recovery"]!["validation_macro_f1"]!, (double)step["recovery_validation_macro_f1"]!);
 
         // Export validates against TorchSharp (≤ 1e-4) and carries each layer's own head count.
         foreach (var graph in new[] { "fused", "standard" })
@@ -104,6 +107,39 @@ public sealed class PruneCommandTests(PruneTeacherFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Two_steps_report_each_step_and_land_on_the_one_shot_sizes()
+    {
+        var output = fixture.NewFolder("two-steps");
+        var stdout = await RunOk(["prune", fixture.Teacher, "-o", output, "--heads-keep", "0.5", "--ffn-keep", "0.5", "--steps", "2", "--recovery-epochs", "0", "--max-drop", "100", .. Fast]);
+        Assert.Contains("Steps", stdout);
+        var config = ModelConfig.Load(output);
+        Assert.Equal(4, config.HeadsInLayer(0) + config.HeadsInLayer(1)); // round(0.5 * 8)
+        Assert.Equal(32, config.IntermediateSize); // round(0.5 * 64)
+        var report = Json(output, "prune.json");
+        var steps = report["steps"]!.AsArray();
+        Assert.Equal([1, 2], steps.Select(s => (int)s!["step"]!));
+        // Step 1: round(64 * 0.5^0.5) = round(45.25) = 45 neurons, round(8 * 0.5^0.5) = round(5.66) = 6 heads; step 2 the one-shot 32 and 4.
+        Assert.Equal([64, 45], steps.Select(s => (int)s!["ffn_before"]!));
+        Assert.Equal([45, 32], steps.Select(s => (int)s!["ffn_after"]!));
+        Assert.Equal([8, 6], steps.Select(s => (int)s!["heads_before"]!));
+        Assert.Equal([6, 4], steps.Select(s => (int)s!["heads_after"]!));
+        Assert.Equal(32, (int)report["intermediate_size"]!["after"]!);
+        Assert.Equal((long)report["parameters"]!["after"]!, (long)steps[1]!["parameters_after"]!);
+        Assert.True((long)steps[0]!["parameters_after"]! > (long)steps[1]!["parameters_after"]!);
+        Assert.All(steps, s => Assert.Null(s!["recovery_validation_macro_f1"]));
+        for (int l = 0; l < 2; l++)
+        {
+            var removed = steps.Select(s => s!["heads_removed"]![l]!.AsArray().Select(h => (int)h!).ToArray()).ToArray();
+            Assert.Empty(removed[0].Intersect(removed[1]));
+            var union = removed[0].Concat(removed[1]).Order().ToArray();
+            Assert.Equal(union, config.PrunedHeads.GetValueOrDefault(l, []));
+            // The top-level layers describe the whole run, source to final.
+            Assert.Equal(union, report["layers"]![l]!["heads_removed"]!.AsArray().Select(h => (int)h!));
+        }
+        Assert.False(Directory.Exists(Path.Combine(output, ".prune-steps")));
+    }
+
+    [Fact]
     public async Task The_guard_refuses_a_collapsed_model_and_leaves_nothing()
     {
         string[] collapse = ["--heads-keep", "0.25", "--ffn-keep", "0.02", "--recovery-epochs", "0", "--max-drop", "1", .. Fast];
@@ -131,6 +167,9 @@ public sealed class PruneCommandTests(PruneTeacherFixture fixture) : IClassFixtu
         { ["--heads-keep", "0.1"], "no head" },
         { ["--heads-keep", "1", "--ffn-keep", "1"], "nothing to prune" },
         { ["--heads-keep", "0.5", "--limit", "30"], "training rows" },
+        { ["--heads-keep", "0.5", "--steps", "0"], "from 1 to 10" },
+        { ["--heads-keep", "0.5", "--steps", "11"], "from 1 to 10" },
+        { ["--heads-keep", "0.1", "--steps", "3"], "no head" },
     };
 
     [Theory]

@@ -6,6 +6,7 @@ using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Pruning;
+using PpkmOnnx.Tests.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -262,5 +263,104 @@ public class PruningTests
         using var model = Perturbed("bert");
         var headless = new PruningPlan([[0, 1, 2, 3], []], [Enumerable.Range(0, 64).ToArray(), Enumerable.Range(0, 64).ToArray()]);
         Assert.Contains("no head", Assert.Throws<ArgumentException>(() => StructuredPruner.Apply(model, headless)).Message);
+    }
+
+    [Fact]
+    public void ThenComposesTwoPlansIntoOneBySourceIndices()
+    {
+        using var model = Perturbed("bert");
+        var first = Plan(model.Config, new() { [0] = [1] }, new() { [0] = [0, 1, 2, 3], [1] = [10, 11, 12, 13] });
+        using var once = StructuredPruner.Apply(model, first);
+        // Layer 0 now holds original heads 0, 2, 3 and neurons 4..63; layer 1 neurons 0..9 and 14..63.
+        var second = Plan(once.Config, new() { [0] = [2], [1] = [0] }, new() { [0] = [0], [1] = [10] });
+        using var twice = StructuredPruner.Apply(once, second);
+        var combined = first.Then(model.Config, second);
+        Assert.Equal([[1, 3], [0]], combined.HeadsRemoved);
+        Assert.Equal(Enumerable.Range(5, 59), combined.NeuronsKept[0]);
+        Assert.Equal(Enumerable.Range(0, 10).Concat(Enumerable.Range(15, 49)), combined.NeuronsKept[1]);
+        using var direct = StructuredPruner.Apply(model, combined);
+        var batch = RandomBatch(5);
+        twice.eval();
+        direct.eval();
+        AssertClose(twice.Logits(batch), direct.Logits(batch), 0);
+        Assert.Equal(twice.Config.PrunedHeads.ToDictionary(p => p.Key, p => p.Value.ToArray()), direct.Config.PrunedHeads.ToDictionary(p => p.Key, p => p.Value.ToArray()));
+        Assert.Equal([[1, 3], [0]], combined.OriginalHeadsRemoved(model.Config));
+        Assert.Equal([[3], [0]], second.OriginalHeadsRemoved(once.Config)); // current 2 of layer 0 is original 3
+    }
+
+    [Fact]
+    public void TheScheduleIsGeometricAndEndsOnTheOneShotTargets()
+    {
+        var baseSize = TinyModels.Bert(layers: 12, heads: 12, intermediate: 3072, hidden: 48); // 144 heads, 3072 neurons
+        // 144 * 0.5^(1/3) = 114.29, 144 * 0.5^(2/3) = 90.71; 3072 * 0.5^(1/3) = 2438.25, 3072 * 0.5^(2/3) = 1935.24.
+        Assert.Equal([new StepTarget(114, 2438), new StepTarget(91, 1935), new StepTarget(72, 1536)], PruneSchedule.Targets(baseSize, 0.5, 0.5, 3));
+        var tiny = TinyModels.Bert(); // 8 heads, 64 neurons
+        // 8 * 0.4^(1/2) = 5.06, 8 * 0.4 = 3.2; 64 * 0.3^(1/2) = 35.05, 64 * 0.3 = 19.2.
+        Assert.Equal([new StepTarget(5, 35), new StepTarget(3, 19)], PruneSchedule.Targets(tiny, 0.4, 0.3, 2));
+        Assert.Equal([new StepTarget(3, 19)], PruneSchedule.Targets(tiny, 0.4, 0.3, 1));
+        // Ten steps from 8 heads to 7: most steps remove nothing, which is allowed.
+        var ten = PruneSchedule.Targets(tiny, 0.875, 1.0, 10);
+        Assert.Equal(7, ten[^1].Heads);
+        Assert.All(ten, t => Assert.Equal(64, t.Neurons));
+        // Target / current always lands on the count through the plan's own rounding.
+        foreach (var (heads, neurons) in new[] { (5, 35), (3, 19), (2, 1), (8, 64), (7, 63) })
+        {
+            var (h, n) = PruneSchedule.Fractions(tiny, new StepTarget(heads, neurons));
+            Assert.Equal(heads, PruningPlan.HeadTarget(tiny, h));
+            Assert.Equal(neurons, PruningPlan.NeuronTarget(tiny, n));
+        }
+        Assert.Contains("no head", Assert.Throws<UserInputException>(() => PruneSchedule.Targets(tiny, 0.1, 1.0, 3)).Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void PruningInTwoStepsLandsOnTheOneShotTargetsAndLeavesNoIntermediateFiles(int recoveryEpochs)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var source = TinyModels.SaveFresh(TinyModels.Bert(), temp.Combine("source")); // 2 layers x 4 heads, 64 neurons
+        var data = TinyModels.SeparableSplits();
+        PruneRunOptions Options(string output, int steps) => new()
+        {
+            Training = TinyModels.FastOptions(source, temp.Combine(output)), HeadsKeep = 0.4, FfnKeep = 0.3,
+            RecoveryEpochs = recoveryEpochs, ImportanceRows = 0, Steps = steps,
+        };
+        var result = ModelPruner.Run(Options("two", 2), data);
+
+        // One shot: round(0.4 * 8) = 3 heads, round(0.3 * 64) = 19 neurons; step 1: round(8 * 0.4^0.5) = 5, round(64 * 0.3^0.5) = 35.
+        Assert.Equal(2, result.Steps.Count);
+        Assert.Equal([5, 3], result.Steps.Select(s => PruneSchedule.TotalHeads(s.After)));
+        Assert.Equal([35, 19], result.Steps.Select(s => s.After.IntermediateSize));
+        var saved = ModelConfig.Load(temp.Combine("two"));
+        Assert.Equal(3, PruneSchedule.TotalHeads(saved));
+        Assert.Equal(19, saved.IntermediateSize);
+        Assert.Equal(result.Steps[0].After, result.Steps[1].Before);
+        Assert.Equal(result.Pruned, result.Steps[1].After);
+        Assert.Equal(2 * 19, result.Plan.NeuronsKept.Sum(k => k.Length));
+
+        // pruned_heads is the union of both steps' removals by original index, none removed twice.
+        for (int l = 0; l < 2; l++)
+        {
+            var first = result.Steps[0].OriginalHeadsRemoved[l];
+            var second = result.Steps[1].OriginalHeadsRemoved[l];
+            Assert.Empty(first.Intersect(second));
+            Assert.Equal(first.Concat(second).Order(), saved.PrunedHeads.GetValueOrDefault(l, []));
+            Assert.Equal(result.Plan.OriginalHeadsRemoved(result.Source)[l], saved.PrunedHeads.GetValueOrDefault(l, []));
+        }
+        Assert.Equal(5, saved.PrunedHeads.Values.Sum(h => h.Count));
+        Assert.Equal(recoveryEpochs > 0, result.Steps.All(s => s.Recovery is not null));
+        Assert.True(result.Steps[0].ParametersAfter > result.Steps[1].ParametersAfter);
+        Assert.Equal(result.ParametersAfter, result.Steps[1].ParametersAfter);
+
+        // The output holds what a one-shot run writes, nothing from the intermediate step.
+        var oneShot = ModelPruner.Run(Options("one", 1), data);
+        Assert.Single(oneShot.Steps);
+        Assert.Equal(oneShot.Plan, oneShot.Steps[0].Plan);
+        Assert.Equal(3, PruneSchedule.TotalHeads(oneShot.Pruned));
+        Assert.Equal(19, oneShot.Pruned.IntermediateSize);
+        static string[] Listing(string folder) => Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order().ToArray();
+        Assert.Equal(Listing(temp.Combine("one")), Listing(temp.Combine("two")));
+        Assert.False(Directory.Exists(temp.Combine("two", ModelPruner.StepsFolder)));
+        Assert.DoesNotContain(Listing(temp.Combine("two")), f => f.Contains("step"));
     }
 }

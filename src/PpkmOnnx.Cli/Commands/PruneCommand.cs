@@ -10,8 +10,8 @@ using Spectre.Console;
 namespace PpkmOnnx.Cli.Commands;
 
 /// <summary>
-/// <c>ppkm prune CHECKPOINT --data FILE --heads-keep F --ffn-keep F -o DIR</c>: structured pruning of attention heads and FFN
-/// neurons with recovery distillation, behind the same accuracy guard as <c>ppkm quantize</c>.
+/// <c>ppkm prune CHECKPOINT --data FILE --heads-keep F --ffn-keep F [--steps N] -o DIR</c>: structured pruning of attention heads
+/// and FFN neurons with recovery distillation, in one shot or N steps, behind the same accuracy guard as <c>ppkm quantize</c>.
 /// </summary>
 internal static class PruneCommand
 {
@@ -22,6 +22,7 @@ internal static class PruneCommand
         var headsKeep = new Option<double>("--heads-keep") { Description = "Fraction of the attention heads to keep, in (0, 1], chosen model-wide by importance; every layer keeps at least one.", DefaultValueFactory = _ => 1.0 }.InRange(0.001, 1.0);
         var ffnKeep = new Option<double>("--ffn-keep") { Description = "Fraction of each layer's FFN neurons to keep, in (0, 1] (one intermediate size for all layers).", DefaultValueFactory = _ => 1.0 }.InRange(0.001, 1.0);
         var recoveryEpochs = new Option<int>("--recovery-epochs") { Description = "Epochs of recovery fine-tuning with distillation from the unpruned model (0: none).", DefaultValueFactory = _ => 1 }.InRange(0, 1000);
+        var steps = new Option<int>("--steps") { Description = "Prune in N steps, each scoring importance on the current model, removing and recovering (--recovery-epochs, distilled from the unpruned model); after step i the model keeps round(H0*heads-keep^(i/N)) heads and round(F0*ffn-keep^(i/N)) neurons per layer, the last step exactly the one-shot targets. 1 to 10; 1: one shot.", DefaultValueFactory = _ => 1 }.InRange(1, PruneSchedule.MaxSteps);
         var importanceRows = new Option<int>("--importance-rows") { Description = "Training rows the importance is scored on (a seeded sample; 0: all).", DefaultValueFactory = _ => 1024 }.InRange(0, 10_000_000);
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of the recovery.", DefaultValueFactory = _ => 5e-5 }.InRange(1e-9, 1.0);
         var batchSize = new Option<int>("--batch-size") { Description = "Recovery batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
@@ -33,9 +34,9 @@ internal static class PruneCommand
         var maxDrop = new Option<double>("--max-drop") { Description = "Largest macro-F1 drop vs the unpruned model accepted on validation and test, in points.", DefaultValueFactory = _ => 1.0 }.InRange(0.0, 100.0);
         var force = new Option<bool>("--force") { Description = "Keep the pruned model even when it fails the accuracy guard." };
         var data = DataOptions.Create();
-        var command = new Command("prune", "Remove the least important attention heads and FFN neurons (gradient importance on training tweets), recover with distillation from the unpruned model, and keep the result only if validation and test macro-F1 stay within --max-drop.");
+        var command = new Command("prune", "Remove the least important attention heads and FFN neurons (gradient importance on training tweets), recover with distillation from the unpruned model (in one shot, or in --steps rounds of scoring, removal and recovery), and keep the result only if validation and test macro-F1 stay within --max-drop.");
         command.Arguments.Add(checkpoint);
-        foreach (var o in new Option[] { output, headsKeep, ffnKeep, recoveryEpochs, importanceRows, lr, batchSize, maxLength, temperature, alpha, device, threads, maxDrop, force })
+        foreach (var o in new Option[] { output, headsKeep, ffnKeep, recoveryEpochs, steps, importanceRows, lr, batchSize, maxLength, temperature, alpha, device, threads, maxDrop, force })
             command.Options.Add(o);
         data.Add(command);
         command.SetAction((p, ct) =>
@@ -56,13 +57,13 @@ internal static class PruneCommand
                     MaxLength = p.GetValue(maxLength), Device = p.GetValue(device)!, Threads = p.GetValue(threads), Seed = p.GetValue(data.Seed),
                     Epochs = Math.Max(1, p.GetValue(recoveryEpochs)),
                 },
-                HeadsKeep = p.GetValue(headsKeep), FfnKeep = p.GetValue(ffnKeep), RecoveryEpochs = p.GetValue(recoveryEpochs),
+                HeadsKeep = p.GetValue(headsKeep), FfnKeep = p.GetValue(ffnKeep), RecoveryEpochs = p.GetValue(recoveryEpochs), Steps = p.GetValue(steps),
                 ImportanceRows = p.GetValue(importanceRows), Temperature = p.GetValue(temperature), Alpha = p.GetValue(alpha),
             };
             options.Validate();
             var prepared = PreparedData.Prepare(data.ToLoadOptions(p));
             DataSummary.Write(console, prepared);
-            console.MarkupLine(Markup.Escape($"Pruning {source}: keep {options.HeadsKeep:0.###} of the heads and {options.FfnKeep:0.###} of the FFN neurons; {options.RecoveryEpochs} recovery epoch(s); guard: macro-F1 drop ≤ {allowed:0.##} points."));
+            console.MarkupLine(Markup.Escape($"Pruning {source}: keep {options.HeadsKeep:0.###} of the heads and {options.FfnKeep:0.###} of the FFN neurons; {(options.Steps > 1 ? $"{options.Steps} steps, each with " : "")}{options.RecoveryEpochs} recovery epoch(s); guard: macro-F1 drop ≤ {allowed:0.##} points."));
             return Task.FromResult(Run(console, p, options, prepared.Split, allowed / 100.0, p.GetValue(force), ct));
         });
         return command;

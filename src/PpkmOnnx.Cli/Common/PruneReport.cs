@@ -23,7 +23,7 @@ internal static class PruneReport
                 ["layer"] = l,
                 ["heads_before"] = before.Count,
                 ["heads_after"] = r.Pruned.HeadsInLayer(l),
-                ["heads_removed"] = Ints(r.Plan.HeadsRemoved[l].Select(c => before[c])), // original indices, as in pruned_heads
+                ["heads_removed"] = Ints(r.Plan.OriginalHeadsRemoved(r.Source)[l]), // original indices, as in pruned_heads
                 ["head_importance"] = new JsonArray(r.Scores.Heads[l].Select(s => (JsonNode)Math.Round(s, 6)).ToArray()),
                 ["ffn_before"] = r.Source.IntermediateSize,
                 ["ffn_after"] = r.Pruned.IntermediateSize,
@@ -41,7 +41,7 @@ internal static class PruneReport
                 ["importance_rows"] = r.Scores.Rows,
                 ["selection"] = "heads: fewest layer-normalised importance removed model-wide, each layer keeps its best head; FFN: the same number of neurons kept in every layer, by importance",
                 ["removal"] = "physical: Q/K/V rows and attention-output columns of a head, FFN first-linear rows and second-linear columns of a neuron",
-                ["recovery"] = options.RecoveryEpochs == 0 ? "none" : $"{options.RecoveryEpochs} epoch(s) of knowledge distillation from the unpruned model (T={options.Temperature}, alpha={options.Alpha}, lr={options.Training.LearningRate})",
+                ["recovery"] = options.RecoveryEpochs == 0 ? "none" : $"{(r.Steps.Count > 1 ? $"after each of {r.Steps.Count} steps, " : "")}{options.RecoveryEpochs} epoch(s) of knowledge distillation from the unpruned model (T={options.Temperature}, alpha={options.Alpha}, lr={options.Training.LearningRate})",
             },
             ["targets"] = new JsonObject { ["heads_keep"] = options.HeadsKeep, ["ffn_keep"] = options.FfnKeep },
             ["pruned_heads"] = r.Pruned.ToJson()["pruned_heads"]?.DeepClone() ?? new JsonObject(),
@@ -59,6 +59,7 @@ internal static class PruneReport
                 ["epochs"] = r.Recovery.Epochs.Count, ["best_epoch"] = r.Recovery.BestEpoch,
                 ["validation_macro_f1"] = r.Recovery.BestValidation.MacroF1, ["test_macro_f1"] = r.Recovery.Test?.MacroF1,
             },
+            ["steps"] = new JsonArray(r.Steps.Select(s => (JsonNode?)StepJson(s)).ToArray()),
             ["guard"] = new JsonObject
             {
                 ["max_drop"] = guard.MaxDrop,
@@ -74,15 +75,41 @@ internal static class PruneReport
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>One step: what it removed (original head indices), the sizes and parameters it left, its recovery and timings.</summary>
+    private static JsonObject StepJson(PruneStep s) => new()
+    {
+        ["step"] = s.Number,
+        ["heads_before"] = PruneSchedule.TotalHeads(s.Before),
+        ["heads_after"] = PruneSchedule.TotalHeads(s.After),
+        ["heads_removed"] = new JsonArray(s.OriginalHeadsRemoved.Select(h => (JsonNode?)Ints(h)).ToArray()), // per layer, original indices
+        ["ffn_before"] = s.Before.IntermediateSize,
+        ["ffn_after"] = s.After.IntermediateSize,
+        ["parameters_after"] = s.ParametersAfter,
+        ["importance_rows"] = s.Scores.Rows,
+        ["recovery_validation_macro_f1"] = s.Recovery?.BestValidation.MacroF1,
+        ["timings_seconds"] = new JsonObject
+        {
+            ["importance"] = Seconds(s.ScoringTime), ["removal"] = Seconds(s.RemovalTime), ["recovery"] = Seconds(s.RecoveryTime),
+        },
+    };
+
     public static void Print(IAnsiConsole console, PruneResult r, PruneGuardOutcome guard)
     {
         var layers = new Table().Title("Removed per layer").AddColumns("layer", "heads", "removed (original index)", "FFN neurons");
         for (int l = 0; l < r.Source.NumHiddenLayers; l++)
         {
             var before = r.Source.RemainingHeads(l);
-            layers.AddRow($"{l}", $"{before.Count} -> {r.Pruned.HeadsInLayer(l)}", string.Join(",", r.Plan.HeadsRemoved[l].Select(c => before[c])), $"{r.Source.IntermediateSize} -> {r.Pruned.IntermediateSize}");
+            layers.AddRow($"{l}", $"{before.Count} -> {r.Pruned.HeadsInLayer(l)}", string.Join(",", r.Plan.OriginalHeadsRemoved(r.Source)[l]), $"{r.Source.IntermediateSize} -> {r.Pruned.IntermediateSize}");
         }
         console.Write(layers);
+        if (r.Steps.Count > 1)
+        {
+            var steps = new Table().Title("Steps").AddColumns("step", "heads", "FFN neurons", "parameters", "recovery val macro F1", "seconds");
+            foreach (var s in r.Steps)
+                steps.AddRow($"{s.Number}", $"{PruneSchedule.TotalHeads(s.Before)} -> {PruneSchedule.TotalHeads(s.After)}", $"{s.Before.IntermediateSize} -> {s.After.IntermediateSize}",
+                    $"{s.ParametersAfter:N0}", s.Recovery is { } rec ? $"{rec.BestValidation.MacroF1:P2}" : "-", $"{(s.ScoringTime + s.RemovalTime + s.RecoveryTime).TotalSeconds:0.0}");
+            console.Write(steps);
+        }
         console.MarkupLine(Markup.Escape($"Parameters {r.ParametersBefore:N0} -> {r.ParametersAfter:N0} ({(double)r.ParametersAfter / r.ParametersBefore:P1}); importance {r.ScoringTime.TotalSeconds:0.0} s on {r.Scores.Rows} training rows, recovery {r.RecoveryTime.TotalSeconds:0.0} s."));
         var table = new Table().Title("Accuracy guard: pruned vs source").AddColumns("split", "texts", "source acc", "pruned acc", "source macro F1", "pruned macro F1", "drop (points)", "agreement", "max |Δlogit|");
         foreach (var c in guard.Checks)

@@ -16,14 +16,19 @@ namespace PpkmOnnx.Training.Pruning;
 /// (<see cref="PruningPlan"/>), physical removal (<see cref="StructuredPruner"/>), then recovery fine-tuning with
 /// knowledge distillation from the unpruned model (<see cref="DistillationLoss"/>, as <c>ppkm distill</c>). Writes a
 /// Hugging Face checkpoint (plus training.json when recovering) into the output folder; the accuracy guard is the caller's.
+/// With several steps each step scores the model the previous one left and removes down to <see cref="PruneSchedule"/>'s
+/// counts; every recovery distils from the unpruned source, and only the last writes the output folder.
 /// </summary>
 public static class ModelPruner
 {
-    /// <summary>Runs the pruning.</summary>
+    /// <summary>Subfolder of the output the recoveries of all but the last step write to; deleted before the run returns.</summary>
+    public const string StepsFolder = ".prune-steps";
+
+    /// <summary>Runs the pruning: <see cref="PruneRunOptions.Steps"/> rounds of importance, removal and recovery.</summary>
     /// <param name="options">Targets and recovery settings; <c>Training.ModelPath</c> is the source checkpoint.</param>
     /// <param name="data">The splits; importance uses only <see cref="DatasetSplit.Train"/>.</param>
-    /// <param name="scoring">Receives (rows scored, rows in all); may be null.</param>
-    /// <param name="recovery">Receives the recovery's per-step and per-epoch reports; may be null.</param>
+    /// <param name="scoring">Receives (rows scored, rows in all), once per step; may be null.</param>
+    /// <param name="recovery">Receives the recoveries' per-step and per-epoch reports; may be null.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <exception cref="UserInputException">Bad options, too few training rows, labels that differ from the model's.</exception>
     public static PruneResult Run(PruneRunOptions options, DatasetSplit data, IProgress<(int Done, int Total)>? scoring = null,
@@ -39,41 +44,91 @@ public static class ModelPruner
         var config = source.Model.Config;
         if (!config.Labels.SequenceEqual(data.LabelNames))
             throw new UserInputException($"{training.ModelPath}: the model's labels [{string.Join(", ", config.Labels)}] differ from the data's [{string.Join(", ", data.LabelNames)}] (prune a checkpoint fine-tuned on these classes).");
-        // Check the targets before the expensive part.
-        PruningPlan.HeadTarget(config, options.HeadsKeep);
-        PruningPlan.NeuronTarget(config, options.FfnKeep);
+        // Checks the targets before the expensive part.
+        var targets = PruneSchedule.Targets(config, options.HeadsKeep, options.FfnKeep, options.Steps);
         var tokenizer = BertWordPieceTokenizer.FromFolder(training.ModelPath);
         source.Model.to(device);
+        source.Model.eval();
+        var run = new StepContext(options, training, data, source.Model, tokenizer, device,
+            ScoringRows(data.Train.Rows, options.ImportanceRows, training.Seed), scoring, recovery, cancellationToken);
 
+        var scratch = Path.Combine(Path.GetFullPath(training.OutputPath), StepsFolder);
+        var steps = new List<PruneStep>();
+        var current = source.Model;
+        try
+        {
+            for (int i = 1; i <= targets.Count; i++)
+            {
+                bool last = i == targets.Count;
+                var output = last ? training.OutputPath : Path.Combine(scratch, $"step-{i}");
+                var (step, next) = RunStep(run, i, targets[i - 1], current, output, last);
+                if (!ReferenceEquals(current, source.Model)) current.Dispose();
+                current = next;
+                steps.Add(step);
+                // The step's model lives on in memory; its recovery folder is not needed any more.
+                if (!last && Directory.Exists(output)) Directory.Delete(output, recursive: true);
+            }
+            return new PruneResult
+            {
+                OutputPath = Path.GetFullPath(training.OutputPath), Source = config, Pruned = current.Config,
+                Plan = steps.Skip(1).Aggregate(steps[0].Plan, (plan, step) => plan.Then(config, step.Plan)), Scores = steps[0].Scores,
+                ParametersBefore = source.Model.TrainableParameterCount(), ParametersAfter = current.TrainableParameterCount(), Recovery = steps[^1].Recovery,
+                ScoringTime = Sum(steps, s => s.ScoringTime), RemovalTime = Sum(steps, s => s.RemovalTime), RecoveryTime = Sum(steps, s => s.RecoveryTime),
+                Steps = steps,
+            };
+        }
+        finally
+        {
+            if (!ReferenceEquals(current, source.Model)) current.Dispose();
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>What every step shares: options, data, the unpruned teacher, the scoring rows, progress and cancellation.</summary>
+    private sealed record StepContext(PruneRunOptions Options, TrainingRunOptions Training, DatasetSplit Data, SequenceClassifier Teacher,
+        BertWordPieceTokenizer Tokenizer, torch.Device Device, IReadOnlyList<LabelledText> Rows, IProgress<(int Done, int Total)>? Scoring,
+        IProgress<TrainingProgress>? Recovery, CancellationToken Cancellation);
+
+    /// <summary>
+    /// One step on <paramref name="model"/> (left as it is): importance, removal down to <paramref name="target"/>, recovery
+    /// into <paramref name="output"/>; the final step without recovery saves the checkpoint there. Returns the new model (on the device).
+    /// </summary>
+    private static (PruneStep Step, SequenceClassifier Model) RunStep(StepContext run, int number, StepTarget target, SequenceClassifier model, string output, bool final)
+    {
         var clock = Stopwatch.StartNew();
-        var rows = ScoringRows(data.Train.Rows, options.ImportanceRows, training.Seed);
-        var scores = ImportanceScorer.Compute(source.Model, rows, tokenizer, training.MaxLength, training.EvalBatchSize, scoring, cancellationToken);
+        var scores = ImportanceScorer.Compute(model, run.Rows, run.Tokenizer, run.Training.MaxLength, run.Training.EvalBatchSize, run.Scoring, run.Cancellation);
         var scoringTime = clock.Elapsed;
 
         clock.Restart();
-        var plan = PruningPlan.Choose(config, scores, options.HeadsKeep, options.FfnKeep);
-        using var pruned = StructuredPruner.Apply(source.Model, plan);
+        var (headsKeep, ffnKeep) = PruneSchedule.Fractions(model.Config, target);
+        var plan = PruningPlan.Choose(model.Config, scores, headsKeep, ffnKeep);
+        var pruned = StructuredPruner.Apply(model, plan);
         var removalTime = clock.Elapsed;
-
-        clock.Restart();
-        TrainingResult? recovered = null;
-        if (options.RecoveryEpochs > 0)
+        try
         {
-            pruned.to(device);
-            source.Model.eval();
-            recovered = TrainingLoop.Run(RecoveryJob(options, training, data, source.Model, pruned, tokenizer, device, plan), recovery, cancellationToken);
+            clock.Restart();
+            pruned.to(run.Device);
+            TrainingResult? recovered = null;
+            if (run.Options.RecoveryEpochs > 0)
+                recovered = TrainingLoop.Run(RecoveryJob(run, pruned, number, output), run.Recovery, run.Cancellation);
+            else if (final)
+                ModelCheckpoint.Save(pruned, output, run.Training.ModelPath);
+            var step = new PruneStep
+            {
+                Number = number, Before = model.Config, After = pruned.Config, Plan = plan, Scores = scores,
+                ParametersAfter = pruned.TrainableParameterCount(), Recovery = recovered,
+                ScoringTime = scoringTime, RemovalTime = removalTime, RecoveryTime = clock.Elapsed,
+            };
+            return (step, pruned);
         }
-        else
+        catch
         {
-            ModelCheckpoint.Save(pruned, training.OutputPath, training.ModelPath);
+            pruned.Dispose();
+            throw;
         }
-        return new PruneResult
-        {
-            OutputPath = Path.GetFullPath(training.OutputPath), Source = config, Pruned = pruned.Config, Plan = plan, Scores = scores,
-            ParametersBefore = source.Model.TrainableParameterCount(), ParametersAfter = pruned.TrainableParameterCount(), Recovery = recovered,
-            ScoringTime = scoringTime, RemovalTime = removalTime, RecoveryTime = clock.Elapsed,
-        };
     }
+
+    private static TimeSpan Sum(IEnumerable<PruneStep> steps, Func<PruneStep, TimeSpan> time) => steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + time(s));
 
     /// <summary>A seeded sample of <paramref name="count"/> training rows (all of them when 0 or when there are fewer).</summary>
     private static IReadOnlyList<LabelledText> ScoringRows(IReadOnlyList<LabelledText> train, int count, int seed)
@@ -84,13 +139,25 @@ public static class ModelPruner
         return order.Take(count).Order().Select(i => train[i]).ToArray();
     }
 
-    private static TrainingJob RecoveryJob(PruneRunOptions options, TrainingRunOptions training, DatasetSplit data, SequenceClassifier teacher,
-        SequenceClassifier student, BertWordPieceTokenizer tokenizer, TorchSharp.torch.Device device, PruningPlan plan)
+    /// <summary>Recovery of step <paramref name="number"/>: distillation from the unpruned source into <paramref name="student"/>, written to <paramref name="output"/>.</summary>
+    private static TrainingJob RecoveryJob(StepContext run, SequenceClassifier student, int number, string output)
     {
+        var (options, teacher) = (run.Options, run.Teacher);
+        var training = run.Training with { OutputPath = output };
         double temperature = options.Temperature, alpha = options.Alpha;
+        var pruning = new JsonObject
+        {
+            ["heads_keep"] = options.HeadsKeep, ["ffn_keep"] = options.FfnKeep,
+            ["heads_removed"] = PruneSchedule.TotalHeads(teacher.Config) - PruneSchedule.TotalHeads(student.Config),
+        };
+        if (options.Steps > 1)
+        {
+            pruning["step"] = number;
+            pruning["steps"] = options.Steps;
+        }
         return new TrainingJob
         {
-            Stage = "prune", Options = training, Data = data, Model = student, Device = device, Tokenizer = tokenizer,
+            Stage = "prune", Options = training, Data = run.Data, Model = student, Device = run.Device, Tokenizer = run.Tokenizer,
             TokenizerFolder = training.ModelPath, NewlyInitialized = Array.Empty<string>(),
             Loss = (logits, labels, ids, mask, types, weights) =>
             {
@@ -102,11 +169,7 @@ public static class ModelPruner
             {
                 ["teacher"] = Path.GetFullPath(training.ModelPath),
                 ["distillation"] = new JsonObject { ["temperature"] = temperature, ["alpha"] = alpha },
-                ["pruning"] = new JsonObject
-                {
-                    ["heads_keep"] = options.HeadsKeep, ["ffn_keep"] = options.FfnKeep,
-                    ["heads_removed"] = plan.HeadsRemoved.Sum(h => h.Length),
-                },
+                ["pruning"] = pruning,
             },
         };
     }

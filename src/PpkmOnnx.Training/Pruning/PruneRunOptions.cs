@@ -22,6 +22,11 @@ public sealed record PruneRunOptions
     public int RecoveryEpochs { get; init; } = 1;
     /// <summary>Training rows importance is scored on (a seeded sample when the split has more); 0 means all.</summary>
     public int ImportanceRows { get; init; } = 1024;
+    /// <summary>
+    /// Pruning steps, each importance on the current model, removal and recovery, on the geometric schedule of
+    /// <see cref="PruneSchedule"/>; 1 prunes in one shot.
+    /// </summary>
+    public int Steps { get; init; } = 1;
     /// <summary>Softmax temperature of the recovery's soft targets.</summary>
     public double Temperature { get; init; } = 2.0;
     /// <summary>Weight of the soft-target term in the recovery loss (1 − α on the hard labels).</summary>
@@ -38,6 +43,7 @@ public sealed record PruneRunOptions
         if (RecoveryEpochs < 0) throw new UserInputException($"--recovery-epochs must not be negative, got {RecoveryEpochs}.");
         if (ImportanceRows < 0) throw new UserInputException($"--importance-rows must not be negative, got {ImportanceRows}.");
         if (ImportanceRows is > 0 and < MinimumScoringRows) throw new UserInputException($"--importance-rows must be at least {MinimumScoringRows} (or 0 for all), got {ImportanceRows}.");
+        if (Steps is < 1 or > PruneSchedule.MaxSteps) throw new UserInputException($"--steps must be in 1..{PruneSchedule.MaxSteps}, got {Steps}.");
         if (!(Temperature > 0)) throw new UserInputException($"temperature must be positive, got {Temperature}.");
         if (Alpha is < 0 or > 1) throw new UserInputException($"alpha must be in [0, 1], got {Alpha}.");
     }

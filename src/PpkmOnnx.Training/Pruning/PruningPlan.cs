@@ -49,6 +49,25 @@ public sealed record PruningPlan(IReadOnlyList<int[]> HeadsRemoved, IReadOnlyLis
         return new PruningPlan(removed, neurons);
     }
 
+    /// <summary>Per layer, the heads this plan removes from <paramref name="config"/> by their ORIGINAL indices (as in <c>pruned_heads</c>).</summary>
+    public IReadOnlyList<int[]> OriginalHeadsRemoved(ModelConfig config) =>
+        HeadsRemoved.Select((removed, l) => removed.Select(c => config.RemainingHeads(l)[c]).ToArray()).ToArray();
+
+    /// <summary>
+    /// This plan (by <paramref name="config"/>'s current indices) followed by <paramref name="next"/> (by the indices of
+    /// the model this plan leaves) as one plan by <paramref name="config"/>'s current indices.
+    /// </summary>
+    public PruningPlan Then(ModelConfig config, PruningPlan next)
+    {
+        var heads = HeadsRemoved.Select((removed, l) =>
+        {
+            var kept = Enumerable.Range(0, config.HeadsInLayer(l)).Except(removed).Order().ToArray();
+            return removed.Concat(next.HeadsRemoved[l].Select(c => kept[c])).Order().ToArray();
+        }).ToArray();
+        var neurons = NeuronsKept.Select((kept, l) => next.NeuronsKept[l].Select(j => kept[j]).ToArray()).ToArray();
+        return new PruningPlan(heads, neurons);
+    }
+
     /// <summary>Heads the model keeps for <paramref name="fraction"/>; checks that every layer can keep one.</summary>
     /// <exception cref="UserInputException">The target leaves fewer heads than layers.</exception>
     public static int HeadTarget(ModelConfig config, double fraction)
