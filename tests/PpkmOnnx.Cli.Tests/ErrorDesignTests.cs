@@ -50,7 +50,9 @@ public sealed class ErrorDesignTests : IDisposable
     [InlineData("distill")]
     public void An_attention_kernel_other_than_eager_or_fused_is_a_one_line_error(string command)
     {
-        AssertUserError(PpkmProcess.Run(_tmp.Path, command, _package, "--data", _input, "-o", "out", "--attention", "bogus"), "--attention", "bogus");
+        var result = PpkmProcess.Run(_tmp.Path, command, _package, "--data", _input, "-o", "out", "--attention", "bogus");
+        AssertUserError(result, "--attention", "bogus", "'eager'", "'fused'");
+        Assert.DoesNotContain('\t', result.Stderr); // System.CommandLine separates the allowed values with tabs
         Assert.False(Directory.Exists(_tmp.Combine("out")));
     }
 

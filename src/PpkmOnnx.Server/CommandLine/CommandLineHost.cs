@@ -126,5 +126,6 @@ public static class CommandLineHost
         return string.Join(' ', names);
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    // Tabs too: System.CommandLine separates the allowed values of AcceptOnlyFromAmong with them.
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Replace('\t', ' ');
 }
