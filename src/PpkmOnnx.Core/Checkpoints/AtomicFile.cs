@@ -7,29 +7,7 @@ namespace PpkmOnnx.Core.Checkpoints;
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> by calling <paramref name="write"/> on a temporary stream, then renaming.</summary>
-    public static void Write(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
-        OutputFolder.Create(Path.GetDirectoryName(full)!);
-        StagingNames.RemoveStale(full);
-        var tmp = StagingNames.For(full);
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            // The write failed or was cancelled: nothing half-written stays behind.
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
+    public static void Write(string path, Action<Stream> write) => WriteTogether([(path, write)]);
 
     /// <summary>
     /// Writes several files that belong together (an artifact and its record): every file is written in full under its

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Onnx;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Graph;
@@ -67,8 +68,7 @@ public static class PretrainedImporter
         var encoder = ReadEncoder(AssemblyResources.Read(dll, ModelResourceSuffix), $"{dll}!{ModelResourceSuffix}");
         var vocab = ReadVocabulary(model);
         int vocabLines = vocab.Count(c => c == '\n');
-        if (vocabLines > encoder.Config.VocabSize)
-            throw new UserInputException($"{dll}: vocabulary has {vocabLines} tokens but the embedding table only {encoder.Config.VocabSize} rows.");
+        ModelPackage.RequireVocabularyFits(vocabLines, encoder.Config.VocabSize, $"{dll} (vocabulary)", "the packaged model's word embeddings");
 
         using var staging = StagingFolder.Begin(outputFolder, overwrite);
         var config = encoder.Config with { Extra = new JsonObject { ["architectures"] = new JsonArray("BertModel"), ["ppkm_source"] = $"{model.PackageId} {model.PackageVersion}" } };
