@@ -222,6 +222,7 @@ internal static partial class TrainingLoop
                 ["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 ["performance"] = throughput.ToJson(),
             };
+            if (job.Data.PseudoLabels is { } pseudo) root["data"]!["pseudo_labels"] = JsonSerializer.SerializeToNode(pseudo, Json);
             foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
             ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);
         }
