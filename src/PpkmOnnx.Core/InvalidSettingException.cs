@@ -13,7 +13,17 @@ public sealed class InvalidSettingException : UserInputException
     /// <param name="problem">What is wrong, without the setting's name (e.g. <c>must be positive, got 0.</c>).</param>
     /// <param name="related">Other settings the fix involves (named after the problem).</param>
     public InvalidSettingException(string setting, string problem, params string[] related)
-        : base(Word(setting, problem, related))
+        : this(setting, problem, null, related)
+    {
+    }
+
+    /// <summary>A problem with <paramref name="setting"/>, caused by <paramref name="innerException"/>.</summary>
+    /// <param name="setting">The setting's name in the library (its options property, e.g. <c>MaxLength</c>).</param>
+    /// <param name="problem">What is wrong, without the setting's name (e.g. <c>must be positive, got 0.</c>).</param>
+    /// <param name="innerException">The failure that showed the problem.</param>
+    /// <param name="related">Other settings the fix involves (named after the problem).</param>
+    public InvalidSettingException(string setting, string problem, Exception? innerException, params string[] related)
+        : base(Word(setting, problem, related), innerException)
     {
         Setting = setting;
         Problem = problem;

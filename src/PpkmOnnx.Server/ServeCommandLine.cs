@@ -62,6 +62,7 @@ public static class ServeCommandLine
         SettingFlags.Bind(command, nameof(ServerOptions.TlsCertificateFile), tlsCert);
         SettingFlags.Bind(command, nameof(ServerOptions.TlsKeyFile), tlsKey);
         SettingFlags.Bind(command, nameof(ServerOptions.ApiKeys), apiKeyFile);
+        SettingFlags.Bind(command, nameof(ServerOptions.Urls), urls, port);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {

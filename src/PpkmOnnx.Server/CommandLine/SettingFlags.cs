@@ -12,19 +12,23 @@ namespace PpkmOnnx.Server.CommandLine;
 /// </summary>
 public static class SettingFlags
 {
-    private static readonly ConditionalWeakTable<Command, Dictionary<string, string>> Bound = new();
+    private static readonly ConditionalWeakTable<Command, Dictionary<string, Option[]>> Bound = new();
 
-    /// <summary>Words <paramref name="setting"/> of errors from <paramref name="command"/>'s action as <paramref name="option"/>.</summary>
-    public static void Bind(Command command, string setting, Option option)
+    /// <summary>
+    /// Words <paramref name="setting"/> of errors from <paramref name="command"/>'s action as the first of
+    /// <paramref name="options"/> the user gave, else the first (when several flags feed one setting, as <c>--port</c>
+    /// and <c>--urls</c> feed the addresses).
+    /// </summary>
+    public static void Bind(Command command, string setting, params Option[] options)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(option);
-        lock (Bound) Bound.GetOrCreateValue(command)[setting] = option.Name;
+        if (options is not { Length: > 0 }) throw new ArgumentException("give at least one option.", nameof(options));
+        lock (Bound) Bound.GetOrCreateValue(command)[setting] = options;
     }
 
     /// <summary>
     /// The flag of <paramref name="setting"/> on the command that ran or a command above it: a bound one, else the option
-    /// named like the setting in kebab case; the setting's own name when no option gave it.
+    /// named (or aliased) like the setting in kebab case, by its name; the setting's own name when no option gave it.
     /// </summary>
     public static string FlagFor(ParseResult parseResult, string setting)
     {
@@ -32,9 +36,11 @@ public static class SettingFlags
         var kebab = "--" + KebabCase(setting);
         for (var r = parseResult.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
         {
+            Option[]? bound = null;
             lock (Bound)
-                if (Bound.TryGetValue(r.Command, out var flags) && flags.TryGetValue(setting, out var flag)) return flag;
-            if (r.Command.Options.FirstOrDefault(o => o.Name == kebab) is { } option) return option.Name;
+                if (Bound.TryGetValue(r.Command, out var flags)) flags.TryGetValue(setting, out bound);
+            if (bound is not null) return (bound.FirstOrDefault(o => parseResult.GetResult(o) is { Implicit: false }) ?? bound[0]).Name;
+            if (r.Command.Options.FirstOrDefault(o => o.Name == kebab || o.Aliases.Contains(kebab)) is { } option) return option.Name;
         }
         return setting;
     }
