@@ -3,9 +3,10 @@ namespace PpkmOnnx.Core;
 /// <summary>
 /// Bad input the user can fix: a file, a field in it or an option value. Library code throws it (and only it) for
 /// problems with what it was given, naming the file and field; the CLI prints its message as one line
-/// (<c>ppkm: error: …</c>, exit code 2) and the server answers it with a 4xx. Every other exception is a bug.
+/// (<c>ppkm: error: …</c>, exit code 2) and the server answers it with a 4xx. Every other exception is a bug. A problem
+/// with one setting a caller gave is an <see cref="InvalidSettingException"/>, which a command line words with its flag.
 /// </summary>
-public sealed class UserInputException : Exception
+public class UserInputException : Exception
 {
     /// <summary>A problem described by <paramref name="message"/>, which names what was wrong.</summary>
     public UserInputException(string message) : base(message) { }

@@ -57,6 +57,12 @@ public static class ServeCommandLine
         command.Arguments.Add(package);
         foreach (var option in new Option[] { models, config, urls, port, provider, threads, parallelRuns, cache, maxBatch, maxTokens, delay, concurrent, queue, maxTexts, maxChars, maxBody, allowPartial, shutdown, apiKeyFile, metricsRequireKey, rateLimit, requestLog, tlsCert, tlsKey })
             command.Options.Add(option);
+        // The library settings whose flag is not their name in kebab case.
+        SettingFlags.Bind(command, nameof(ServerOptions.Models), models);
+        SettingFlags.Bind(command, nameof(ServerOptions.TlsCertificateFile), tlsCert);
+        SettingFlags.Bind(command, nameof(ServerOptions.TlsKeyFile), tlsKey);
+        SettingFlags.Bind(command, nameof(ServerOptions.ApiKeys), apiKeyFile);
+        SettingFlags.Bind(command, nameof(ServerOptions.Urls), urls, port);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {

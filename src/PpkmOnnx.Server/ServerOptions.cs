@@ -67,20 +67,26 @@ public sealed record ServerOptions
     /// <summary>PEM private key file of <see cref="TlsCertificateFile"/>.</summary>
     public string? TlsKeyFile { get; init; }
 
-    /// <summary>Throws <see cref="UserInputException"/> for a user's mistake (no model, a name twice or unsafe) and <see cref="ArgumentException"/> for an out-of-range limit.</summary>
+    /// <summary>
+    /// Throws <see cref="UserInputException"/> for a user's mistake (a name twice or unsafe), <see cref="InvalidSettingException"/>
+    /// naming the property for a setting that is missing or contradicts another, and <see cref="ArgumentException"/> for an
+    /// out-of-range limit.
+    /// </summary>
     public void Validate()
     {
-        if (Models.Count == 0) throw new UserInputException("no model to serve: give --model name=path[:variant] or --config models.json.");
+        if (Models.Count == 0) throw new InvalidSettingException(nameof(Models), "no model to serve.");
         var duplicate = Models.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new UserInputException($"model name '{duplicate.Key}' is given twice.");
         if (Models.FirstOrDefault(m => !ModelRegistration.IsSafeName(m.Name)) is { } unsafeName)
             throw new UserInputException($"model name '{unsafeName.Name}' ({unsafeName.PackagePath}) is not a safe identifier: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (name=path[:variant]).");
-        if ((TlsCertificateFile is null) != (TlsKeyFile is null))
-            throw new UserInputException("TLS needs both --tls-cert FILE and --tls-key FILE (PEM).");
+        if (TlsCertificateFile is null && TlsKeyFile is not null)
+            throw new InvalidSettingException(nameof(TlsCertificateFile), "not given: TLS needs both a certificate and its key (PEM files).", nameof(TlsKeyFile));
+        if (TlsCertificateFile is not null && TlsKeyFile is null)
+            throw new InvalidSettingException(nameof(TlsKeyFile), "not given: TLS needs both a certificate and its key (PEM files).", nameof(TlsCertificateFile));
         if (TlsCertificateFile is null && Urls.Split(';').FirstOrDefault(u => u.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } https)
-            throw new UserInputException($"{https.Trim()}: an https address needs --tls-cert FILE and --tls-key FILE (PEM).");
+            throw new InvalidSettingException(nameof(Urls), $"{https.Trim()} is an https address, which needs a TLS certificate and key (PEM files).", nameof(TlsCertificateFile), nameof(TlsKeyFile));
         if (MetricsRequireKey && ApiKeys is null)
-            throw new UserInputException($"--metrics-require-key needs API keys (--api-key-file FILE or {ApiKeySet.EnvironmentVariable}).");
+            throw new InvalidSettingException(nameof(MetricsRequireKey), $"needs API keys, from {ApiKeySet.EnvironmentVariable} or a key file.", nameof(ApiKeys));
         if (RateLimitPerMinute is < 0 or > MaxRateLimitPerMinute) throw new ArgumentException($"rate limit per minute must be from 0 (off) to {MaxRateLimitPerMinute}.");
         if (MaxBatchSize < 1) throw new ArgumentException("max batch size must be at least 1.");
         if (MaxBatchTokens < 2) throw new ArgumentException("max batch tokens must be at least 2.");

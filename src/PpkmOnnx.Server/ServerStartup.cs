@@ -44,11 +44,11 @@ public static class ServerStartup
         }
         catch (IOException e) when (e.InnerException is AddressInUseException or SocketException)
         {
-            throw new UserInputException($"{options.Urls}: cannot listen: {e.InnerException!.Message} (choose another --port or --urls).", e);
+            throw new InvalidSettingException(nameof(ServerOptions.Urls), $"{options.Urls}: cannot listen: {e.InnerException!.Message.TrimEnd('.')} (choose another address).", e);
         }
         catch (AddressInUseException e)
         {
-            throw new UserInputException($"{options.Urls}: cannot listen: {e.Message} (choose another --port or --urls).", e);
+            throw new InvalidSettingException(nameof(ServerOptions.Urls), $"{options.Urls}: cannot listen: {e.Message.TrimEnd('.')} (choose another address).", e);
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PpkmOnnx.Server");
         foreach (var warning in ExposureWarnings.For(options)) logger.LogWarning("{Warning}", warning);

@@ -24,6 +24,18 @@ public sealed class DataCommandTests
     }
 
     [Fact]
+    public async Task Inspect_BadLabels_names_the_flag_the_library_setting_came_from()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var path = tmp.Combine("demo.csv");
+        DemoDataset.Write(path);
+        var (code, output, error) = await Run("data", "inspect", path, "--labels", "0=negative,0=positive");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"ppkm: error: --labels: raw value '0' is mapped twice.{Environment.NewLine}", error);
+    }
+
+    [Fact]
     public async Task Inspect_WrongEncoding_ExitCode2_NamesLine()
     {
         using var tmp = TestPaths.NewTempFolder();

@@ -41,13 +41,6 @@ public sealed class OrtCudaTests
     }
 
     /// <summary>
-    /// Whether this machine has an NVIDIA GPU, asked of the kernel rather than of ONNX Runtime: the driver creates one
-    /// <c>/dev/nvidiaN</c> device node per GPU (the <c>nvidiactl</c>/<c>nvidia-uvm</c> nodes carry no number).
-    /// </summary>
-    private static bool NvidiaGpuPresent() =>
-        Directory.Exists("/dev") && Directory.EnumerateFiles("/dev", "nvidia*").Any(f => Path.GetFileName(f)["nvidia".Length..] is { Length: > 0 } n && n.All(char.IsAsciiDigit));
-
-    /// <summary>
     /// How many graph nodes each execution provider ran in one inference of the package's model, read from ONNX Runtime's
     /// own profile of a session that <see cref="OrtSessionFactory"/> opened (the factory SentimentClassifier loads through).
     /// The provider label the factory reports is our own claim; the profile is ONNX Runtime's record of the kernels it ran.
@@ -122,7 +115,7 @@ public sealed class OrtCudaTests
         using var temp = TestPaths.NewTempFolder();
         var package = TinyPackage.Create(seed: 5);
         package.WriteTo(temp.Path);
-        bool gpu = NvidiaGpuPresent();
+        bool gpu = TestMachine.NvidiaGpuPresent();
         if (gpu) LoadOnCudaOrSkip(temp.Path).Dispose();
         string expected = gpu ? OrtSessionFactory.CudaProviderName : OrtSessionFactory.CpuProviderName;
 

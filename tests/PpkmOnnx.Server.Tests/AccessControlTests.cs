@@ -135,12 +135,17 @@ public sealed class AccessControlTests
     public void Option_combinations_that_cannot_work_are_refused_before_anything_starts()
     {
         var baseline = new ServerOptions { Models = [new Models.ModelRegistration("m", "/nonexistent")] };
-        var e = Assert.Throws<Core.UserInputException>(() => (baseline with { MetricsRequireKey = true }).Validate());
-        Assert.StartsWith("--metrics-require-key needs API keys", e.Message);
-        e = Assert.Throws<Core.UserInputException>(() => (baseline with { TlsCertificateFile = "cert.pem" }).Validate());
-        Assert.Equal("TLS needs both --tls-cert FILE and --tls-key FILE (PEM).", e.Message);
-        e = Assert.Throws<Core.UserInputException>(() => (baseline with { Urls = "http://127.0.0.1:1;https://127.0.0.1:2" }).Validate());
-        Assert.Equal("https://127.0.0.1:2: an https address needs --tls-cert FILE and --tls-key FILE (PEM).", e.Message);
+        // The library names its own settings (the command line words them as flags: ServeAccessExecutableTests).
+        var e = Assert.Throws<Core.InvalidSettingException>(() => (baseline with { MetricsRequireKey = true }).Validate());
+        Assert.Equal("MetricsRequireKey: needs API keys, from PPKM_API_KEYS or a key file (see ApiKeys).", e.Message);
+        e = Assert.Throws<Core.InvalidSettingException>(() => (baseline with { TlsCertificateFile = "cert.pem" }).Validate());
+        Assert.Equal("TlsKeyFile: not given: TLS needs both a certificate and its key (PEM files) (see TlsCertificateFile).", e.Message);
+        e = Assert.Throws<Core.InvalidSettingException>(() => (baseline with { TlsKeyFile = "key.pem" }).Validate());
+        Assert.Equal("TlsCertificateFile: not given: TLS needs both a certificate and its key (PEM files) (see TlsKeyFile).", e.Message);
+        e = Assert.Throws<Core.InvalidSettingException>(() => (baseline with { Urls = "http://127.0.0.1:1;https://127.0.0.1:2" }).Validate());
+        Assert.Equal("Urls: https://127.0.0.1:2 is an https address, which needs a TLS certificate and key (PEM files) (see TlsCertificateFile, TlsKeyFile).", e.Message);
+        Assert.Equal("Urls", ((Core.InvalidSettingException)e).Setting);
+        Assert.Equal(["TlsCertificateFile", "TlsKeyFile"], ((Core.InvalidSettingException)e).Related);
         Assert.Throws<ArgumentException>(() => (baseline with { RateLimitPerMinute = -1 }).Validate());
     }
 

@@ -25,10 +25,11 @@ public sealed class ServeAccessExecutableTests
             (["--rate-limit-per-minute", "1e9"], ""),
             (["--request-log", "maybe"], ""),
             (["--api-key-file", missing], $"ppkm-serve: error: {missing}: cannot read the API key file: "),
-            (["--metrics-require-key"], "ppkm-serve: error: --metrics-require-key needs API keys (--api-key-file FILE or PPKM_API_KEYS)."),
-            (["--tls-cert", temp.Combine("cert.pem")], "ppkm-serve: error: TLS needs both --tls-cert FILE and --tls-key FILE (PEM)."),
-            (["--urls", "https://127.0.0.1:1"], "ppkm-serve: error: https://127.0.0.1:1: an https address needs --tls-cert FILE and --tls-key FILE (PEM)."),
-            (["--tls-cert", temp.Combine("cert.pem"), "--tls-key", temp.Combine("key.pem")], $"ppkm-serve: error: {temp.Combine("cert.pem")}: file not found (--tls-cert)."),
+            (["--metrics-require-key"], "ppkm-serve: error: --metrics-require-key: needs API keys, from PPKM_API_KEYS or a key file (see --api-key-file)."),
+            (["--tls-cert", temp.Combine("cert.pem")], "ppkm-serve: error: --tls-key: not given: TLS needs both a certificate and its key (PEM files) (see --tls-cert)."),
+            (["--urls", "https://127.0.0.1:1"], "ppkm-serve: error: --urls: https://127.0.0.1:1 is an https address, which needs a TLS certificate and key (PEM files) (see --tls-cert, --tls-key)."),
+            (["--tls-cert", temp.Combine("cert.pem"), "--tls-key", temp.Combine("key.pem")], $"ppkm-serve: error: --tls-cert: {temp.Combine("cert.pem")}: file not found."),
+            (["--model", "=nameless"], "ppkm-serve: error: --model: '=nameless' has an empty model name."),
         };
         foreach (var (args, expected) in cases)
         {

@@ -85,8 +85,8 @@ public sealed class TlsTests
         var cert = temp.Combine("cert.pem");
         var key = temp.Combine("key.pem");
         SelfSigned(cert, key).Dispose();
-        var e = Assert.Throws<UserInputException>(() => TlsCertificate.Load(cert, temp.Combine("nokey.pem")));
-        Assert.Equal($"{temp.Combine("nokey.pem")}: file not found (--tls-key).", e.Message);
+        UserInputException e = Assert.Throws<InvalidSettingException>(() => TlsCertificate.Load(cert, temp.Combine("nokey.pem")));
+        Assert.Equal($"TlsKeyFile: {temp.Combine("nokey.pem")}: file not found.", e.Message);
 
         var otherKey = temp.Combine("other-key.pem");
         using (var other = RSA.Create(2048)) File.WriteAllText(otherKey, other.ExportPkcs8PrivateKeyPem());

@@ -250,8 +250,11 @@ public class PruningTests
     public void KeepFractionsOutsideZeroToOneAreRefused(double fraction)
     {
         var config = TinyModels.Bert();
-        Assert.Contains("(0, 1]", Assert.Throws<UserInputException>(() => PruningPlan.HeadTarget(config, fraction)).Message);
-        Assert.Contains("(0, 1]", Assert.Throws<UserInputException>(() => PruningPlan.NeuronTarget(config, fraction)).Message);
+        // The library names its settings (PruneRunOptions' properties); ppkm prune words them as --heads-keep / --ffn-keep.
+        var heads = Assert.Throws<InvalidSettingException>(() => PruningPlan.HeadTarget(config, fraction));
+        Assert.Equal(("HeadsKeep", $"must be a fraction in (0, 1], got {fraction}."), (heads.Setting, heads.Problem));
+        var neurons = Assert.Throws<InvalidSettingException>(() => PruningPlan.NeuronTarget(config, fraction));
+        Assert.Equal(("FfnKeep", $"must be a fraction in (0, 1], got {fraction}."), (neurons.Setting, neurons.Problem));
     }
 
     [Fact]
@@ -259,7 +262,8 @@ public class PruningTests
     {
         var config = TinyModels.Bert(layers: 3); // 12 heads
         Assert.Equal(3, PruningPlan.HeadTarget(config, 0.25));
-        Assert.Contains("no head", Assert.Throws<UserInputException>(() => PruningPlan.HeadTarget(config, 0.2)).Message);
+        Assert.Equal("HeadsKeep: 0.2 keeps 2 of 12 heads, which would leave a layer with no head (3 layers need at least one each: use at least 0.25).",
+            Assert.Throws<InvalidSettingException>(() => PruningPlan.HeadTarget(config, 0.2)).Message);
         using var model = Perturbed("bert");
         var headless = new PruningPlan([[0, 1, 2, 3], []], [Enumerable.Range(0, 64).ToArray(), Enumerable.Range(0, 64).ToArray()]);
         Assert.Contains("no head", Assert.Throws<ArgumentException>(() => StructuredPruner.Apply(model, headless)).Message);
@@ -309,7 +313,7 @@ public class PruningTests
             Assert.Equal(heads, PruningPlan.HeadTarget(tiny, h));
             Assert.Equal(neurons, PruningPlan.NeuronTarget(tiny, n));
         }
-        Assert.Contains("no head", Assert.Throws<UserInputException>(() => PruneSchedule.Targets(tiny, 0.1, 1.0, 3)).Message);
+        Assert.Contains("no head", Assert.Throws<InvalidSettingException>(() => PruneSchedule.Targets(tiny, 0.1, 1.0, 3)).Message);
     }
 
     [Theory]

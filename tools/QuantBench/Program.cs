@@ -5,7 +5,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.Runtime;
-using PpkmOnnx.QuantBench;
+using PpkmOnnx.Tests.Support;
 
 // QuantBench [package-folder] [--rounds N] [--keep]
 // Without a package: builds all-MiniLM-L6-v2 + a random 3-class head in a temp folder.

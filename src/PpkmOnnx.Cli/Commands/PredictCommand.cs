@@ -7,6 +7,7 @@ using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
+using PpkmOnnx.Server.CommandLine;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;

@@ -22,7 +22,7 @@ public static class DatasetReader
     /// <summary>Reads <see cref="DataLoadOptions.Path"/> with the column, header, delimiter and label options given.</summary>
     /// <exception cref="UserInputException">The file does not exist.</exception>
     /// <exception cref="UserInputException">The file is empty, binary, not UTF-8, malformed, or has unknown columns or labels.</exception>
-    /// <exception cref="ArgumentException">An option is malformed (e.g. <c>--labels</c>).</exception>
+    /// <exception cref="InvalidSettingException">An option is malformed (e.g. <see cref="DataLoadOptions.Labels"/>), or the columns it picks cannot be right.</exception>
     public static LoadedDataset Read(DataLoadOptions options)
     {
         var path = options.Path;
@@ -121,7 +121,7 @@ public static class DatasetReader
         int textIndex = ResolveColumn(path, options.TextColumn, "text", columns, table.Header is not null, TextNames, 0);
         int labelIndex = ResolveColumn(path, options.LabelColumn, "label", columns, table.Header is not null, LabelNames, columns.Length - 1);
         if (textIndex == labelIndex)
-            throw new UserInputException($"{path}: text and label are both column '{columns[textIndex]}'; pass --text-column and --label-column.");
+            throw new InvalidSettingException(nameof(DataLoadOptions.TextColumn), $"{path}: text and label are both column '{columns[textIndex]}'.", nameof(DataLoadOptions.LabelColumn));
 
         var kept = new List<(string Text, string Raw, int Line)>();
         int missing = 0;
@@ -162,7 +162,7 @@ public static class DatasetReader
     {
         var distinct = raws.Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > MaxInferredClasses)
-            throw new UserInputException($"{path}: label column '{column}' has {distinct.Count} distinct values; is it the label column? Pass --label-column.");
+            throw new InvalidSettingException(nameof(DataLoadOptions.LabelColumn), $"{path}: label column '{column}' has {distinct.Count} distinct values; is it the label column?");
         if (distinct.Count < 2)
             throw new UserInputException($"{path}: label column '{column}' has a single value '{distinct[0]}'; a classifier needs at least 2 classes.");
         bool numeric = distinct.All(d => long.TryParse(d, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));

@@ -46,7 +46,7 @@ public static class DatasetSplitter
     /// </summary>
     public static TextClassificationDataset Limit(TextClassificationDataset dataset, int limit, int seed)
     {
-        if (limit <= 0) throw new UserInputException($"--limit must be positive, got {limit}.");
+        if (limit <= 0) throw new InvalidSettingException(nameof(DataLoadOptions.Limit), $"must be positive, got {limit}.");
         if (dataset.Rows.Count <= limit) return dataset;
         var groups = ByClass(dataset);
         var quota = Quotas(groups.Select(g => g.Count).ToArray(), limit);

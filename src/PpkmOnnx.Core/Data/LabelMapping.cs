@@ -12,13 +12,16 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
 {
     private static readonly string[] SentimentOrder = ["negative", "neutral", "positive"];
 
+    /// <summary>The setting a user-given mapping is (<see cref="DataLoadOptions.Labels"/>), as <see cref="Parse"/>'s errors name it.</summary>
+    public const string Setting = nameof(DataLoadOptions.Labels);
+
     /// <summary>The Kaggle <c>INA_TweetsPPKM_Labeled_Pure.csv</c> reading most users apply: 0=positive, 1=neutral, 2=negative.</summary>
     public static LabelMapping KagglePpkmDefault { get; } = Create(
         [new("0", "positive"), new("1", "neutral"), new("2", "negative")], LabelMappingSource.BuiltInDefault,
         "built-in default for the Kaggle INA_TweetsPPKM header (Date, User, Tweet, sentiment) as most users read it; the file does not state it: confirm on the Kaggle page or pass --labels");
 
     /// <summary>Parses <c>1=negative,2=neutral,3=positive</c> (user-given).</summary>
-    /// <exception cref="ArgumentException">The text is not a list of RAW=NAME pairs, or a raw value repeats.</exception>
+    /// <exception cref="InvalidSettingException">The text is not a list of RAW=NAME pairs, or a raw value repeats (setting <see cref="Setting"/>).</exception>
     public static LabelMapping Parse(string text)
     {
         var pairs = new List<KeyValuePair<string, string>>();
@@ -26,13 +29,13 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
         {
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1)
-                throw new UserInputException($"--labels: '{part}' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).");
+                throw new InvalidSettingException(Setting, $"'{part}' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).");
             var raw = part[..eq].Trim();
             var name = part[(eq + 1)..].Trim();
-            if (pairs.Any(p => p.Key == raw)) throw new UserInputException($"--labels: raw value '{raw}' is mapped twice.");
+            if (pairs.Any(p => p.Key == raw)) throw new InvalidSettingException(Setting, $"raw value '{raw}' is mapped twice.");
             pairs.Add(new(raw, name));
         }
-        if (pairs.Count < 2) throw new UserInputException($"--labels: '{text}' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).");
+        if (pairs.Count < 2) throw new InvalidSettingException(Setting, $"'{text}' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).");
         return Create(pairs, LabelMappingSource.User, "given by --labels");
     }
 

@@ -23,7 +23,7 @@ public sealed record TokenLengthStatistics(int Texts, int MaxLength, double P50,
     /// <summary>Measures <paramref name="texts"/>.</summary>
     public static TokenLengthStatistics Compute(IEnumerable<string> texts, BertWordPieceTokenizer tokenizer, int maxLength)
     {
-        if (maxLength < 2) throw new UserInputException($"--max-length must be at least 2, got {maxLength}.");
+        if (maxLength < 2) throw new InvalidSettingException(nameof(maxLength), $"must be at least 2, got {maxLength}.");
         var lengths = new List<int>();
         long tokens = 0, unknown = 0;
         foreach (var t in texts)

@@ -13,7 +13,8 @@ namespace PpkmOnnx.Core.Tokenization;
 /// </remarks>
 internal sealed class WordPieceVocabulary
 {
-    private const string ContinuationPrefix = "##";
+    /// <summary>The prefix of a piece that continues a word (<c>##</c>).</summary>
+    internal const string ContinuationPrefix = "##";
     private readonly Dictionary<string, int> _wordStarts;
     private readonly Dictionary<string, int> _continuations;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _startLookup;

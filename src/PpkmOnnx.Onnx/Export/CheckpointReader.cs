@@ -35,20 +35,19 @@ public static class CheckpointReader
         return config.Architecture == ModelArchitecture.Bert ? ReadBert(config, t, h, ffn) : ReadDistilBert(config, t, h, ffn);
     }
 
+    /// <summary>Where an architecture keeps its layers' tensors: the layer list under the prefix, then each role's name in a layer.</summary>
+    private sealed record LayerNames(string Layers, string Query, string Key, string Value, string AttentionOutput, string AttentionNorm, string Intermediate, string Output, string OutputNorm);
+
+    private static readonly LayerNames BertNames = new("encoder.layer.", "attention.self.query", "attention.self.key", "attention.self.value",
+        "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm");
+
+    private static readonly LayerNames DistilBertNames = new("transformer.layer.", "attention.q_lin", "attention.k_lin", "attention.v_lin",
+        "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm");
+
     private static TransformerWeights ReadBert(ModelConfig config, TensorLookup t, int h, int ffn)
     {
         var p = t.Has("bert.embeddings.word_embeddings.weight") ? "bert." : "";
-        var layers = new List<EncoderLayerWeights>();
-        for (int i = 0; i < config.NumHiddenLayers; i++)
-        {
-            var l = $"{p}encoder.layer.{i}.";
-            int a = config.HeadsInLayer(i) * config.HeadSize; // smaller than h in a layer with pruned heads
-            layers.Add(new EncoderLayerWeights(
-                t.Linear(l + "attention.self.query", a, h), t.Linear(l + "attention.self.key", a, h), t.Linear(l + "attention.self.value", a, h),
-                t.Linear(l + "attention.output.dense", h, a), t.Norm(l + "attention.output.LayerNorm", h),
-                t.Linear(l + "intermediate.dense", ffn, h), t.Linear(l + "output.dense", h, ffn), t.Norm(l + "output.LayerNorm", h)));
-        }
-        t.RejectExtraLayer($"{p}encoder.layer.{config.NumHiddenLayers}.", config.NumHiddenLayers);
+        var layers = ReadLayers(config, t, p + BertNames.Layers, BertNames, h, ffn);
         var classifier = Head(config, t, h);
         return new TransformerWeights
         {
@@ -66,17 +65,7 @@ public static class CheckpointReader
     private static TransformerWeights ReadDistilBert(ModelConfig config, TensorLookup t, int h, int ffn)
     {
         var p = t.Has("distilbert.embeddings.word_embeddings.weight") ? "distilbert." : "";
-        var layers = new List<EncoderLayerWeights>();
-        for (int i = 0; i < config.NumHiddenLayers; i++)
-        {
-            var l = $"{p}transformer.layer.{i}.";
-            int a = config.HeadsInLayer(i) * config.HeadSize;
-            layers.Add(new EncoderLayerWeights(
-                t.Linear(l + "attention.q_lin", a, h), t.Linear(l + "attention.k_lin", a, h), t.Linear(l + "attention.v_lin", a, h),
-                t.Linear(l + "attention.out_lin", h, a), t.Norm(l + "sa_layer_norm", h),
-                t.Linear(l + "ffn.lin1", ffn, h), t.Linear(l + "ffn.lin2", h, ffn), t.Norm(l + "output_layer_norm", h)));
-        }
-        t.RejectExtraLayer($"{p}transformer.layer.{config.NumHiddenLayers}.", config.NumHiddenLayers);
+        var layers = ReadLayers(config, t, p + DistilBertNames.Layers, DistilBertNames, h, ffn);
         var classifier = Head(config, t, h);
         return new TransformerWeights
         {
@@ -88,6 +77,23 @@ public static class CheckpointReader
             PreClassifier = classifier is null ? null : t.Linear("pre_classifier", h, h),
             Classifier = classifier,
         };
+    }
+
+    /// <summary>Every layer config.json names (none more), each role's shape checked; <paramref name="layers"/> is the list's full prefix.</summary>
+    private static List<EncoderLayerWeights> ReadLayers(ModelConfig config, TensorLookup t, string layers, LayerNames n, int h, int ffn)
+    {
+        var list = new List<EncoderLayerWeights>();
+        for (int i = 0; i < config.NumHiddenLayers; i++)
+        {
+            var l = $"{layers}{i}.";
+            int a = config.HeadsInLayer(i) * config.HeadSize; // smaller than h in a layer with pruned heads
+            list.Add(new EncoderLayerWeights(
+                t.Linear(l + n.Query, a, h), t.Linear(l + n.Key, a, h), t.Linear(l + n.Value, a, h),
+                t.Linear(l + n.AttentionOutput, h, a), t.Norm(l + n.AttentionNorm, h),
+                t.Linear(l + n.Intermediate, ffn, h), t.Linear(l + n.Output, h, ffn), t.Norm(l + n.OutputNorm, h)));
+        }
+        t.RejectExtraLayer($"{layers}{config.NumHiddenLayers}.", config.NumHiddenLayers);
+        return list;
     }
 
     private static LinearWeights? Head(ModelConfig config, TensorLookup t, int h)

@@ -26,13 +26,16 @@ public static class TransformerGraphWriter
     public static IReadOnlyList<string> InputNames(ModelArchitecture architecture) =>
         architecture == ModelArchitecture.Bert ? new[] { InputIds, AttentionMask, TokenTypeIds } : new[] { InputIds, AttentionMask };
 
+    /// <summary>What every standard layer reads, made with the embeddings: mask bias, scalar 1, head shapes, sqrt(head size).</summary>
+    private sealed record StandardShared(string MaskBias, string One, string HeadShape, string HiddenShape, string SqrtHeadSize);
+
+    /// <summary>Emits the graph: every step takes the tensor names it reads and returns those it made (no mutable state).</summary>
     private sealed class Writer(OnnxGraphBuilder b, TransformerWeights w, GraphFlavour flavour)
     {
         private readonly ModelConfig _c = w.Config;
         private bool Bert => _c.Architecture == ModelArchitecture.Bert;
         private bool Fused => flavour == GraphFlavour.Fused;
         private float Eps => (float)_c.LayerNormEps;
-        private string _one = "", _headShape = "", _hiddenShape = "", _sqrtHead = "";
 
         public void Emit()
         {
@@ -40,27 +43,42 @@ public static class TransformerGraphWriter
             b.AddInput(AttentionMask, DataType.Int64, BatchDim, SequenceDim);
             if (Bert) b.AddInput(TokenTypeIds, DataType.Int64, BatchDim, SequenceDim);
 
-            bool baseModel = !w.HasClassifier;
-            string x = Fused ? FusedEmbeddings(out var mask) : StandardEmbeddings(out mask);
-            for (int i = 0; i < w.Layers.Count; i++)
-            {
-                string? finalName = baseModel && i == w.Layers.Count - 1 ? LastHiddenState : null;
-                x = Fused ? FusedLayer(i, w.Layers[i], x, mask, finalName) : StandardLayer(i, w.Layers[i], x, mask, finalName);
-            }
-            if (w.Layers.Count == 0 && baseModel) x = b.AddNode("Identity", new[] { x }, new[] { LastHiddenState })[0];
+            if (w.HasClassifier) ClassifierHead(Encoder(lastName: null));
+            else BaseOutputs(Encoder(lastName: LastHiddenState));
+        }
 
-            if (baseModel)
+        /// <summary>Embeddings and every layer; the last layer's output is named <paramref name="lastName"/> when given.</summary>
+        private string Encoder(string? lastName)
+        {
+            string? NameOf(int i) => i == w.Layers.Count - 1 ? lastName : null;
+            string x;
+            if (Fused)
             {
-                b.AddOutput(LastHiddenState, DataType.Float, BatchDim, SequenceDim, _c.HiddenSize);
-                if (w.Pooler is not null)
-                {
-                    Pooler(FirstToken(x), PoolerOutput);
-                    b.AddOutput(PoolerOutput, DataType.Float, BatchDim, _c.HiddenSize);
-                }
-                return;
+                (x, var mask) = FusedEmbeddings();
+                for (int i = 0; i < w.Layers.Count; i++) x = FusedLayer(i, w.Layers[i], x, mask, NameOf(i));
             }
+            else
+            {
+                (x, var shared) = StandardEmbeddings();
+                for (int i = 0; i < w.Layers.Count; i++) x = StandardLayer(i, w.Layers[i], x, shared, NameOf(i));
+            }
+            if (w.Layers.Count == 0 && lastName is not null) x = b.AddNode("Identity", new[] { x }, new[] { lastName })[0];
+            return x;
+        }
 
-            var first = FirstToken(x);
+        /// <summary>A base model's outputs: the last hidden state (<paramref name="hidden"/>) and the pooler's when it has one.</summary>
+        private void BaseOutputs(string hidden)
+        {
+            b.AddOutput(LastHiddenState, DataType.Float, BatchDim, SequenceDim, _c.HiddenSize);
+            if (w.Pooler is null) return;
+            Pooler(FirstToken(hidden), PoolerOutput);
+            b.AddOutput(PoolerOutput, DataType.Float, BatchDim, _c.HiddenSize);
+        }
+
+        /// <summary>The classification head on <paramref name="hidden"/>: BERT's pooler (when present), DistilBERT's pre-classifier, then logits.</summary>
+        private void ClassifierHead(string hidden)
+        {
+            var first = FirstToken(hidden);
             string features = Bert
                 ? (w.Pooler is not null ? Pooler(first, null) : first)
                 : b.AddNode("Relu", new[] { Gemm(first, w.PreClassifier!, "pre_classifier", null) }, "pre_classifier_relu");
@@ -70,7 +88,7 @@ public static class TransformerGraphWriter
 
         // ---- embeddings -------------------------------------------------------------------------------------------
 
-        private string StandardEmbeddings(out string maskBias)
+        private (string Hidden, StandardShared Shared) StandardEmbeddings()
         {
             var word = b.AddNode("Gather", new[] { b.AddInitializer("embeddings.word_embeddings.weight", w.WordEmbeddings, _c.VocabSize, _c.HiddenSize), InputIds }, "word_embeddings");
             var shape = b.AddNode("Shape", new[] { InputIds }, "input_shape");
@@ -89,22 +107,23 @@ public static class TransformerGraphWriter
 
             // (1 - mask) * finfo(float32).min, broadcast over heads and query positions, as transformers builds it.
             var maskFloat = b.AddNode("Cast", new[] { AttentionMask }, "mask_float", "", Int("to", (long)DataType.Float));
-            _one = b.AddScalar("one_f32", 1f);
-            var inverted = b.AddNode("Sub", new[] { _one, maskFloat }, "mask_inverted");
+            var one = b.AddScalar("one_f32", 1f);
+            var inverted = b.AddNode("Sub", new[] { one, maskFloat }, "mask_inverted");
             var bias = b.AddNode("Mul", new[] { inverted, b.AddScalar("float_min", float.MinValue) }, "mask_bias");
-            maskBias = b.AddNode("Unsqueeze", new[] { bias, b.AddInt64s("mask_axes", 1, 2) }, "mask_bias_4d");
+            var maskBias = b.AddNode("Unsqueeze", new[] { bias, b.AddInt64s("mask_axes", 1, 2) }, "mask_bias_4d");
             // -1 heads: layers with pruned heads have fewer, and one shape serves every layer.
-            _headShape = b.AddInt64s("head_shape", 0, 0, -1, _c.HeadSize);
-            _hiddenShape = b.AddInt64s("hidden_shape", 0, 0, -1);
-            _sqrtHead = b.AddScalar("sqrt_head_size", MathF.Sqrt(_c.HeadSize));
-            return x;
+            var headShape = b.AddInt64s("head_shape", 0, 0, -1, _c.HeadSize);
+            var hiddenShape = b.AddInt64s("hidden_shape", 0, 0, -1);
+            var sqrtHead = b.AddScalar("sqrt_head_size", MathF.Sqrt(_c.HeadSize));
+            return (x, new StandardShared(maskBias, one, headShape, hiddenShape, sqrtHead));
         }
 
-        private string FusedEmbeddings(out string mask)
+        /// <summary>ORT's fused embedding: the hidden states and the raw int32 mask the fused attention takes.</summary>
+        private (string Hidden, string Mask) FusedEmbeddings()
         {
             var ids = b.AddNode("Cast", new[] { InputIds }, "input_ids_int32", "", Int("to", (long)DataType.Int32));
             string segments = Bert ? b.AddNode("Cast", new[] { TokenTypeIds }, "token_type_ids_int32", "", Int("to", (long)DataType.Int32)) : "";
-            mask = b.AddNode("Cast", new[] { AttentionMask }, "attention_mask_int32", "", Int("to", (long)DataType.Int32));
+            var mask = b.AddNode("Cast", new[] { AttentionMask }, "attention_mask_int32", "", Int("to", (long)DataType.Int32));
             var inputs = new[]
             {
                 ids, segments,
@@ -116,39 +135,39 @@ public static class TransformerGraphWriter
             };
             // No segment inputs for DistilBERT: ORT's EmbedLayerNormalization treats segment_ids/segment_embedding as optional.
             var outputs = new[] { b.UniqueName("embeddings"), b.UniqueName("embeddings_mask_index") };
-            return b.AddNode("EmbedLayerNormalization", inputs, outputs, OnnxGraphBuilder.MicrosoftDomain, Float("epsilon", Eps))[0];
+            return (b.AddNode("EmbedLayerNormalization", inputs, outputs, OnnxGraphBuilder.MicrosoftDomain, Float("epsilon", Eps))[0], mask);
         }
 
         // ---- encoder layers ---------------------------------------------------------------------------------------
 
-        private string StandardLayer(int index, EncoderLayerWeights layer, string x, string maskBias, string? outputName)
+        private string StandardLayer(int index, EncoderLayerWeights layer, string x, StandardShared shared, string? outputName)
         {
             var p = $"layer.{index}.";
             var q = Linear(x, layer.Query, p + "query");
             var k = Linear(x, layer.Key, p + "key");
             var v = Linear(x, layer.Value, p + "value");
-            var qh = SplitHeads(q, p + "query_heads", 0, 2, 1, 3);
-            var kh = SplitHeads(k, p + "key_heads_t", 0, 2, 3, 1);
-            var vh = SplitHeads(v, p + "value_heads", 0, 2, 1, 3);
+            var qh = SplitHeads(q, shared.HeadShape, p + "query_heads", 0, 2, 1, 3);
+            var kh = SplitHeads(k, shared.HeadShape, p + "key_heads_t", 0, 2, 3, 1);
+            var vh = SplitHeads(v, shared.HeadShape, p + "value_heads", 0, 2, 1, 3);
             string scores;
             if (Bert)
             {
                 // BERT: (q @ k^T) / sqrt(head_size)
-                scores = b.AddNode("Div", new[] { b.AddNode("MatMul", new[] { qh, kh }, p + "scores_raw"), _sqrtHead }, p + "scores");
+                scores = b.AddNode("Div", new[] { b.AddNode("MatMul", new[] { qh, kh }, p + "scores_raw"), shared.SqrtHeadSize }, p + "scores");
             }
             else
             {
                 // DistilBERT scales the queries before the product.
-                scores = b.AddNode("MatMul", new[] { b.AddNode("Div", new[] { qh, _sqrtHead }, p + "query_scaled"), kh }, p + "scores");
+                scores = b.AddNode("MatMul", new[] { b.AddNode("Div", new[] { qh, shared.SqrtHeadSize }, p + "query_scaled"), kh }, p + "scores");
             }
-            var masked = b.AddNode("Add", new[] { scores, maskBias }, p + "scores_masked");
+            var masked = b.AddNode("Add", new[] { scores, shared.MaskBias }, p + "scores_masked");
             var probs = b.AddNode("Softmax", new[] { masked }, p + "probs", "", Int("axis", -1));
             var context = b.AddNode("MatMul", new[] { probs, vh }, p + "context_heads");
             var merged = b.AddNode("Transpose", new[] { context }, p + "context_t", "", Ints("perm", 0, 2, 1, 3));
-            merged = b.AddNode("Reshape", new[] { merged, _hiddenShape }, p + "context");
+            merged = b.AddNode("Reshape", new[] { merged, shared.HiddenShape }, p + "context");
             var attended = Linear(merged, layer.AttentionOutput, p + "attention_output");
             var x1 = LayerNorm(b.AddNode("Add", new[] { attended, x }, p + "attention_residual"), layer.AttentionNorm, p + "attention_norm", null);
-            var inner = Activation(Linear(x1, layer.Intermediate, p + "intermediate"), p + "activation");
+            var inner = Activation(Linear(x1, layer.Intermediate, p + "intermediate"), shared.One, p + "activation");
             var output = Linear(inner, layer.Output, p + "output");
             return LayerNorm(b.AddNode("Add", new[] { output, x1 }, p + "output_residual"), layer.OutputNorm, p + "output_norm", outputName);
         }
@@ -215,9 +234,9 @@ public static class TransformerGraphWriter
         private string FirstToken(string x) =>
             b.AddNode("Gather", new[] { x, b.AddInitializer("first_token_index", new long[] { 0 }) }, "first_token", "", Int("axis", 1));
 
-        private string SplitHeads(string x, string name, params long[] perm)
+        private string SplitHeads(string x, string headShape, string name, params long[] perm)
         {
-            var reshaped = b.AddNode("Reshape", new[] { x, _headShape }, name + "_reshaped");
+            var reshaped = b.AddNode("Reshape", new[] { x, headShape }, name + "_reshaped");
             return b.AddNode("Transpose", new[] { reshaped }, name, "", Ints("perm", perm));
         }
 
@@ -242,7 +261,8 @@ public static class TransformerGraphWriter
             return b.AddNode("SkipLayerNormalization", inputs, new[] { outputName ?? b.UniqueName(name) }, OnnxGraphBuilder.MicrosoftDomain, Float("epsilon", Eps))[0];
         }
 
-        private string Activation(string x, string name)
+        /// <summary>The activation of <paramref name="x"/> in standard ops; <paramref name="one"/> is the shared scalar 1.</summary>
+        private string Activation(string x, string one, string name)
         {
             switch (ActivationKind())
             {
@@ -250,7 +270,7 @@ public static class TransformerGraphWriter
                 {
                     // x * 0.5 * (1 + erf(x / sqrt(2))), the exact GELU of torch.nn.functional.gelu.
                     var erf = b.AddNode("Erf", new[] { b.AddNode("Div", new[] { x, b.AddScalar("sqrt_two", MathF.Sqrt(2f)) }, name + "_scaled") }, name + "_erf");
-                    var onePlus = b.AddNode("Add", new[] { erf, _one }, name + "_one_plus");
+                    var onePlus = b.AddNode("Add", new[] { erf, one }, name + "_one_plus");
                     return b.AddNode("Mul", new[] { b.AddNode("Mul", new[] { x, onePlus }, name + "_product"), b.AddScalar("half", 0.5f) }, name);
                 }
                 case ActivationKindValue.Tanh:
@@ -259,7 +279,7 @@ public static class TransformerGraphWriter
                     var cube = b.AddNode("Mul", new[] { b.AddNode("Mul", new[] { x, x }, name + "_sq"), x }, name + "_cube");
                     var inner = b.AddNode("Add", new[] { x, b.AddNode("Mul", new[] { cube, b.AddScalar("gelu_coeff", 0.044715f) }, name + "_cube_scaled") }, name + "_inner");
                     var t = b.AddNode("Tanh", new[] { b.AddNode("Mul", new[] { inner, b.AddScalar("sqrt_2_over_pi", MathF.Sqrt(2f / MathF.PI)) }, name + "_inner_scaled") }, name + "_tanh");
-                    var onePlus = b.AddNode("Add", new[] { t, _one }, name + "_one_plus");
+                    var onePlus = b.AddNode("Add", new[] { t, one }, name + "_one_plus");
                     return b.AddNode("Mul", new[] { b.AddNode("Mul", new[] { x, b.AddScalar("half", 0.5f) }, name + "_half"), onePlus }, name);
                 }
                 default:

@@ -8,13 +8,14 @@ namespace PpkmOnnx.Server.Access;
 public static class TlsCertificate
 {
     /// <summary>The certificate of <paramref name="certificateFile"/> with the key of <paramref name="keyFile"/>.</summary>
-    /// <exception cref="UserInputException">A file is missing or unreadable, is not PEM, or the key does not belong to the certificate.</exception>
+    /// <exception cref="InvalidSettingException">A file is missing (the setting is the <see cref="ServerOptions"/> property that names it).</exception>
+    /// <exception cref="UserInputException">A file is unreadable, is not PEM, or the key does not belong to the certificate.</exception>
     public static X509Certificate2 Load(string certificateFile, string keyFile)
     {
         ArgumentNullException.ThrowIfNull(certificateFile);
         ArgumentNullException.ThrowIfNull(keyFile);
-        foreach (var (file, option) in new[] { (certificateFile, "--tls-cert"), (keyFile, "--tls-key") })
-            if (!File.Exists(file)) throw new UserInputException($"{file}: file not found ({option}).");
+        foreach (var (file, setting) in new[] { (certificateFile, nameof(ServerOptions.TlsCertificateFile)), (keyFile, nameof(ServerOptions.TlsKeyFile)) })
+            if (!File.Exists(file)) throw new InvalidSettingException(setting, $"{file}: file not found.");
         try
         {
             var certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);

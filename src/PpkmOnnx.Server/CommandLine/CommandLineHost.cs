@@ -66,8 +66,8 @@ public static class CommandLineHost
         }
         catch (UserInputException e)
         {
-            // Bad input is the user's to fix: one line, no stack trace.
-            error.WriteLine($"{tool}: error: {OneLine(e.Message)}");
+            // Bad input is the user's to fix: one line, no stack trace, a library's setting named by the flag that gave it.
+            error.WriteLine($"{tool}: error: {OneLine(SettingFlags.Word(e, parseResult))}");
             return UserErrorExitCode;
         }
         catch (OperationCanceledException)

@@ -18,11 +18,15 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
     public static bool IsSafeName(string name) =>
         name.Length is >= 1 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
+    /// <summary>The setting a <c>name=path[:variant]</c> spec is, as <see cref="Parse"/>'s errors name it.</summary>
+    public const string SpecSetting = "Model";
+
     /// <summary>Parses <c>name=path[:variant]</c> (or a bare <c>path</c>, named after its folder).</summary>
-    /// <exception cref="UserInputException">Empty name or path, or an unknown variant.</exception>
+    /// <exception cref="InvalidSettingException">Empty spec, name or path (setting <see cref="SpecSetting"/>).</exception>
+    /// <exception cref="UserInputException">An unknown variant.</exception>
     public static ModelRegistration Parse(string spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) throw new UserInputException("empty --model value (expected name=path[:variant]).");
+        if (string.IsNullOrWhiteSpace(spec)) throw new InvalidSettingException(SpecSetting, "empty value (expected name=path[:variant]).");
         string? name = null;
         var rest = spec;
         int eq = spec.IndexOf('=', StringComparison.Ordinal);
@@ -35,9 +39,9 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
             variant = ModelPackageLayout.ParseVariant(rest[(colon + 1)..]);
             rest = rest[..colon];
         }
-        if (string.IsNullOrWhiteSpace(rest)) throw new UserInputException($"--model '{spec}': no package path (expected name=path[:variant]).");
+        if (string.IsNullOrWhiteSpace(rest)) throw new InvalidSettingException(SpecSetting, $"'{spec}' has no package path (expected name=path[:variant]).");
         name ??= new DirectoryInfo(Path.GetFullPath(rest)).Name + (variant == ModelVariant.Fp32 ? "" : "-" + ModelPackageLayout.VariantName(variant));
-        if (name.Length == 0) throw new UserInputException($"--model '{spec}': empty model name.");
+        if (name.Length == 0) throw new InvalidSettingException(SpecSetting, $"'{spec}' has an empty model name.");
         return new ModelRegistration(name, rest, variant);
     }
 

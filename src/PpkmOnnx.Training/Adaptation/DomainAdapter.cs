@@ -110,7 +110,7 @@ public static class DomainAdapter
             double? held = heldOut.Count == 0 ? null : HeldOutLoss(model, heldOut, masker, options, device);
             var point = new AdaptationCurvePoint(step, epoch, lossCount == 0 ? null : lossSince / lossCount, held, lastLr, Math.Round(Seconds(), 1));
             if (point.TrainLoss is { } t && !double.IsFinite(t) || held is { } h && !double.IsFinite(h))
-                throw new UserInputException($"the masked-LM loss is {point.TrainLoss} at step {step}; lower --lr (the last resume point is kept).");
+                throw new InvalidSettingException(nameof(AdaptationRunOptions.LearningRate), $"the masked-LM loss is {point.TrainLoss} at step {step}; lower the learning rate (the last resume point is kept).");
             curve.Add(point);
             File.AppendAllText(Path.Combine(output, LogFile), JsonSerializer.Serialize(point, JsonLine) + "\n");
             (lossSince, lossCount) = (0, 0);

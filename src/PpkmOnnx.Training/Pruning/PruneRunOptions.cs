@@ -33,17 +33,17 @@ public sealed record PruneRunOptions
     public double Alpha { get; init; } = 0.5;
 
     /// <summary>Checks the values are in range.</summary>
-    /// <exception cref="UserInputException">The first bad value, named.</exception>
+    /// <exception cref="InvalidSettingException">The first bad value, naming its property.</exception>
     public void Validate()
     {
         (Training with { Epochs = Math.Max(1, RecoveryEpochs) }).Validate();
-        if (!(HeadsKeep > 0 && HeadsKeep <= 1)) throw new UserInputException($"--heads-keep must be a fraction in (0, 1], got {HeadsKeep}.");
-        if (!(FfnKeep > 0 && FfnKeep <= 1)) throw new UserInputException($"--ffn-keep must be a fraction in (0, 1], got {FfnKeep}.");
-        if (HeadsKeep == 1 && FfnKeep == 1) throw new UserInputException("nothing to prune: give --heads-keep and/or --ffn-keep below 1.");
-        if (RecoveryEpochs < 0) throw new UserInputException($"--recovery-epochs must not be negative, got {RecoveryEpochs}.");
-        if (ImportanceRows < 0) throw new UserInputException($"--importance-rows must not be negative, got {ImportanceRows}.");
-        if (ImportanceRows is > 0 and < MinimumScoringRows) throw new UserInputException($"--importance-rows must be at least {MinimumScoringRows} (or 0 for all), got {ImportanceRows}.");
-        if (Steps is < 1 or > PruneSchedule.MaxSteps) throw new UserInputException($"--steps must be in 1..{PruneSchedule.MaxSteps}, got {Steps}.");
+        if (!(HeadsKeep > 0 && HeadsKeep <= 1)) throw new InvalidSettingException(nameof(HeadsKeep), $"must be a fraction in (0, 1], got {HeadsKeep}.");
+        if (!(FfnKeep > 0 && FfnKeep <= 1)) throw new InvalidSettingException(nameof(FfnKeep), $"must be a fraction in (0, 1], got {FfnKeep}.");
+        if (HeadsKeep == 1 && FfnKeep == 1) throw new InvalidSettingException(nameof(HeadsKeep), "nothing to prune: keep less than all heads and/or FFN neurons.", nameof(FfnKeep));
+        if (RecoveryEpochs < 0) throw new InvalidSettingException(nameof(RecoveryEpochs), $"must not be negative, got {RecoveryEpochs}.");
+        if (ImportanceRows < 0) throw new InvalidSettingException(nameof(ImportanceRows), $"must not be negative, got {ImportanceRows}.");
+        if (ImportanceRows is > 0 and < MinimumScoringRows) throw new InvalidSettingException(nameof(ImportanceRows), $"must be at least {MinimumScoringRows} (or 0 for all), got {ImportanceRows}.");
+        if (Steps is < 1 or > PruneSchedule.MaxSteps) throw new InvalidSettingException(nameof(Steps), $"must be in 1..{PruneSchedule.MaxSteps}, got {Steps}.");
         if (!(Temperature > 0)) throw new UserInputException($"temperature must be positive, got {Temperature}.");
         if (Alpha is < 0 or > 1) throw new UserInputException($"alpha must be in [0, 1], got {Alpha}.");
     }

@@ -20,11 +20,11 @@ public sealed record PruningPlan(IReadOnlyList<int[]> HeadsRemoved, IReadOnlyLis
     /// <param name="scores">Importance from <see cref="ImportanceScorer"/>.</param>
     /// <param name="headsKeep">Fraction of the model's current heads to keep, in (0, 1].</param>
     /// <param name="neuronsKeep">Fraction of each layer's FFN neurons to keep, in (0, 1].</param>
-    /// <exception cref="UserInputException">A fraction outside (0, 1], fewer heads than layers, or no neuron left.</exception>
+    /// <exception cref="InvalidSettingException">A fraction outside (0, 1], fewer heads than layers, or no neuron left.</exception>
     public static PruningPlan Choose(ModelConfig config, ImportanceScores scores, double headsKeep, double neuronsKeep)
     {
-        CheckFraction("--heads-keep", headsKeep);
-        CheckFraction("--ffn-keep", neuronsKeep);
+        CheckFraction(nameof(PruneRunOptions.HeadsKeep), headsKeep);
+        CheckFraction(nameof(PruneRunOptions.FfnKeep), neuronsKeep);
         int layers = config.NumHiddenLayers;
         int keepHeads = HeadTarget(config, headsKeep);
         int keepNeurons = NeuronTarget(config, neuronsKeep);
@@ -69,31 +69,31 @@ public sealed record PruningPlan(IReadOnlyList<int[]> HeadsRemoved, IReadOnlyLis
     }
 
     /// <summary>Heads the model keeps for <paramref name="fraction"/>; checks that every layer can keep one.</summary>
-    /// <exception cref="UserInputException">The target leaves fewer heads than layers.</exception>
+    /// <exception cref="InvalidSettingException">A fraction outside (0, 1], or the target leaves fewer heads than layers.</exception>
     public static int HeadTarget(ModelConfig config, double fraction)
     {
-        CheckFraction("--heads-keep", fraction);
+        CheckFraction(nameof(PruneRunOptions.HeadsKeep), fraction);
         int layers = config.NumHiddenLayers;
         int total = Enumerable.Range(0, layers).Sum(config.HeadsInLayer);
         int keep = (int)Math.Round(fraction * total, MidpointRounding.AwayFromZero);
         if (keep < layers)
-            throw new UserInputException($"--heads-keep {fraction} keeps {keep} of {total} heads, which would leave a layer with no head ({layers} layers need at least one each: use at least {(double)layers / total:0.###}).");
+            throw new InvalidSettingException(nameof(PruneRunOptions.HeadsKeep), $"{fraction} keeps {keep} of {total} heads, which would leave a layer with no head ({layers} layers need at least one each: use at least {(double)layers / total:0.###}).");
         return keep;
     }
 
     /// <summary>FFN neurons each layer keeps for <paramref name="fraction"/>.</summary>
-    /// <exception cref="UserInputException">The target keeps no neuron.</exception>
+    /// <exception cref="InvalidSettingException">A fraction outside (0, 1], or the target keeps no neuron.</exception>
     public static int NeuronTarget(ModelConfig config, double fraction)
     {
-        CheckFraction("--ffn-keep", fraction);
+        CheckFraction(nameof(PruneRunOptions.FfnKeep), fraction);
         int keep = (int)Math.Round(fraction * config.IntermediateSize, MidpointRounding.AwayFromZero);
-        if (keep < 1) throw new UserInputException($"--ffn-keep {fraction} keeps no FFN neuron of {config.IntermediateSize}.");
+        if (keep < 1) throw new InvalidSettingException(nameof(PruneRunOptions.FfnKeep), $"{fraction} keeps no FFN neuron of {config.IntermediateSize}.");
         return keep;
     }
 
-    private static void CheckFraction(string option, double fraction)
+    private static void CheckFraction(string setting, double fraction)
     {
         if (!(fraction > 0 && fraction <= 1))
-            throw new UserInputException($"{option} must be a fraction in (0, 1], got {fraction}.");
+            throw new InvalidSettingException(setting, $"must be a fraction in (0, 1], got {fraction}.");
     }
 }

@@ -185,13 +185,15 @@ public sealed class DatasetReaderTests
     }
 
     [Theory]
-    [InlineData("1negative")]
-    [InlineData("1=negative,1=positive")]
-    [InlineData("1=negative")]
-    public void MalformedLabels_Throw(string labels)
+    [InlineData("1negative", "'1negative' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).")]
+    [InlineData("1=negative,1=positive", "raw value '1' is mapped twice.")]
+    [InlineData("1=negative", "'1=negative' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).")]
+    public void MalformedLabels_Throw(string labels, string problem)
     {
-        var e = Assert.Throws<UserInputException>(() => LabelMapping.Parse(labels));
-        Assert.StartsWith("--labels:", e.Message);
+        // The library names its setting (DataLoadOptions.Labels); the command line words it as --labels (Cli tests).
+        var e = Assert.Throws<InvalidSettingException>(() => LabelMapping.Parse(labels));
+        Assert.Equal((nameof(DataLoadOptions.Labels), problem), (e.Setting, e.Problem));
+        Assert.Equal($"Labels: {problem}", e.Message);
     }
 
     // ---- bad input: one line naming the file, the line and the problem ----

@@ -74,7 +74,7 @@ public sealed class DatasetSplitterTests
         Assert.Equal(limited.Rows, DatasetSplitter.Limit(data, 1000, seed: 5).Rows);
         Assert.NotEqual(limited.Rows, DatasetSplitter.Limit(data, 1000, seed: 6).Rows);
         Assert.Same(data, DatasetSplitter.Limit(data, 20_000, seed: 5));
-        Assert.Throws<UserInputException>(() => DatasetSplitter.Limit(data, 0, seed: 5));
+        Assert.Equal("Limit: must be positive, got 0.", Assert.Throws<InvalidSettingException>(() => DatasetSplitter.Limit(data, 0, seed: 5)).Message);
     }
 
     [SkippableFact]

