@@ -30,6 +30,9 @@ public sealed class ClassifierLogits
     /// <summary>Logits per row (labels).</summary>
     public int Classes { get; }
 
+    /// <summary>Every logit, row-major.</summary>
+    public ReadOnlySpan<float> Values => _values;
+
     /// <summary>The logits of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> Row(int row)
     {
