@@ -1,13 +1,7 @@
-using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using PpkmOnnx.Core;
-using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
-using PpkmOnnx.Core.Platform;
-using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime.Sessions;
-using PpkmOnnx.Core.Metrics;
 
 namespace PpkmOnnx.Runtime;
 
@@ -17,6 +11,12 @@ namespace PpkmOnnx.Runtime;
 /// Thread-safe: one <see cref="InferenceSession"/> is shared by all callers (ONNX Runtime's Run is thread-safe).
 /// Create it with <see cref="Load"/>; dispose it to free the native session.
 /// </summary>
+/// <remarks>
+/// The work is split by job: <see cref="PackageModelFile"/> finds the variant's file, <see cref="OptimizedModelCache"/> opens
+/// it, <see cref="ClassifierSession"/> (the classification core bench and the exporter use too) checks it against the
+/// package and runs it, <see cref="ClassifierEncoder"/> truncates and pads, <see cref="ResultDecoder"/> turns logits into
+/// results. This class plans the micro-batches and holds the public API.
+/// </remarks>
 public sealed class SentimentClassifier : IDisposable
 {
     /// <summary>ONNX Runtime's name of the CPU provider.</summary>
@@ -24,13 +24,9 @@ public sealed class SentimentClassifier : IDisposable
     /// <summary>ONNX Runtime's name of the CUDA provider.</summary>
     public const string CudaProviderName = OrtSessionFactory.CudaProviderName;
 
-    private readonly OrtSessionHandle _handle;
-    private readonly InferenceSession _session;
-    private readonly BertWordPieceTokenizer _tokenizer;
+    private readonly ClassifierSession _core;
+    private readonly ClassifierEncoder _encoder;
     private readonly ClassifierOptions _options;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly bool _hasTokenTypeIds;
     private int _disposed;
 
     /// <summary>
@@ -39,17 +35,13 @@ public sealed class SentimentClassifier : IDisposable
     /// </summary>
     internal Action? BeforeMicroBatchRun { get; set; }
 
-    private SentimentClassifier(OrtSessionHandle handle, BertWordPieceTokenizer tokenizer, ClassifierOptions options,
-        ModelPackageInfo info, string[] inputNames, string outputName, bool cacheHit, string? cachePath)
+    private SentimentClassifier(ClassifierSession core, ClassifierEncoder encoder, ClassifierOptions options, ModelPackageInfo info,
+        bool cacheHit, string? cachePath)
     {
-        _handle = handle;
-        _session = handle.Session;
-        _tokenizer = tokenizer;
+        _core = core;
+        _encoder = encoder;
         _options = options;
         Info = info;
-        _hasTokenTypeIds = info.HasTokenTypeIds;
-        _inputNames = inputNames;
-        _outputNames = [outputName];
         LoadedFromOptimizedModelCache = cacheHit;
         OptimizedModelCachePath = cachePath;
     }
@@ -84,143 +76,30 @@ public sealed class SentimentClassifier : IDisposable
     {
         options ??= new ClassifierOptions();
         options.Validate();
-        var folder = Path.GetFullPath(packageFolder);
-        ModelPackageLayout.RequirePackage(folder);
-        var modelPath = ModelPackageLayout.ModelPath(folder, options.Variant);
-        if (!File.Exists(modelPath))
-        {
-            var available = ModelPackageLayout.AvailableVariants(folder).Select(ModelPackageLayout.VariantName).ToList();
-            throw new UserInputException(
-                $"{modelPath}: the {ModelPackageLayout.VariantName(options.Variant)} variant is not in this package (available: {(available.Count == 0 ? "none" : string.Join(", ", available))}).");
-        }
-        var vocabPath = Path.Combine(folder, ModelPackage.VocabularyFile);
-        if (!File.Exists(vocabPath)) throw new UserInputException($"{vocabPath}: vocabulary not found in the model package.");
-
-        var fileInfo = new FileInfo(modelPath);
-        string sha256;
-        using (var stream = File.OpenRead(modelPath)) sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-
-        var (handle, cacheHit, cachePath) = OpenSession(modelPath, sha256, options);
+        var file = PackageModelFile.Locate(packageFolder, options.Variant);
+        var (handle, cacheHit, cachePath) = OptimizedModelCache.Open(file, options);
+        var core = ClassifierSession.Open(handle, file.ModelPath, file.Folder);
         try
         {
-            return Describe(handle, folder, name ?? new DirectoryInfo(folder).Name, modelPath, fileInfo.Length, sha256, options, cacheHit, cachePath);
+            var package = core.Package;
+            var encoder = new ClassifierEncoder(package.Tokenizer, options.MaxLength is { } cap ? Math.Min(package.MaxLength, cap) : package.MaxLength);
+            var info = new ModelPackageInfo(name ?? new DirectoryInfo(file.Folder).Name, package.ModelType ?? "unknown", options.Variant, core.Provider,
+                package.Labels.ToArray(), encoder.MaxLength, file.ModelPath, file.FileSizeBytes, file.Sha256, core.HasTokenTypeIds);
+            return new SentimentClassifier(core, encoder, options, info, cacheHit, cachePath);
         }
         catch
         {
-            handle.Dispose();
+            core.Dispose();
             throw;
         }
     }
-
-    private static SentimentClassifier Describe(OrtSessionHandle handle, string folder, string name, string modelPath, long size,
-        string sha256, ClassifierOptions options, bool cacheHit, string? cachePath)
-    {
-        var session = handle.Session;
-        var provider = handle.Provider;
-        var inputNames = ModelGraphNames.ClassifierInputs(session.InputMetadata.Keys, modelPath);
-        var outputs = session.OutputMetadata;
-        var outputName = ModelGraphNames.ClassifierOutput(outputs.Keys, modelPath);
-        var outputMeta = outputs[outputName];
-        if (outputMeta.Dimensions.Length != 2)
-            throw new UserInputException($"{modelPath}: output '{outputName}' has rank {outputMeta.Dimensions.Length}, expected logits [batch, num_labels] (is this a base model without a classification head?).");
-
-        var package = ModelPackage.Read(folder, session.ModelMetadata.CustomMetadataMap, modelPath);
-        var labels = package.Labels;
-        var configPath = package.ConfigPath;
-        if (labels.Count == 0)
-            throw new UserInputException(package.HasConfig
-                ? $"{configPath}: no id2label and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes."
-                : $"{configPath}: config.json not found and {Path.GetFileName(modelPath)} has no {ModelPackageLayout.MetadataLabels} metadata; cannot name the classes.");
-        long numOutputs = outputMeta.Dimensions[1];
-        if (numOutputs > 0 && numOutputs != labels.Count)
-            throw new UserInputException($"{modelPath}: the graph outputs {numOutputs} logits but the package names {labels.Count} labels.");
-
-        var tokenizer = package.Tokenizer;
-        int maxLength = options.MaxLength is { } cap ? Math.Min(package.MaxLength, cap) : package.MaxLength;
-        var architecture = package.ModelType ?? "unknown";
-
-        var info = new ModelPackageInfo(name, architecture, options.Variant, provider, labels.ToArray(), maxLength, modelPath, size, sha256,
-            inputNames.Contains(ModelGraphNames.TokenTypeIds));
-        return new SentimentClassifier(handle, tokenizer, options, info, inputNames, outputName, cacheHit, cachePath);
-    }
-
-    private static (OrtSessionHandle Handle, bool CacheHit, string? CachePath) OpenSession(string modelPath, string sha256, ClassifierOptions options)
-    {
-        var settings = new SessionSettings
-        {
-            ExecutionProvider = options.ExecutionProvider,
-            CudaDeviceId = options.CudaDeviceId,
-            OptimizationLevel = options.OptimizationLevel,
-            IntraOpThreads = options.IntraOpThreads,
-            InterOpThreads = options.InterOpThreads,
-        };
-        bool cacheHit = false;
-        string? cachePath = null;
-        var handle = OrtSessionFactory.Create(settings, (sessionOptions, provider) =>
-        {
-            var (session, hit, path) = CreateSession(modelPath, sha256, provider, options, sessionOptions);
-            (cacheHit, cachePath) = (hit, path);
-            return session;
-        }, modelPath);
-        return (handle, cacheHit, cachePath);
-    }
-
-    private static (InferenceSession Session, bool CacheHit, string? CachePath) CreateSession(string modelPath, string sha256, string provider,
-        ClassifierOptions options, SessionOptions sessionOptions)
-    {
-        if (options.OptimizedModelCacheFolder is null) return (new InferenceSession(modelPath, sessionOptions), false, null);
-
-        OutputFolder.Create(options.OptimizedModelCacheFolder);
-        var key = $"{sha256[..16]}-{provider.Replace("ExecutionProvider", "", StringComparison.Ordinal).ToLowerInvariant()}-{LevelTag(options.OptimizationLevel)}-{CpuFeatures.Current.CacheTag}";
-        var cachePath = Path.Combine(Path.GetFullPath(options.OptimizedModelCacheFolder), key + ".onnx");
-        if (File.Exists(cachePath))
-        {
-            var level = sessionOptions.GraphOptimizationLevel;
-            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
-            try
-            {
-                return (new InferenceSession(cachePath, sessionOptions), true, cachePath);
-            }
-            catch (OnnxRuntimeException)
-            {
-                // A damaged cache entry is rebuilt, never trusted.
-                File.Delete(cachePath);
-            }
-            finally
-            {
-                sessionOptions.GraphOptimizationLevel = level;
-            }
-        }
-        // ONNX Runtime writes the optimized graph itself; give it a temporary name and rename, so no half-written cache exists.
-        var temp = cachePath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        sessionOptions.OptimizedModelFilePath = temp;
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(modelPath, sessionOptions);
-        }
-        finally
-        {
-            sessionOptions.OptimizedModelFilePath = "";
-        }
-        if (File.Exists(temp)) File.Move(temp, cachePath, overwrite: true);
-        return (session, false, cachePath);
-    }
-
-    private static string LevelTag(GraphOptimizationLevel level) => level switch
-    {
-        GraphOptimizationLevel.ORT_DISABLE_ALL => "none",
-        GraphOptimizationLevel.ORT_ENABLE_BASIC => "basic",
-        GraphOptimizationLevel.ORT_ENABLE_EXTENDED => "extended",
-        _ => "all",
-    };
 
     /// <summary>Tokens the model sees for <paramref name="text"/> (with [CLS]/[SEP], after truncation to <see cref="MaxLength"/>).</summary>
     /// <exception cref="ArgumentException">The text is null, empty or blank.</exception>
     public int CountTokens(string text)
     {
         ValidateText(text, 0);
-        return Math.Min(_tokenizer.EncodeToIds(text, addSpecialTokens: false).Count, MaxLength - 2) + 2;
+        return _encoder.Encode(text).Length;
     }
 
     /// <summary>Classifies one text.</summary>
@@ -243,7 +122,7 @@ public sealed class SentimentClassifier : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         for (int i = 0; i < texts.Count; i++) ValidateText(texts[i], i);
         var rows = new int[texts.Count][];
-        for (int i = 0; i < texts.Count; i++) rows[i] = Encode(texts[i]);
+        for (int i = 0; i < texts.Count; i++) rows[i] = _encoder.Encode(texts[i]);
 
         var results = new ClassificationResult[texts.Count];
         using var runOptions = new RunOptions();
@@ -301,70 +180,19 @@ public sealed class SentimentClassifier : IDisposable
             throw new ArgumentException(text is null ? $"text {index} is null." : $"text {index} is empty.", "texts");
     }
 
-    private int[] Encode(string text)
-    {
-        var ids = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
-        int keep = Math.Min(ids.Count, MaxLength - 2);
-        var row = new int[keep + 2];
-        row[0] = _tokenizer.ClsId;
-        for (int i = 0; i < keep; i++) row[i + 1] = ids[i];
-        row[keep + 1] = _tokenizer.SepId;
-        return row;
-    }
-
     private void RunMicroBatch(int[][] rows, IReadOnlyList<int> batch, ClassificationResult[] results, RunOptions runOptions)
     {
-        int size = batch.Count;
-        int sequence = batch.Max(i => rows[i].Length);
-        var ids = new long[size * sequence];
-        var mask = new long[size * sequence];
-        for (int r = 0; r < size; r++)
-        {
-            var row = rows[batch[r]];
-            for (int t = 0; t < sequence; t++)
-            {
-                bool real = t < row.Length;
-                ids[r * sequence + t] = real ? row[t] : _tokenizer.PadId;
-                mask[r * sequence + t] = real ? 1 : 0;
-            }
-        }
-        long[] shape = [size, sequence];
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[size * sequence], shape) : null;
-        OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+        var encoded = _encoder.Batch(rows, batch);
         BeforeMicroBatchRun?.Invoke();
-        using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
-        var output = outputs[0];
-        var typeAndShape = output.GetTensorTypeAndShape();
-        int numLabels = Labels.Count;
-        if (typeAndShape.Shape.Length != 2 || typeAndShape.Shape[0] != size || typeAndShape.Shape[1] != numLabels)
-            throw new UserInputException($"{Info.ModelPath}: logits have shape [{string.Join(", ", typeAndShape.Shape)}], expected [{size}, {numLabels}].");
-        var logits = new float[size * numLabels];
-        if (typeAndShape.ElementDataType == TensorElementType.Float16)
-        {
-            var half = output.GetTensorDataAsSpan<Float16>();
-            for (int i = 0; i < logits.Length; i++) logits[i] = (float)half[i].ToFloat();
-        }
-        else if (typeAndShape.ElementDataType == TensorElementType.Float)
-            output.GetTensorDataAsSpan<float>().CopyTo(logits);
-        else
-            throw new UserInputException($"{Info.ModelPath}: logits are {typeAndShape.ElementDataType}, expected float.");
-
-        for (int r = 0; r < size; r++)
-        {
-            var rowLogits = logits.AsSpan(r * numLabels, numLabels).ToArray();
-            var probabilities = ClassScores.Softmax(rowLogits);
-            int best = ClassScores.ArgMax(probabilities);
-            int index = batch[r];
-            results[index] = new ClassificationResult(Labels[best], best, probabilities, rowLogits, Labels, Variant, rows[index].Length);
-        }
+        var logits = _core.Run(encoded, runOptions);
+        for (int r = 0; r < batch.Count; r++)
+            results[batch[r]] = ResultDecoder.Decode(logits, r, Labels, Variant, rows[batch[r]].Length);
     }
 
     /// <summary>Frees the native session. Calls after disposal throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _handle.Dispose();
+        _core.Dispose();
     }
 }

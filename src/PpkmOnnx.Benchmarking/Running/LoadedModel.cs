@@ -15,6 +15,8 @@ internal sealed class LoadedModel : IDisposable
     public string Name { get; }
     public string Folder { get; }
     public BertWordPieceTokenizer Tokenizer { get; private set; } = null!;
+    /// <summary>Label names by class id, as the package names them (and as serve names them: <see cref="PpkmOnnx.Runtime.Sessions.ClassifierSession.Labels"/>).</summary>
+    public IReadOnlyList<string> Labels { get; private set; } = [];
     public int MaxLength { get; private set; }
     public int? MaxPositions { get; private set; }
     public string? ModelType { get; private set; }
@@ -69,7 +71,7 @@ internal sealed class LoadedModel : IDisposable
         {
             var path = ModelPackageLayout.ModelPath(Folder, variant);
             log($"{Name}: opening {Path.GetFileName(path)}");
-            var session = VariantSession.Open(path, options.Provider, options.CudaDeviceId, options.IntraOpThreads);
+            var session = VariantSession.Open(path, Folder, options.Provider, options.CudaDeviceId, options.IntraOpThreads);
             if (variant == ModelVariant.Fp16 && session.ExecutionProvider != "CUDA" && !options.ForceFp16)
             {
                 session.Dispose();
@@ -80,8 +82,10 @@ internal sealed class LoadedModel : IDisposable
         }
         if (Variants.Count == 0) throw new UserInputException($"{Folder}: no variant left to measure ({string.Join("; ", Skipped)}).");
 
-        // The package's facts by the rules the Runtime applies (ModelPackage), with the first variant's ONNX metadata.
-        var package = ModelPackage.Read(Folder, Variants[0].Session.Metadata, Variants[0].Path);
+        // The package's facts as the Runtime's classification core read them (ModelPackage, with the first variant's ONNX
+        // metadata), so bench truncates and labels as serve does.
+        var package = Variants[0].Session.Core.Package;
+        Labels = package.Labels;
         CheckLabels(package.Labels, options.Dataset.LabelNames, package.ConfigPath);
         Tokenizer = package.Tokenizer;
         ModelType = package.ModelType;
@@ -98,7 +102,6 @@ internal sealed class LoadedModel : IDisposable
 
     private static void CheckLabels(IReadOnlyList<string> packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
     {
-        if (packageLabels.Count == 0) return;
         if (packageLabels.Count != datasetLabels.Count)
             throw new UserInputException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
         // Hugging Face's placeholder names (LABEL_0, …) say nothing about the order; real names must match id for id.

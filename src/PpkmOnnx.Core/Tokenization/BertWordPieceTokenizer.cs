@@ -231,43 +231,38 @@ public sealed class BertWordPieceTokenizer
     }
 
     /// <summary>
-    /// Encodes a batch: each text truncated as Hugging Face does (<c>[CLS]</c> + first L−2 pieces + <c>[SEP]</c>),
-    /// padded on the right with <see cref="PadId"/> to the longest row of this batch; token type ids are all zero.
+    /// The ids a model sees for <paramref name="text"/>: truncated as Hugging Face does (<c>[CLS]</c> + first L−2 pieces +
+    /// <c>[SEP]</c>, L = <paramref name="maxLength"/>). The one truncation rule: batches, serving and bench all use it.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is below 2.</exception>
+    public int[] EncodeTruncated(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), "maxLength must be at least 2.");
+        var ids = t_ids ??= new List<int>(256);
+        ids.Clear();
+        EncodeToIds(text.AsSpan(), ids, addSpecialTokens: false);
+        int keep = Math.Min(ids.Count, maxLength - 2);
+        var row = new int[keep + 2];
+        row[0] = ClsId;
+        ids.CopyTo(0, row, 1, keep);
+        row[keep + 1] = SepId;
+        if (ids.Capacity > MaxRetainedScratch) t_ids = null;
+        return row;
+    }
+
+    /// <summary>
+    /// Encodes a batch: each text truncated by <see cref="EncodeTruncated"/>, padded on the right with <see cref="PadId"/>
+    /// to the longest row of this batch (<see cref="EncodedBatch.Pad"/>); token type ids are all zero.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is below 2.</exception>
     public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), "maxLength must be at least 2.");
         var rows = new int[texts.Count][];
-        var ids = t_ids ??= new List<int>(256);
-        int longest = 0;
-        for (int r = 0; r < texts.Count; r++)
-        {
-            ids.Clear();
-            EncodeToIds(texts[r].AsSpan(), ids, addSpecialTokens: false);
-            int keep = Math.Min(ids.Count, maxLength - 2);
-            var row = new int[keep + 2];
-            row[0] = ClsId;
-            ids.CopyTo(0, row, 1, keep);
-            row[keep + 1] = SepId;
-            rows[r] = row;
-            longest = Math.Max(longest, row.Length);
-        }
-        if (ids.Capacity > MaxRetainedScratch) t_ids = null;
-        var inputIds = new long[rows.Length * longest];
-        var mask = new long[rows.Length * longest];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            var row = rows[r];
-            int offset = r * longest;
-            for (int i = 0; i < longest; i++)
-            {
-                bool real = i < row.Length;
-                inputIds[offset + i] = real ? row[i] : PadId;
-                mask[offset + i] = real ? 1 : 0;
-            }
-        }
-        return new EncodedBatch(inputIds, mask, new long[inputIds.Length], rows.Length, longest);
+        for (int r = 0; r < texts.Count; r++) rows[r] = EncodeTruncated(texts[r], maxLength);
+        return EncodedBatch.Pad(rows, PadId);
     }
 
     /// <summary>

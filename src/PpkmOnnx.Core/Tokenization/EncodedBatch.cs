@@ -13,4 +13,29 @@ public sealed record EncodedBatch(long[] InputIds, long[] AttentionMask, long[] 
 {
     /// <summary>Number of real (unpadded) tokens in the batch.</summary>
     public long RealTokenCount => AttentionMask.Sum();
+
+    /// <summary>
+    /// The batch of <paramref name="rows"/> (already truncated, e.g. by <see cref="BertWordPieceTokenizer.EncodeTruncated"/>),
+    /// each padded on the right with <paramref name="padId"/> to the longest row (attention mask 0 there); token type ids all zero.
+    /// </summary>
+    public static EncodedBatch Pad(IReadOnlyList<int[]> rows, int padId)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int longest = 0;
+        foreach (var row in rows) longest = Math.Max(longest, row.Length);
+        var inputIds = new long[rows.Count * longest];
+        var mask = new long[inputIds.Length];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            int offset = r * longest;
+            for (int i = 0; i < longest; i++)
+            {
+                bool real = i < row.Length;
+                inputIds[offset + i] = real ? row[i] : padId;
+                mask[offset + i] = real ? 1 : 0;
+            }
+        }
+        return new EncodedBatch(inputIds, mask, new long[inputIds.Length], rows.Count, longest);
+    }
 }

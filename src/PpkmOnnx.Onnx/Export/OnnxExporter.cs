@@ -71,8 +71,8 @@ public static class OnnxExporter
         ct.ThrowIfCancellationRequested();
         if (options.Validation is { } validation)
         {
-            using var runner = OnnxModelRunner.Open(modelPath);
-            report = ExportValidator.Validate(runner, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance, ct);
+            report = WithCandidate(modelPath, weights.HasClassifier, candidate =>
+                ExportValidator.Validate(candidate, validation.Reference, tokenizer, validation.Texts, maxLength, validation.BatchSizes, weights.HasClassifier, validation.Tolerance, ct));
             if (!report.Passed && validation.FailOnMismatch)
                 throw new UserInputException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
         }
@@ -107,6 +107,21 @@ public static class OnnxExporter
             triton = TritonRepositoryWriter.Write(repo, name, finalModel, config, weights.Pooler is not null, options.TritonMaxBatchSize, options.Overwrite);
         }
         return new ExportResult(staging.Destination, finalModel, options.Flavour, model.Graph.Node.Count, sha, report, triton);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on the exported model: a classifier as serve runs it (the Runtime's classification
+    /// core, checked against the package being written beside it), a base model by its hidden states.
+    /// </summary>
+    private static ValidationReport WithCandidate(string modelPath, bool classifier, Func<IReferenceModel, ValidationReport> check)
+    {
+        if (classifier)
+        {
+            using var core = ClassifierCandidate.Open(modelPath, Path.GetDirectoryName(modelPath)!);
+            return check(core);
+        }
+        using var runner = OnnxModelRunner.Open(modelPath);
+        return check(runner);
     }
 
     /// <summary>The <c>model_type</c> name of an architecture.</summary>

@@ -8,20 +8,24 @@ using PpkmOnnx.Runtime.Sessions;
 namespace PpkmOnnx.Onnx.Validation;
 
 /// <summary>
-/// Runs an ONNX model on CPU with ONNX Runtime for validation, parity checks, calibration and accuracy checks: feeds the
-/// inputs the graph declares (input_ids, attention_mask, token_type_ids) and returns float outputs by name.
+/// Runs an ONNX model on CPU with ONNX Runtime for parity checks, calibration and accuracy checks, and for validating
+/// base-model exports: any output by name (a base model's hidden states, a calibration graph's activations). It feeds
+/// and reads a graph as the Runtime's classification core does (<see cref="ModelGraphNames.ClassifierInputs"/>,
+/// <see cref="ClassifierInputs"/>, <see cref="FloatTensor"/>); classifiers are checked and run by <see cref="ClassifierSession"/>.
 /// </summary>
 public sealed class OnnxModelRunner : IReferenceModel, IDisposable
 {
     private readonly OrtSessionHandle _handle;
     private readonly InferenceSession _session;
     private readonly string _outputName;
+    private readonly string[] _feed;
 
-    private OnnxModelRunner(OrtSessionHandle handle, string outputName)
+    private OnnxModelRunner(OrtSessionHandle handle, string outputName, string[] feed)
     {
         _handle = handle;
         _session = handle.Session;
         _outputName = outputName;
+        _feed = feed;
     }
 
     /// <summary>The graph's input names.</summary>
@@ -36,18 +40,18 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     /// <param name="intraOpThreads">Threads inside one operator; 0 lets ONNX Runtime choose.</param>
     /// <param name="optimization">ONNX Runtime graph optimization level.</param>
     /// <param name="logSeverity">ONNX Runtime's log level for this session (quantized graphs make it warn about things that are fine).</param>
-    /// <exception cref="UserInputException">The model file does not exist.</exception>
+    /// <exception cref="UserInputException">The model file does not exist, or it has an input other than input_ids, attention_mask and token_type_ids.</exception>
     public static OnnxModelRunner Open(string modelPath, string? outputName = null, int intraOpThreads = 0,
         GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, OrtLoggingLevel logSeverity = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING)
     {
         if (!File.Exists(modelPath)) throw new UserInputException($"{modelPath}: ONNX model not found.");
-        return Wrap(OrtSessionFactory.Create(modelPath, Settings(intraOpThreads, optimization, logSeverity)), outputName);
+        return Wrap(OrtSessionFactory.Create(modelPath, Settings(intraOpThreads, optimization, logSeverity)), outputName, modelPath);
     }
 
     /// <summary>Opens a model held in memory (see the path overload for the parameters).</summary>
     public static OnnxModelRunner Open(byte[] model, string? outputName = null, int intraOpThreads = 0,
         GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, OrtLoggingLevel logSeverity = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING) =>
-        Wrap(OrtSessionFactory.Create(model, Settings(intraOpThreads, optimization, logSeverity)), outputName);
+        Wrap(OrtSessionFactory.Create(model, Settings(intraOpThreads, optimization, logSeverity)), outputName, "the in-memory model");
 
     private static SessionSettings Settings(int intraOpThreads, GraphOptimizationLevel optimization, OrtLoggingLevel logSeverity) => new()
     {
@@ -57,16 +61,21 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
         LogSeverity = logSeverity,
     };
 
-    private static OnnxModelRunner Wrap(OrtSessionHandle handle, string? outputName)
+    private static OnnxModelRunner Wrap(OrtSessionHandle handle, string? outputName, string modelName)
     {
-        var outputs = handle.Session.OutputNames;
-        var name = outputName ?? outputs[0];
-        if (!outputs.Contains(name))
+        try
+        {
+            var feed = ModelGraphNames.ClassifierInputs(handle.Session.InputMetadata.Keys, modelName);
+            var outputs = handle.Session.OutputNames;
+            var name = outputName ?? outputs[0];
+            if (!outputs.Contains(name)) throw new ArgumentException($"the model has no output '{name}' (outputs: {string.Join(", ", outputs)}).");
+            return new OnnxModelRunner(handle, name, feed);
+        }
+        catch
         {
             handle.Dispose();
-            throw new ArgumentException($"the model has no output '{name}' (outputs: {string.Join(", ", outputs)}).");
+            throw;
         }
-        return new OnnxModelRunner(handle, name);
     }
 
     /// <inheritdoc />
@@ -82,43 +91,22 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
         return result;
     }
 
-    /// <summary>The float outputs <paramref name="outputNames"/> for <paramref name="batch"/>, in that order, each as flat values and shape.</summary>
-    /// <exception cref="NotSupportedException">The graph has an input other than input_ids, attention_mask and token_type_ids.</exception>
+    /// <summary>The outputs <paramref name="outputNames"/> for <paramref name="batch"/>, in that order, each as flat float values (float16 outputs widened) and shape.</summary>
+    /// <exception cref="UserInputException">An output holds neither float nor float16.</exception>
     public IReadOnlyList<(float[] Values, int[] Shape)> Run(EncodedBatch batch, IReadOnlyList<string> outputNames)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(outputNames);
-        var shape = new long[] { batch.BatchSize, batch.SequenceLength };
-        var names = new List<string>();
-        var values = new List<OrtValue>();
-        try
+        using var inputs = ClassifierInputs.Create(batch);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, _feed, inputs.For(_feed), outputNames);
+        var result = new List<(float[], int[])>(outputs.Count);
+        for (int i = 0; i < outputs.Count; i++)
         {
-            foreach (var input in _session.InputNames)
-            {
-                var data = input switch
-                {
-                    ModelGraphNames.InputIds => batch.InputIds,
-                    ModelGraphNames.AttentionMask => batch.AttentionMask,
-                    ModelGraphNames.TokenTypeIds => batch.TokenTypeIds,
-                    _ => throw new NotSupportedException($"the model has an input '{input}' this runner cannot feed."),
-                };
-                names.Add(input);
-                values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
-            }
-            using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, names, values, outputNames);
-            var result = new List<(float[], int[])>(outputs.Count);
-            foreach (var output in outputs)
-            {
-                var info = output.GetTensorTypeAndShape();
-                result.Add((output.GetTensorDataAsSpan<float>().ToArray(), info.Shape.Select(d => checked((int)d)).ToArray()));
-            }
-            return result;
+            var (values, shape) = FloatTensor.Read(outputs[i], $"output '{outputNames[i]}'");
+            result.Add((values, shape.Select(d => checked((int)d)).ToArray()));
         }
-        finally
-        {
-            foreach (var v in values) v.Dispose();
-        }
+        return result;
     }
 
     /// <inheritdoc />

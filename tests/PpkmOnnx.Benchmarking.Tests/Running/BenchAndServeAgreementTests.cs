@@ -1,6 +1,7 @@
 using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
+using PpkmOnnx.Runtime.Sessions;
 using PpkmOnnx.Tests.Common;
 
 namespace PpkmOnnx.Benchmarking.Tests.Running;
@@ -56,14 +57,20 @@ public class BenchAndServeAgreementTests
         var package = Package(temp, 16, 64);
         using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
         using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
+        {
             Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
+            Assert.Equal(TinyClassifierPackage.Labels, benched.Labels);
+        }
 
         // Keys written out of order still mean ids: serve reads negative, neutral, positive and so must bench.
         File.WriteAllText(Path.Combine(package, "config.json"),
             """{"model_type": "bert", "max_position_embeddings": 64, "id2label": {"2": "positive", "0": "negative", "1": "neutral"}}""");
         using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
         using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
+        {
             Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
+            Assert.Equal(TinyClassifierPackage.Labels, benched.Labels);
+        }
 
         Directory.Delete(package, recursive: true);
         Package(temp, 16, 64, id2label: ["negative", "positive", "neutral"]);
@@ -71,5 +78,43 @@ public class BenchAndServeAgreementTests
             Assert.Equal(["negative", "positive", "neutral"], served.Labels);
         var e = Assert.Throws<UserInputException>(() => LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }));
         Assert.Contains("id2label[1] is 'positive'", e.Message);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(null)]
+    public void Bench_scores_texts_as_serve_does_and_both_predict_the_hand_computed_class(int? exportedMaxLength)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = Package(temp, exportedMaxLength, 64);
+        string[] texts = ["good", "the movie was awful", "ok fine", "not good", "great movies", LongText];
+        using var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu });
+        using var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { });
+
+        using var inputs = ClassifierInputs.Create(benched.Tokenizer.EncodeBatch(texts, benched.MaxLength));
+        var benchLogits = benched.Variants[0].Session.Logits(inputs);
+        var servedResults = served.Classify(texts);
+        var reference = TinyClassifierPackage.Reference();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            // The hand computation sees the tokens both truncate to.
+            var ids = benched.Tokenizer.EncodeTruncated(texts[i], served.MaxLength);
+            Assert.Equal(reference.Predict(ids), servedResults[i].LabelId);
+            Assert.Equal(servedResults[i].LabelId, benchLogits.Predicted(i));
+            Assert.Equal(servedResults[i].Probabilities, benchLogits.Probabilities(i), (a, b) => Math.Abs(a - b) < 1e-6);
+        }
+        Assert.Equal(3, texts.Take(5).Select(t => servedResults[Array.IndexOf(texts, t)].LabelId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Bench_refuses_a_package_that_names_no_labels_as_serve_does()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = Package(temp, 16, 64);
+        File.WriteAllText(Path.Combine(package, "config.json"), """{"model_type": "bert", "max_position_embeddings": 64}""");
+        var served = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }));
+        var benched = Assert.Throws<UserInputException>(() => LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }));
+        Assert.Contains("no id2label", served.Message);
+        Assert.Equal(served.Message, benched.Message);
     }
 }

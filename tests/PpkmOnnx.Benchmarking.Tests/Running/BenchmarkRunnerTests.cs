@@ -254,10 +254,19 @@ public class BenchmarkRunnerTests
         Assert.Contains("config.json", swapped.Message);
         Assert.Contains("id2label[1] is 'positive'", swapped.Message);
 
+        // A package whose labels disagree with its graph is refused when the variant opens, by the Runtime's rule (serve's).
         // (Placeholder names LABEL_0, … without a classification head mean "no labels" under ModelPackage's one rule, so real names here.)
         TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "neutral"]);
-        var count = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
-        Assert.Contains("id2label has 2 labels", count.Message);
+        var graph = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
+        Assert.Contains("model.onnx: the graph outputs 3 logits but the package names 2 labels", graph.Message);
+
+        // A package that agrees with its graph but not with the test split.
+        TinyClassifierPackage.WriteSideFiles(package);
+        var count = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with
+        {
+            Dataset = BenchmarkDataset.Create(["good", "bad"], [1, 0], ["negative", "positive"]),
+        }));
+        Assert.Contains("id2label has 3 labels but the test split has 2", count.Message);
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public sealed class BertWordPieceTokenizerGoldenTests
             for (int r = 0; r < lines.Count; r++)
             {
                 var expected = expectedRows[r];
+                // The one truncation rule serving and bench use for single texts gives the batch's rows.
+                Assert.Equal(expected, tokenizer.EncodeTruncated(lines[r].Text, maxLength));
                 var actualIds = batch.InputIds.AsSpan(r * longest, longest).ToArray();
                 var expectedIds = expected.Select(id => (long)id).Concat(Enumerable.Repeat((long)tokenizer.PadId, longest - expected.Length)).ToArray();
                 Assert.True(expectedIds.SequenceEqual(actualIds), $"line {lines[r].Number}, max_length {maxLength}: expected [{string.Join(',', expectedIds)}] got [{string.Join(',', actualIds)}]");
