@@ -16,7 +16,7 @@ public sealed record ExportRecord : ArtifactRecord
     /// <summary><c>opset</c>: the ONNX default-domain opset.</summary>
     public required int Opset { get; init; }
     /// <summary><c>ir_version</c>: the ONNX IR version.</summary>
-    public required int IrVersion { get; init; }
+    public required long IrVersion { get; init; }
     /// <summary><c>max_length</c>: tokens per text the package was exported for.</summary>
     public required int MaxLength { get; init; }
     /// <summary><c>tokenizer_json</c>: how tokenizer.json got into the package ("copied", "generated from vocab.txt", "not written: …").</summary>
