@@ -176,4 +176,42 @@ public sealed partial class EndToEndTests
         Assert.Single(stderr.TrimEnd().Split('\n'));
         Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
     }
+
+    [Fact]
+    public async Task Train_with_pseudo_labels_adds_the_confident_rows_to_train_and_records_them()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        var model = TinyBert.Write(temp.Combine("tiny"), demo);
+        var pseudo = temp.Combine("pred.csv");
+        File.WriteAllText(pseudo, "row,text,label,prob_positive,prob_neutral,prob_negative\n"
+            + "1,vaksin lancar sekali,positive,0.97,0.02,0.01\n2,antrean bansos panjang,negative,0.05,0.15,0.8\n3,hari ini hujan,neutral,0.3,0.4,0.3\n");
+        var output = temp.Combine("out");
+        var labelled = PreparedData.Prepare(new DataLoadOptions { Path = demo }).Split.Train.Rows.Count;
+
+        await RunOk("train", model, "-o", output, "--data", demo, "--epochs", "1", "--lr", "1e-3", "--device", "cpu", "--pseudo-labels", pseudo, "--pseudo-min-confidence", "0.75");
+
+        var data = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "training.json")))!["data"]!;
+        Assert.Equal(labelled + 2, (int)data["train"]!);
+        var recorded = data["pseudo_labels"]!;
+        Assert.Equal((3, 1, 2), ((int)recorded["read"]!, (int)recorded["below_confidence"]!, (int)recorded["kept"]!));
+        Assert.Equal(0.75, (double)recorded["min_confidence"]!);
+    }
+
+    [Fact]
+    public async Task Train_with_a_pseudo_label_file_naming_another_class_is_a_user_error()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        var model = TinyBert.Write(temp.Combine("tiny"), demo);
+        var pseudo = temp.Combine("pred.csv");
+        File.WriteAllText(pseudo, "row,text,label,prob_positive,prob_neutral,prob_negative\n1,vaksin lancar,senang,0.97,0.02,0.01\n");
+        var output = temp.Combine("out");
+        var (code, _, stderr) = await Ppkm("train", model, "-o", output, "--data", demo, "--epochs", "1", "--lr", "1e-3", "--device", "cpu", "--pseudo-labels", pseudo);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {pseudo}: line 2: label 'senang' is not one of the data's classes [negative, neutral, positive].{Environment.NewLine}", stderr);
+        Assert.False(Directory.Exists(output));
+    }
 }

@@ -120,6 +120,7 @@ public class TrainerTests
         Assert.False(Directory.Exists(temp.Combine("out", "resume")));
         // The record is versioned, ends with the tool, and reads back through the one strict reader as the run reported it.
         Assert.Equal(1, json["schema_version"]!.GetValue<int>());
+        Assert.False(json["data"]!.AsObject().ContainsKey("pseudo_labels")); // only a self-training run has the section
         Assert.Equal(["tool", "tool_version"], json.AsObject().Select(kv => kv.Key).TakeLast(2));
         var record = ModelPackage.ReadTrainingRecord(temp.Combine("out", "training.json"));
         Assert.Equal(result.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.Validation.MacroF1)), record.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.Validation.MacroF1)));

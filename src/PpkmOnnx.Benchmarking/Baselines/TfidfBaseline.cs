@@ -39,25 +39,26 @@ public static class TfidfBaseline
         int classes = split.LabelNames.Count;
         var labels = split.Train.Rows.Select(r => r.Label).ToArray();
 
-        var fitter = OneVersusRest(train, labels, classes, vectorizer.Dimension, options);
+        var fitter = OneVersusRest(vectorizer, train, labels, classes, options);
 
         var grid = new List<(double C, ClassificationMetrics Validation)>();
-        Func<SparseVector[], int[]>? best = null;
+        TfidfLinearModel? model = null;
         double bestC = 0;
         foreach (var c in options.CGrid.Order())
         {
-            var predict = fitter(c);
-            var metrics = Score(split.Validation, predict(validation));
+            var candidate = fitter(c);
+            var metrics = Score(split.Validation, Predict(candidate, validation));
             grid.Add((c, metrics));
-            if (best is null || metrics.MacroF1 > grid.Where(g => g.C == bestC).Single().Validation.MacroF1)
+            if (model is null || metrics.MacroF1 > grid.Where(g => g.C == bestC).Single().Validation.MacroF1)
             {
-                best = predict;
+                model = candidate;
                 bestC = c;
             }
         }
         var trainingTime = started.Elapsed;
+        int[] best(SparseVector[] vectors) => Predict(model!, vectors);
 
-        var testPredictions = best!(Vectors(split.Test));
+        var testPredictions = best(Vectors(split.Test));
         return new TfidfBaselineResult
         {
             Options = options,
@@ -70,20 +71,18 @@ public static class TfidfBaseline
             TestPredictions = testPredictions,
             Evaluation = evaluation is null ? null : Score(evaluation, best(Vectors(evaluation))),
             FeatureCount = vectorizer.Dimension,
+            Model = model!,
             TrainingTime = trainingTime,
         };
     }
 
     /// <summary>
-    /// One-versus-rest SVMs, fitted C after C in ascending order from the previous C's dual solution (warm start). Each
-    /// returned predictor copies the weights of its C, so earlier predictors stay valid.
-    /// </summary>
-    /// <summary>
     /// One-versus-rest binary models, fitted C after C in ascending order (the SVM warm-starts from the previous C's dual
-    /// solution). Each returned predictor copies the weights of its C, so earlier predictors stay valid.
+    /// solution). Each returned model copies the weights of its C, so earlier models stay valid.
     /// </summary>
-    private static Func<double, Func<SparseVector[], int[]>> OneVersusRest(SparseVector[] x, int[] labels, int classes, int dimension, TfidfBaselineOptions options)
+    private static Func<double, TfidfLinearModel> OneVersusRest(TfidfNgramVectorizer vectorizer, SparseVector[] x, int[] labels, int classes, TfidfBaselineOptions options)
     {
+        int dimension = vectorizer.Dimension;
         var positives = Enumerable.Range(0, classes).Select(k => labels.Select(l => l == k).ToArray()).ToArray();
         (Func<double, int, int> Solve, Func<IReadOnlyList<double>> Weights, Func<double> Bias)[] solvers = options.Model == LinearModelKind.LinearSvm
             ? positives.Select(p => new LinearSvmDualSolver(x, p, dimension)).Select(s => ((Func<double, int, int>)((c, seed) => s.Solve(c, options.Tolerance, options.Iterations, seed)), (Func<IReadOnlyList<double>>)(() => s.Weights), (Func<double>)(() => s.Bias))).ToArray()
@@ -92,11 +91,11 @@ public static class TfidfBaseline
         {
             Parallel.For(0, classes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
                 k => solvers[k].Solve(c, options.Seed + k));
-            var weights = solvers.Select(s => s.Weights().ToArray()).ToArray();
-            var biases = solvers.Select(s => s.Bias()).ToArray();
-            return vectors => vectors.Select(v => ClassScores.ArgMax(Enumerable.Range(0, classes).Select(k => v.Dot(weights[k]) + biases[k]).ToArray())).ToArray();
+            return new TfidfLinearModel(vectorizer, options.Model, solvers.Select(s => s.Weights().ToArray()).ToArray(), solvers.Select(s => s.Bias()).ToArray());
         };
     }
+
+    private static int[] Predict(TfidfLinearModel model, SparseVector[] vectors) => vectors.Select(v => ClassScores.ArgMax(model.Decision(v))).ToArray();
 
     private static ClassificationMetrics Score(TextClassificationDataset data, int[] predicted) =>
         ClassificationMetrics.Compute(data.Rows.Select(r => r.Label).ToArray(), predicted, data.LabelNames);

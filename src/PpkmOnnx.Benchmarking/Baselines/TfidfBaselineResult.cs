@@ -24,6 +24,8 @@ public sealed record TfidfBaselineResult
     public required IReadOnlyList<int> TestPredictions { get; init; }
     /// <summary>Metrics on the extra evaluation set, when one was given.</summary>
     public ClassificationMetrics? Evaluation { get; init; }
+    /// <summary>The model with the chosen C, to score other texts.</summary>
+    public required TfidfLinearModel Model { get; init; }
     /// <summary>Length of the TF-IDF feature vector.</summary>
     public required int FeatureCount { get; init; }
     /// <summary>Featurization and training time, the whole grid included.</summary>

@@ -27,9 +27,17 @@ internal static class BaselineCommand
         var cGrid = new Option<string>("--c-grid") { Description = "Inverse regularisation strengths tried; the best validation macro-F1 is kept (test never used).", DefaultValueFactory = _ => string.Join(',', defaults.CGrid.Select(c => c.ToString(CultureInfo.InvariantCulture))) };
         var minDf = new Option<int>("--min-df") { Description = "Keep n-grams found in at least this many training texts.", DefaultValueFactory = _ => defaults.MinDocumentFrequency }.InRange(1, 1_000_000);
         var evaluate = new Option<string>("--evaluate") { Description = "Also score another labelled file (same --labels and columns; every row whose text is in --data is dropped first), e.g. IFest sheet 2." };
+        var ensembleWith = new Option<string>("--ensemble-with")
+        {
+            Description = "A transformer model package: average its probabilities with the n-gram logistic regression's (weight chosen on validation) and score the ensemble too.",
+        };
+        var predict = new Option<string>("--predict")
+        {
+            Description = "With --ensemble-with: also classify this file's texts (CSV/TSV/JSONL/plain lines, like ppkm predict's input) with the ensemble into predictions.csv, e.g. to pseudo-label unlabelled text for --pseudo-labels.",
+        };
         var data = DataOptions.Create();
         var command = new Command("baseline", "Train the classical baseline (TF-IDF word n-grams + character n-grams within words, sublinear tf, linear SVM / logistic regression with C chosen on validation) on the same split as ppkm train, and score validation and test.");
-        foreach (var o in new Option[] { output, models, wordNgrams, charNgrams, minDf, cGrid, iterations, evaluate }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, models, wordNgrams, charNgrams, minDf, cGrid, iterations, evaluate, ensembleWith, predict }) command.Options.Add(o);
         data.Add(command);
         command.SetAction((parseResult, ct) =>
         {
@@ -40,6 +48,12 @@ internal static class BaselineCommand
                 var other => throw new UserInputException($"--models takes svm and/or logreg, got '{other}'."),
             }).Distinct().ToList();
             if (kinds.Count == 0) throw new UserInputException("--models names no model.");
+            var ensemblePackage = parseResult.GetValue(ensembleWith);
+            var predictPath = parseResult.GetValue(predict);
+            if (predictPath is not null && ensemblePackage is null) throw new UserInputException("--predict writes the ensemble's predictions: give --ensemble-with PACKAGE too.");
+            if (predictPath is not null && !File.Exists(predictPath)) throw new UserInputException($"{predictPath}: file not found (--predict).");
+            if (ensemblePackage is not null && !kinds.Contains(LinearModelKind.LogisticRegression))
+                throw new UserInputException("--ensemble-with averages probabilities, which only the logistic regression gives: include logreg in --models.");
             var template = new TfidfBaselineOptions
             {
                 WordNgramLength = parseResult.GetValue(wordNgrams),
@@ -82,6 +96,8 @@ internal static class BaselineCommand
 
             var folder = parseResult.GetValue(output)!;
             Directory.CreateDirectory(folder);
+            var ensemble = ensemblePackage is null ? null
+                : BaselineEnsemble.Run(console, ensemblePackage, results.Single(r => r.Options.Model == LinearModelKind.LogisticRegression), prepared.Split, extra, predictPath, folder, ct);
             var json = new JsonObject
             {
                 ["stage"] = "baseline",
@@ -111,6 +127,7 @@ internal static class BaselineCommand
                     ["test"] = Metrics(r.Test),
                     ["evaluation"] = r.Evaluation is null ? null : Metrics(r.Evaluation),
                 }).ToArray()),
+                ["ensemble"] = ensemble,
             };
             var path = Path.Combine(folder, ResultFile);
             ArtifactJson.Write(path, json);

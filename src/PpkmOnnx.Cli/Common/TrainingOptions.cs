@@ -39,6 +39,22 @@ internal sealed class TrainingOptions
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
+    public Option<string> PseudoLabels { get; } = new("--pseudo-labels")
+    {
+        Description = "Self-training: add a model's confident predictions on unlabelled text (a ppkm predict file) to the training rows. "
+            + "Texts equal to a validation or test text, or in --exclude-texts-from, are left out; validation and test are unchanged.",
+    };
+    public Option<double> PseudoMinConfidence { get; } = new Option<double>("--pseudo-min-confidence")
+    {
+        Description = "Keep a pseudo-labelled row only when its predicted class has at least this probability.",
+        DefaultValueFactory = _ => 0.9,
+    }.InRange(0.0, 1.0);
+    public Option<int?> PseudoLimit { get; } = new Option<int?>("--pseudo-limit") { Description = "At most N pseudo-labelled rows: each class gets its share of the labelled training rows, filled with its most confident predictions." }.InRange(1, int.MaxValue);
+    public Option<string[]> PseudoExclude { get; } = new("--pseudo-exclude-texts-from")
+    {
+        Description = "Files whose texts must never be pseudo-labelled training rows (e.g. a held-out evaluation file); repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
     public DataOptions Data { get; } = DataOptions.Create();
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
@@ -58,7 +74,7 @@ internal sealed class TrainingOptions
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Threads, Resume, Force })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude })
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -126,7 +142,8 @@ internal sealed class TrainingOptions
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
-        var split = prepared.Split;
+        var split = WithPseudoLabels(p, prepared.Split);
+        if (split.PseudoLabels is { } pseudo) console.MarkupLine(Markup.Escape(pseudo.ToLine(split.LabelNames)));
         var (options, choices) = ToRunOptions(p, split.Train.Rows.Count);
         options.Validate();
 
@@ -171,6 +188,16 @@ internal sealed class TrainingOptions
         Summarize(console, result, prepared.Dataset.LabelNames);
         return 0;
     }
+
+    private DatasetSplit WithPseudoLabels(ParseResult p, DatasetSplit split) => p.GetValue(PseudoLabels) is not { Length: > 0 } path
+        ? split
+        : Core.Data.PseudoLabels.AddToTrain(split, new PseudoLabelOptions
+        {
+            Path = path,
+            MinConfidence = p.GetValue(PseudoMinConfidence),
+            Limit = p.GetValue(PseudoLimit),
+            ExcludeTextsFrom = [.. (p.GetValue(Data.ExcludeTextsFrom) is { Length: > 0 } excluded ? [excluded] : Array.Empty<string>()), .. p.GetValue(PseudoExclude) ?? []],
+        });
 
     private static void Summarize(IAnsiConsole console, TrainingResult r, IReadOnlyList<string> labels)
     {

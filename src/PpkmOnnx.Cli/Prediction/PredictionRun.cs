@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Cli.Prediction;
@@ -15,8 +16,10 @@ internal static class PredictionRun
 
     /// <summary>Classifies every row of <paramref name="reader"/> into <paramref name="output"/> and says what it did.</summary>
     /// <param name="flushEachChunk">Flush <paramref name="output"/> after every chunk (a pipe: its reader sees rows as they come, and a closed one fails the next write).</param>
+    /// <param name="rescore">When given, the probabilities written for a text instead of the classifier's own (e.g. an ensemble's); the label is their argmax.</param>
     public static PredictionSummary Run(TextRowReader reader, SentimentClassifier classifier, TextWriter output, PredictionFormat format,
-        int batchSize, CliProgress? progress, CancellationToken cancellationToken, bool flushEachChunk = false)
+        int batchSize, CliProgress? progress, CancellationToken cancellationToken, bool flushEachChunk = false,
+        Func<string, ClassificationResult, float[]>? rescore = null)
     {
         var writer = PredictionWriter.Create(output, format, classifier.Labels);
         var counts = new long[classifier.Labels.Count];
@@ -26,8 +29,10 @@ internal static class PredictionRun
         {
             foreach (var item in chunk)
             {
-                writer.Write(item.Item, item.Result);
-                counts[item.Result.LabelId]++;
+                var rescored = rescore?.Invoke(item.Item.Text, item.Result);
+                int labelId = rescored is null ? item.Result.LabelId : ClassScores.ArgMax(rescored);
+                writer.Write(item.Item, classifier.Labels[labelId], rescored ?? item.Result.Probabilities);
+                counts[labelId]++;
             }
             rows += chunk.Count;
             if (flushEachChunk) output.Flush();

@@ -63,12 +63,15 @@ internal sealed class PredictionWriter
     }
 
     /// <summary>Writes one prediction.</summary>
-    public void Write(TextRow row, ClassificationResult result)
+    public void Write(TextRow row, ClassificationResult result) => Write(row, result.Label, result.Probabilities);
+
+    /// <summary>Writes one prediction given as its label and probabilities by class id.</summary>
+    public void Write(TextRow row, string label, IReadOnlyList<float> probabilities)
     {
         if (_format == PredictionFormat.JsonLines)
         {
-            var o = new JsonObject { ["row"] = row.Row, ["text"] = row.Text, ["label"] = result.Label };
-            for (int c = 0; c < _probabilityColumns.Length; c++) o[_probabilityColumns[c]] = result.Probabilities[c];
+            var o = new JsonObject { ["row"] = row.Row, ["text"] = row.Text, ["label"] = label };
+            for (int c = 0; c < _probabilityColumns.Length; c++) o[_probabilityColumns[c]] = probabilities[c];
             _writer.Write(o.ToJsonString(JsonOptions));
             _writer.Write('\n');
             return;
@@ -76,8 +79,8 @@ internal sealed class PredictionWriter
         var cells = new string[3 + _probabilityColumns.Length];
         cells[0] = row.Row.ToString(CultureInfo.InvariantCulture);
         cells[1] = row.Text;
-        cells[2] = result.Label;
-        for (int c = 0; c < _probabilityColumns.Length; c++) cells[3 + c] = result.Probabilities[c].ToString("R", CultureInfo.InvariantCulture);
+        cells[2] = label;
+        for (int c = 0; c < _probabilityColumns.Length; c++) cells[3 + c] = probabilities[c].ToString("R", CultureInfo.InvariantCulture);
         WriteCells(cells);
     }
 

@@ -16,6 +16,9 @@ public sealed record DatasetSplit(TextClassificationDataset Train, TextClassific
     /// <summary>Where the rows came from (a path), recorded in training.json.</summary>
     public string Source => Train.Source;
 
+    /// <summary>What <see cref="Data.PseudoLabels.AddToTrain"/> added to <see cref="Train"/>; null when the training rows are all labelled.</summary>
+    public PseudoLabelReport? PseudoLabels { get; init; }
+
     /// <summary>
     /// <see cref="DatasetFingerprint"/> of train, validation and test in that order (for training.json and resume checks).
     /// Computed from the rows on each call, so a copy made with <c>with</c> never carries a stale one.

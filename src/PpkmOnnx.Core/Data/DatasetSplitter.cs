@@ -49,11 +49,7 @@ public static class DatasetSplitter
         if (limit <= 0) throw new UserInputException($"--limit must be positive, got {limit}.");
         if (dataset.Rows.Count <= limit) return dataset;
         var groups = ByClass(dataset);
-        int total = dataset.Rows.Count;
-        var quota = groups.Select(g => (long)g.Count * limit / total).Select(q => (int)q).ToArray();
-        var order = Enumerable.Range(0, groups.Count)
-            .OrderByDescending(c => (long)groups[c].Count * limit % total).ThenBy(c => c).ToList();
-        for (int k = 0, left = limit - quota.Sum(); left > 0; k++, left--) quota[order[k % order.Count]]++;
+        var quota = Quotas(groups.Select(g => g.Count).ToArray(), limit);
         var rng = SplitMix64.Create(seed, LimitStream);
         var chosen = new HashSet<LabelledText>(ReferenceEqualityComparer.Instance);
         for (int c = 0; c < groups.Count; c++)
@@ -62,6 +58,19 @@ public static class DatasetSplitter
             foreach (var row in groups[c].Take(quota[c])) chosen.Add(row);
         }
         return dataset with { Rows = dataset.Rows.Where(chosen.Contains).ToList() };
+    }
+
+    /// <summary>
+    /// <paramref name="limit"/> split over classes in proportion to <paramref name="classCounts"/> by largest remainder
+    /// (ties to the lower class id).
+    /// </summary>
+    internal static int[] Quotas(IReadOnlyList<int> classCounts, int limit)
+    {
+        long total = classCounts.Sum(c => (long)c);
+        var quota = classCounts.Select(c => (int)(c * (long)limit / total)).ToArray();
+        var order = Enumerable.Range(0, classCounts.Count).OrderByDescending(c => classCounts[c] * (long)limit % total).ThenBy(c => c).ToList();
+        for (int k = 0, left = limit - quota.Sum(); left > 0; k++, left--) quota[order[k % order.Count]]++;
+        return quota;
     }
 
     private static List<List<LabelledText>> ByClass(TextClassificationDataset dataset)

@@ -195,6 +195,7 @@ internal static partial class TrainingLoop
                 {
                     Source = job.Data.Source, Fingerprint = job.Data.Fingerprint, Train = job.Data.Train.Rows.Count,
                     Validation = job.Data.Validation.Rows.Count, Test = job.Data.Test.Rows.Count, TrainClassCounts = job.Data.Train.ClassCounts(),
+                    PseudoLabels = job.Data.PseudoLabels,
                 },
                 Device = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu", Threads = torch.get_num_threads(),
                 TrainableParameters = job.Model.TrainableParameterCount(), NewlyInitialized = job.NewlyInitialized,

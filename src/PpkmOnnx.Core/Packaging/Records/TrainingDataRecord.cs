@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using PpkmOnnx.Core.Data;
+
 namespace PpkmOnnx.Core.Packaging.Records;
 
 /// <summary>training.json's <c>data</c>: the labelled file trained on and the sizes of its splits.</summary>
@@ -15,4 +18,10 @@ public sealed record TrainingDataRecord
     public required int Test { get; init; }
     /// <summary><c>train_class_counts</c>: training rows per class id.</summary>
     public required IReadOnlyList<int> TrainClassCounts { get; init; }
+    /// <summary>
+    /// <c>pseudo_labels</c>: what self-training (<c>--pseudo-labels</c>) read and added to the training split; absent from
+    /// the file, not null, in a run without it (as it was before this record was typed).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PseudoLabelReport? PseudoLabels { get; init; }
 }

@@ -23,7 +23,9 @@ public sealed class TrainingRecordTests
             "warmup_ratio": 0.1, "weight_decay": 0.01, "max_grad_norm": 1, "class_weighting": "None", "seed": 42,
             "early_stopping_patience": null, "optimizer": "AdamW", "schedule": "linear", "automatic_choices": ["epochs: 1 (small data)"]
           },
-          "data": { "source": "d.csv", "fingerprint": "sha256:ab", "train": 8, "validation": 4, "test": 4, "train_class_counts": [5, 3] },
+          "data": { "source": "d.csv", "fingerprint": "sha256:ab", "train": 8, "validation": 4, "test": 4, "train_class_counts": [5, 3],
+                    "pseudo_labels": { "path": "pred.csv", "min_confidence": 0.9, "read": 10, "below_confidence": 4, "in_evaluation_splits": 1,
+                                       "excluded": 0, "in_train_or_repeated": 1, "over_limit": 1, "kept": 3, "kept_class_counts": [2, 1] } },
           "device": "cpu",
           "threads": 2,
           "trainable_parameters": 17397507,
@@ -72,6 +74,10 @@ public sealed class TrainingRecordTests
         Assert.Equal(["epochs: 1 (small data)"], h.AutomaticChoices!);
         Assert.Equal(("d.csv", "sha256:ab", 8, 4, 4), (r.Data!.Source, r.Data.Fingerprint, r.Data.Train, r.Data.Validation, r.Data.Test));
         Assert.Equal([5, 3], r.Data.TrainClassCounts);
+        var pseudo = r.Data.PseudoLabels!;
+        Assert.Equal(("pred.csv", 0.9, 10, 4, 1, 0, 1, 1, 3), (pseudo.Path, pseudo.MinConfidence, pseudo.Read, pseudo.BelowConfidence,
+            pseudo.InEvaluationSplits, pseudo.Excluded, pseudo.InTrainOrRepeated, pseudo.OverLimit, pseudo.Kept));
+        Assert.Equal([2, 1], pseudo.KeptClassCounts);
         Assert.Equal(("cpu", 2, 17397507L), (r.Device, r.Threads, r.TrainableParameters));
         var e = Assert.Single(r.Epochs);
         Assert.Equal((1, 0.25, 0.5, 2.5e-07, 240, 723.5, true), (e.Epoch, e.TrainLoss, e.ValidationLoss, e.LearningRate, e.Steps, e.Seconds, e.IsBest));
