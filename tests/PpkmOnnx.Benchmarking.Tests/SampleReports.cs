@@ -55,7 +55,7 @@ internal static class SampleReports
                     TrainableParameters = 4_386_051,
                     TrainingSeconds = 3723,
                     Hyperparameters = new JsonObject { ["learningRate"] = 2e-5, ["epochs"] = 3 },
-                    Epochs = [new EpochRecord(1, 0.9, 0.8, 0.6, 0.55, 1200), new EpochRecord(2, 0.6, 0.7, 0.7, 0.66, 1250), new EpochRecord(3, 0.4, 0.72, 0.75, 0.71, 1273)],
+                    Epochs = [new EpochSummary(1, 0.9, 0.8, 0.6, 0.55, 1200), new EpochSummary(2, 0.6, 0.7, 0.7, 0.66, 1250), new EpochSummary(3, 0.4, 0.72, 0.75, 0.71, 1273)],
                     Test = new JsonObject { ["accuracy"] = 0.8 },
                 },
                 Export = new JsonObject { ["graph"] = "standard", ["opset"] = 17 },

@@ -71,6 +71,11 @@ public sealed class GraphStructureTests
         Assert.Equal(sha, export["source_sha256"]!.GetValue<string>());
         Assert.Null(export["validation"]);
         Assert.Equal(Labels, ModelConfig.Load(package).Labels);
+        // The record is versioned and reads back through the package's one strict reader.
+        Assert.Equal(1, export["schema_version"]!.GetValue<int>());
+        var record = ModelPackage.Read(package).Export!;
+        Assert.Equal((17, sha), (record.Opset, record.SourceSha256));
+        Assert.Equal(Labels, record.Labels);
     }
 
     [Theory]

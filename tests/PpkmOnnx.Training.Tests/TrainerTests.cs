@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Training.Checkpoints;
@@ -117,6 +118,13 @@ public class TrainerTests
         Assert.Equal(result.TrainableParameters, json["trainable_parameters"]!.GetValue<long>());
         Assert.Equal(4, File.ReadAllLines(temp.Combine("out", "training-log.jsonl")).Length);
         Assert.False(Directory.Exists(temp.Combine("out", "resume")));
+        // The record is versioned, ends with the tool, and reads back through the one strict reader as the run reported it.
+        Assert.Equal(1, json["schema_version"]!.GetValue<int>());
+        Assert.False(json["data"]!.AsObject().ContainsKey("pseudo_labels")); // only a self-training run has the section
+        Assert.Equal(["tool", "tool_version"], json.AsObject().Select(kv => kv.Key).TakeLast(2));
+        var record = ModelPackage.ReadTrainingRecord(temp.Combine("out", "training.json"));
+        Assert.Equal(result.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.Validation.MacroF1)), record.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.Validation.MacroF1)));
+        Assert.Equal(options.MaxLength, ModelPackage.TrainedMaxLength(temp.Combine("out")));
         // Speed record: every step of this process counted, a measured GEMM peak, the CPU named.
         var perf = json["performance"]!;
         Assert.Equal(40, perf["steps_this_process"]!.GetValue<long>());

@@ -121,7 +121,7 @@ internal static class ReportCharts
     }
 
     /// <summary>Training loss (left axis) and validation macro-F1 (right axis) per epoch.</summary>
-    public static ChartBlock? TrainingCurves(string stem, string title, IReadOnlyList<EpochRecord> epochs, ReportOptions options)
+    public static ChartBlock? TrainingCurves(string stem, string title, IReadOnlyList<EpochSummary> epochs, ReportOptions options)
     {
         var loss = epochs.Where(e => e.TrainLoss is not null).ToList();
         var f1 = epochs.Where(e => e.ValidationMacroF1 is not null).ToList();

@@ -2,19 +2,19 @@ using System.Text.Json.Nodes;
 
 namespace PpkmOnnx.Benchmarking.Results;
 
-/// <summary>What a training.json said (every field optional: the file is read leniently).</summary>
+/// <summary>What a training.json said, as bench.json carries it (read strictly by <see cref="Inspection.TrainingRecordReader"/>).</summary>
 public sealed record TrainingSummary
 {
     /// <summary>The training.json read.</summary>
     public required string SourcePath { get; init; }
-    /// <summary><c>trainableParameters</c>, or null.</summary>
+    /// <summary><c>trainableParameters</c>, or null when the record does not say.</summary>
     public long? TrainableParameters { get; init; }
-    /// <summary><c>trainingSeconds</c>, or null.</summary>
+    /// <summary><c>trainingSeconds</c>, or null when the record does not say.</summary>
     public double? TrainingSeconds { get; init; }
-    /// <summary><c>hyperparameters</c> as written, or null.</summary>
+    /// <summary><c>hyperparameters</c> as the record reads them (fields the file lacks are null); null only in bench.json files that had none.</summary>
     public JsonNode? Hyperparameters { get; init; }
     /// <summary><c>epochs</c>: one record per epoch, empty when absent.</summary>
-    public IReadOnlyList<EpochRecord> Epochs { get; init; } = [];
-    /// <summary><c>test</c> as written (the trainer's own test metrics), or null.</summary>
+    public IReadOnlyList<EpochSummary> Epochs { get; init; } = [];
+    /// <summary><c>test</c>: the trainer's own test metrics, or null.</summary>
     public JsonNode? Test { get; init; }
 }

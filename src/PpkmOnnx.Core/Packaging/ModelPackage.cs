@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Tokenization;
 
 namespace PpkmOnnx.Core.Packaging;
 
 /// <summary>
 /// The facts of a model package (or training checkpoint) folder, read in one place with one rule each: the class
-/// labels, the model type, the tokenizer and its settings, the maximum sequence length, and the variants present.
+/// labels, the model type, the tokenizer and its settings, the maximum sequence length, the variants present, and the
+/// typed records beside them (training.json, export.json, quantize.json).
 /// The Runtime, bench, the quantizer and the CLI all read a package through this class, so serving and benchmarking
 /// see the same labels in the same order and truncate texts at the same length.
 /// </summary>
@@ -30,6 +33,8 @@ public sealed class ModelPackage
     private readonly string _metadataSource;
     private readonly Lazy<BertWordPieceTokenizer> _tokenizer;
     private readonly Lazy<int> _maxLength;
+    private readonly Lazy<ExportRecord?> _export;
+    private readonly Lazy<QuantizeRecord?> _quantize;
 
     private ModelPackage(string folder, JsonObject? config, IReadOnlyDictionary<string, string> metadata, string metadataSource)
     {
@@ -44,6 +49,8 @@ public sealed class ModelPackage
         EmbeddingRows = config?["vocab_size"] is { } rows ? JsonFields.Value<int>(rows, ConfigPath) : null;
         _tokenizer = new(CreateTokenizer);
         _maxLength = new(ResolveMaxLength);
+        _export = new(() => ArtifactJson.ReadOptional(Path.Combine(Folder, ModelPackageLayout.ExportReportFile), ArtifactRecordJsonContext.Default.ExportRecord));
+        _quantize = new(() => ArtifactJson.ReadOptional(Path.Combine(Folder, ModelPackageLayout.QuantizeReportFile), ArtifactRecordJsonContext.Default.QuantizeRecord));
     }
 
     /// <summary>The folder.</summary>
@@ -90,18 +97,32 @@ public sealed class ModelPackage
     /// <exception cref="UserInputException"><c>ppkm.max_length</c> is not a length of at least 2, or the tokenizer files are malformed.</exception>
     public int MaxLength => _maxLength.Value;
 
+    /// <summary>The package's export.json, read strictly on first use; null when the folder has none.</summary>
+    /// <exception cref="UserInputException">export.json is not JSON, is of a newer schema, or has a missing or mistyped field.</exception>
+    public ExportRecord? Export => _export.Value;
+
+    /// <summary>The package's quantize.json, read strictly on first use; null when no variant was quantized.</summary>
+    /// <exception cref="UserInputException">quantize.json is not JSON, is of a newer schema, or has a missing or mistyped field.</exception>
+    public QuantizeRecord? Quantize => _quantize.Value;
+
     /// <summary>
     /// The max length the checkpoint in <paramref name="folder"/> was trained with (training.json's
-    /// <c>hyperparameters.max_length</c>), or null when the folder has no training.json or it does not say. Static, so a
-    /// folder that is not yet a package (a checkpoint being exported) is not checked as one.
+    /// <c>hyperparameters.max_length</c>), or null when the folder has no training.json. Static, so a folder that is not
+    /// yet a package (a checkpoint being exported) is not checked as one.
     /// </summary>
-    /// <exception cref="UserInputException">training.json is not JSON, or <c>max_length</c> is not an integer.</exception>
+    /// <exception cref="UserInputException">training.json is not a training record (see <see cref="ReadTrainingRecord"/>).</exception>
     public static int? TrainedMaxLength(string folder)
     {
         var path = Path.Combine(folder, TrainingRecordFile);
-        var record = ReadOptionalObject(path);
-        return record?["hyperparameters"]?["max_length"] is { } node ? JsonFields.Value<int>(node, path) : null;
+        return File.Exists(path) ? ReadTrainingRecord(path).Hyperparameters.MaxLength : null;
     }
+
+    /// <summary>
+    /// Reads a training.json strictly (<see cref="ArtifactJson.Read{T}(string, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T})"/>):
+    /// the one reader of training records, for a checkpoint's own and for one a package names.
+    /// </summary>
+    /// <exception cref="UserInputException">No such file, not JSON, a newer schema, or a missing or mistyped field (the message names it).</exception>
+    public static TrainingRecord ReadTrainingRecord(string path) => ArtifactJson.Read(path, ArtifactRecordJsonContext.Default.TrainingRecord);
 
     /// <summary>Reads the facts of <paramref name="folder"/>.</summary>
     /// <param name="folder">A model package or checkpoint folder.</param>

@@ -6,6 +6,7 @@ using Google.Protobuf;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Graph;
 using PpkmOnnx.Onnx.IO;
@@ -22,8 +23,6 @@ public static class OnnxExporter
 {
     /// <summary>Tokenizer files copied into the package when the checkpoint has them (vocab.txt is required).</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles = new[] { "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json" };
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Exports as <paramref name="options"/> say.</summary>
     /// <exception cref="UserInputException">The checkpoint folder does not exist.</exception>
@@ -77,24 +76,24 @@ public static class OnnxExporter
                 throw new UserInputException($"{checkpoint}: the exported {GraphFlavours.Name(options.Flavour)} graph does not match the reference model ({report}); nothing was written.");
         }
 
-        var exportJson = new JsonObject
+        var exportRecord = new ExportRecord
         {
-            ["source_checkpoint"] = Path.GetFullPath(checkpoint),
-            ["source_sha256"] = sha,
-            ["model_type"] = ModelTypeName(config.Architecture),
-            ["graph"] = GraphFlavours.Name(options.Flavour),
-            ["opset"] = OnnxGraphBuilder.DefaultOpset,
-            ["ir_version"] = OnnxGraphBuilder.IrVersion,
-            ["max_length"] = maxLength,
-            ["tokenizer_json"] = tokenizerJson,
-            ["labels"] = new JsonArray(config.Labels.Select(l => (JsonNode)l).ToArray()),
-            ["inputs"] = new JsonArray(TransformerGraphWriter.InputNames(config.Architecture).Select(n => (JsonNode)n).ToArray()),
-            ["outputs"] = new JsonArray(model.Graph.Output.Select(o => (JsonNode)o.Name).ToArray()),
-            ["nodes"] = model.Graph.Node.Count,
-            ["exported_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            ["validation"] = report?.ToJson(),
+            SourceCheckpoint = Path.GetFullPath(checkpoint),
+            SourceSha256 = sha,
+            ModelType = ModelTypeName(config.Architecture),
+            Graph = GraphFlavours.Name(options.Flavour),
+            Opset = OnnxGraphBuilder.DefaultOpset,
+            IrVersion = OnnxGraphBuilder.IrVersion,
+            MaxLength = maxLength,
+            TokenizerJson = tokenizerJson,
+            Labels = config.Labels,
+            Inputs = TransformerGraphWriter.InputNames(config.Architecture),
+            Outputs = model.Graph.Output.Select(o => o.Name).ToList(),
+            Nodes = model.Graph.Node.Count,
+            ExportedUtc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            Validation = report?.ToJson(),
         };
-        ArtifactJson.Write(staging.Combine(ModelPackageLayout.ExportReportFile), exportJson, Indented);
+        ArtifactJson.Write(staging.Combine(ModelPackageLayout.ExportReportFile), exportRecord, ArtifactRecordJsonContext.Default.ExportRecord);
         // The last moment a cancellation can still leave nothing behind.
         ct.ThrowIfCancellationRequested();
         staging.Commit();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging.Records;
 
 namespace PpkmOnnx.Onnx.Quantization;
 
@@ -19,8 +20,15 @@ public static class AccuracyGuard
             : string.Join("; ", failing.Select(c => $"{c.SetName} macro-F1 dropped {c.MacroF1Drop * 100:F2} points ({c.Fp32.MacroF1:F4} → {c.Variant.MacroF1:F4}), more than the allowed {maxDrop * 100:F2}"));
     }
 
-    /// <summary>One check as written into quantize.json and prune.json (<paramref name="referenceName"/>/<paramref name="variantName"/> name the two sides).</summary>
-    public static JsonObject ToJson(AccuracyCheck c, string referenceName = "fp32", string variantName = "variant") => new()
+    /// <summary>One check as quantize.json records it (<c>fp32</c> and <c>variant</c> sides).</summary>
+    public static QuantizeCheckRecord ToRecord(AccuracyCheck c) => new()
+    {
+        Set = c.SetName, Count = c.Count, Fp32 = MetricsRecord(c.Fp32), Variant = MetricsRecord(c.Variant), MacroF1Drop = c.MacroF1Drop,
+        WeightedF1Drop = c.WeightedF1Drop, Agreement = c.Agreement, MaxAbsLogitDelta = c.MaxAbsLogitDelta,
+    };
+
+    /// <summary>One check as prune.json records it (<paramref name="referenceName"/>/<paramref name="variantName"/> name the two sides).</summary>
+    public static JsonObject ToJson(AccuracyCheck c, string referenceName, string variantName) => new()
     {
         ["set"] = c.SetName,
         ["count"] = c.Count,
@@ -31,6 +39,8 @@ public static class AccuracyGuard
         ["agreement"] = c.Agreement,
         ["max_abs_logit_delta"] = c.MaxAbsLogitDelta,
     };
+
+    private static GuardMetricsRecord MetricsRecord(ClassificationMetrics m) => new(m.Accuracy, m.WeightedF1, m.MacroF1);
 
     private static JsonObject Metrics(ClassificationMetrics m) => new()
     {

@@ -2,6 +2,7 @@ using Onnx;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Validation;
@@ -174,7 +175,7 @@ public static partial class OnnxQuantizer
     // The variant and its record land together: a full disk while writing either leaves both as they were.
     private static void WriteVariantAndRecord(QuantizeResult result, QuantizeOptions options, BuiltVariant built)
     {
-        var record = ArtifactJson.ToBytes(ReportWith(result, options, built.Model));
+        var record = ArtifactJson.ToBytes(ReportWith(result, options, built.Model), ArtifactRecordJsonContext.Default.QuantizeRecord);
         var files = new List<(string, Action<Stream>)>();
         if (result.Written) files.Add((result.OutputPath, s => s.Write(built.Bytes)));
         files.Add((result.ReportPath, s => s.Write(record)));

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Core.Packaging;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -13,20 +13,15 @@ internal static class ResumeRecord
     /// <summary>The <c>resume</c> entry for a run resumed after <paramref name="completedEpochs"/> epochs in <paramref name="output"/>.</summary>
     public static JsonObject Describe(string output, TrainingRunOptions options, int completedEpochs)
     {
-        var now = new Dictionary<string, JsonNode?>
-        {
-            ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize, ["epochs"] = options.Epochs, ["max_length"] = options.MaxLength,
-            ["warmup_ratio"] = options.WarmupRatio, ["weight_decay"] = options.WeightDecay, ["max_grad_norm"] = options.MaxGradNorm,
-            ["class_weighting"] = options.ClassWeighting.ToString(), ["seed"] = options.Seed, ["early_stopping_patience"] = options.EarlyStoppingPatience,
-            ["attention"] = options.AttentionName,
-        };
+        var now = TrainingRecords.ToJson(TrainingRecords.Hyperparameters(options));
         var before = PreviousHyperparameters(Path.Combine(output, TrainingLoop.TrainingJsonFile));
         var changed = new JsonObject();
         if (before is not null)
-            foreach (var (name, value) in now)
+            foreach (var name in Compared)
             {
                 // Runs recorded before --attention existed all attended eagerly.
                 var old = before[name] ?? (name == "attention" ? JsonValue.Create("eager") : null);
+                var value = now[name];
                 if (!JsonNode.DeepEquals(old, value)) changed[name] = new JsonObject { ["before"] = old?.DeepClone(), ["now"] = value?.DeepClone() };
             }
         return new JsonObject
@@ -40,10 +35,14 @@ internal static class ResumeRecord
         };
     }
 
-    private static JsonObject? PreviousHyperparameters(string trainingJson)
-    {
-        if (!File.Exists(trainingJson)) return null;
-        try { return JsonNode.Parse(File.ReadAllText(trainingJson))?["hyperparameters"] as JsonObject; }
-        catch (JsonException) { return null; }
-    }
+    // The hyperparameters that change what the epochs compute (not the descriptions, nor eval_batch_size, which only batches scoring).
+    private static readonly string[] Compared =
+    [
+        "learning_rate", "batch_size", "epochs", "max_length", "warmup_ratio", "weight_decay", "max_grad_norm", "class_weighting", "seed",
+        "early_stopping_patience", "attention",
+    ];
+
+    // The interrupted run's hyperparameters, read strictly: a resume point beside a damaged record is an error, not "unknown".
+    private static JsonObject? PreviousHyperparameters(string trainingJson) =>
+        File.Exists(trainingJson) ? TrainingRecords.ToJson(ModelPackage.ReadTrainingRecord(trainingJson).Hyperparameters) : null;
 }

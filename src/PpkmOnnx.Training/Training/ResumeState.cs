@@ -1,3 +1,5 @@
+using PpkmOnnx.Core.Packaging.Records;
+
 namespace PpkmOnnx.Training.Training;
 
 /// <summary>What <c>resume/resume.json</c> records after every epoch so an interrupted run can continue.</summary>

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Performance;
 using TorchSharp;
@@ -186,45 +186,24 @@ internal static partial class TrainingLoop
 
         private void WriteTrainingJson(RunState state, string status, ClassificationMetrics? test)
         {
-            var o = options;
-            var root = new JsonObject
+            var record = new TrainingRecord
             {
-                ["stage"] = job.Stage,
-                ["status"] = status,
-                ["model"] = Path.GetFullPath(o.ModelPath),
-                ["architecture"] = job.Model.Config.Architecture.ToString(),
-                ["labels"] = new JsonArray(job.Data.LabelNames.Select(l => (JsonNode)l).ToArray()),
-                ["hyperparameters"] = new JsonObject
+                Stage = job.Stage, Status = status, Model = Path.GetFullPath(options.ModelPath),
+                Architecture = job.Model.Config.Architecture.ToString(), Labels = job.Data.LabelNames,
+                Hyperparameters = TrainingRecords.Hyperparameters(options),
+                Data = new TrainingDataRecord
                 {
-                    ["learning_rate"] = o.LearningRate, ["batch_size"] = o.BatchSize, ["eval_batch_size"] = o.EvalBatchSize,
-                    ["epochs"] = o.Epochs, ["max_length"] = o.MaxLength, ["warmup_ratio"] = o.WarmupRatio,
-                    ["weight_decay"] = o.WeightDecay, ["max_grad_norm"] = o.MaxGradNorm, ["class_weighting"] = o.ClassWeighting.ToString(),
-                    ["seed"] = o.Seed, ["early_stopping_patience"] = o.EarlyStoppingPatience,
-                    ["attention"] = o.AttentionName,
-                    ["optimizer"] = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
-                    ["schedule"] = "linear warmup then linear decay to 0",
-                    ["automatic_choices"] = new JsonArray(o.AutomaticChoices.Select(c => (JsonNode)c).ToArray()),
+                    Source = job.Data.Source, Fingerprint = job.Data.Fingerprint, Train = job.Data.Train.Rows.Count,
+                    Validation = job.Data.Validation.Rows.Count, Test = job.Data.Test.Rows.Count, TrainClassCounts = job.Data.Train.ClassCounts(),
+                    PseudoLabels = job.Data.PseudoLabels,
                 },
-                ["data"] = new JsonObject
-                {
-                    ["source"] = job.Data.Source, ["fingerprint"] = job.Data.Fingerprint,
-                    ["train"] = job.Data.Train.Rows.Count, ["validation"] = job.Data.Validation.Rows.Count, ["test"] = job.Data.Test.Rows.Count,
-                    ["train_class_counts"] = new JsonArray(job.Data.Train.ClassCounts().Select(c => (JsonNode)c).ToArray()),
-                },
-                ["device"] = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu",
-                ["threads"] = torch.get_num_threads(),
-                ["trainable_parameters"] = job.Model.TrainableParameterCount(),
-                ["newly_initialized"] = new JsonArray(job.NewlyInitialized.Select(n => (JsonNode)n).ToArray()),
-                ["epochs"] = JsonSerializer.SerializeToNode(state.Epochs, Json),
-                ["best_epoch"] = state.BestEpoch,
-                ["stopped_early"] = state.StoppedEarly,
-                ["test"] = test is null ? null : JsonSerializer.SerializeToNode(test, Json),
-                ["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
-                ["performance"] = throughput.ToJson(),
+                Device = job.Device.type == DeviceType.CUDA ? "cuda" : "cpu", Threads = torch.get_num_threads(),
+                TrainableParameters = job.Model.TrainableParameterCount(), NewlyInitialized = job.NewlyInitialized,
+                Epochs = state.Epochs, BestEpoch = state.BestEpoch, StoppedEarly = state.StoppedEarly, Test = test,
+                WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Performance = throughput.ToJson(),
+                StageSections = TrainingRecords.StageSections(job.Extra),
             };
-            if (job.Data.PseudoLabels is { } pseudo) root["data"]!["pseudo_labels"] = JsonSerializer.SerializeToNode(pseudo, Json);
-            foreach (var (k, v) in job.Extra) root[k] = v?.DeepClone();
-            ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), root, Json);
+            ArtifactJson.Write(Path.Combine(output, TrainingJsonFile), record, ArtifactRecordJsonContext.Default.TrainingRecord);
         }
     }
 }

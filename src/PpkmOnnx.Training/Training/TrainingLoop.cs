@@ -3,6 +3,7 @@ using System.Text.Json;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,7 +28,8 @@ internal static partial class TrainingLoop
         WriteIndented = true,
     };
 
-    private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
+    // training-log.jsonl: one EpochRecord a line, through the records' source-generated serializer.
+    private static readonly JsonSerializerOptions JsonLine = new(ArtifactRecordJsonContext.Default.Options) { WriteIndented = false };
 
     /// <summary>
     /// Trains <paramref name="job"/>: setup (splits, optimizer, resume point), then per epoch <see cref="EpochRunner.TrainEpoch"/>

@@ -1,3 +1,5 @@
+using PpkmOnnx.Core.Packaging.Records;
+
 namespace PpkmOnnx.Training.Training;
 
 /// <summary>A progress report: one per optimizer step, one when an evaluation starts, one when an epoch ends.</summary>

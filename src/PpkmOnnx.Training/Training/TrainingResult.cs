@@ -1,4 +1,5 @@
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Core.Packaging.Records;
 
 namespace PpkmOnnx.Training.Training;
 

@@ -54,9 +54,14 @@ public class BenchmarkRunnerTests
         var checkpoint = temp.Combine("checkpoint");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "training.json"), """
-            {"hyperparameters": {"learningRate": 2e-5}, "wall_seconds": 42.5, "trainable_parameters": 57,
-             "epochs": [{"epoch": 1, "train_loss": 1.0, "validation": {"accuracy": 0.5, "macro_f1": 0.4}},
-                        {"epoch": 2, "train_loss": 0.5, "validation": {"accuracy": 0.7, "macro_f1": "n/a"}}]}
+            {"stage": "train", "status": "completed", "wall_seconds": 42.5, "trainable_parameters": 57,
+             "hyperparameters": {"learning_rate": 2e-5, "batch_size": 4, "epochs": 2, "max_length": 16, "seed": 1},
+             "epochs": [{"epoch": 1, "train_loss": 1.0, "validation_loss": 0.9, "learning_rate": 1e-5, "steps": 2, "seconds": 1.5, "is_best": true,
+                         "validation": {"accuracy": 0.5, "weighted_precision": 0.5, "weighted_recall": 0.5, "weighted_f1": 0.5, "macro_precision": 0.4,
+                                        "macro_recall": 0.4, "macro_f1": 0.4, "per_class": [], "confusion_matrix": [], "count": 4}},
+                        {"epoch": 2, "train_loss": 0.5, "validation_loss": 0.7, "learning_rate": 0, "steps": 2, "seconds": 1.25, "is_best": true,
+                         "validation": {"accuracy": 0.75, "weighted_precision": 0.7, "weighted_recall": 0.75, "weighted_f1": 0.7, "macro_precision": 0.6,
+                                        "macro_recall": 0.6, "macro_f1": 0.6, "per_class": [], "confusion_matrix": [], "count": 4}}]}
             """);
         File.WriteAllText(Path.Combine(package, "export.json"), """{"source_checkpoint": "../checkpoint", "opset": 11}""");
         File.WriteAllText(Path.Combine(package, "quantize.json"), """{"variants": ["int8"]}""");
@@ -144,7 +149,7 @@ public class BenchmarkRunnerTests
         Assert.Equal(42.5, model.TrainingSeconds);
         Assert.Equal([1, 2], model.Training!.Epochs.Select(e => e.Epoch));
         Assert.Equal(0.4, model.Training.Epochs[0].ValidationMacroF1);
-        Assert.Null(model.Training.Epochs[1].ValidationMacroF1);
+        Assert.Equal(new EpochSummary(2, 0.5, 0.7, 0.75, 0.6, 1.25), model.Training.Epochs[1]);
         Assert.Equal("int8", model.Quantize!["variants"]![0]!.GetValue<string>());
         Assert.Equal(11, model.Export!["opset"]!.GetValue<int>());
         var lengths = Split.Select(s => tokenizer.EncodeToIds(s.Text).Count).ToArray();

@@ -153,9 +153,13 @@ public class ModelPackageTests
         var folder = Package(temp, "{}");
         Assert.Null(ModelPackage.TrainedMaxLength(folder));
         var path = Path.Combine(folder, "training.json");
-        File.WriteAllText(path, """{"hyperparameters": {"max_length": 96}}""");
+        const string Record = """
+            {"stage": "train", "status": "completed", "epochs": [],
+             "hyperparameters": {"learning_rate": 2e-5, "batch_size": 16, "epochs": 3, "max_length": 96, "seed": 42}}
+            """;
+        File.WriteAllText(path, Record);
         Assert.Equal(96, ModelPackage.TrainedMaxLength(folder));
-        File.WriteAllText(path, """{"hyperparameters": {"max_length": "96"}}""");
+        File.WriteAllText(path, Record.Replace("\"max_length\": 96", "\"max_length\": \"96\""));
         var e = Assert.Throws<UserInputException>(() => ModelPackage.TrainedMaxLength(folder));
         Assert.Equal(path, e.FilePath);
         Assert.Equal("hyperparameters.max_length", e.Field);
