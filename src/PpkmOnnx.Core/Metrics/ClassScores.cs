@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace PpkmOnnx.Core.Metrics;
 
 /// <summary>
@@ -10,15 +12,13 @@ public static class ClassScores
     /// Index of the largest value; the first on ties (numpy's argmax). Comparisons with NaN are false, so a NaN is
     /// never taken over the best so far and nothing is taken over a leading NaN (a row of NaNs gives 0); an empty row gives 0.
     /// </summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> values) => IndexOfMax(values);
 
     /// <summary>Index of the largest value; the first on ties (see <see cref="ArgMax(ReadOnlySpan{float})"/>).</summary>
-    public static int ArgMax(ReadOnlySpan<double> values)
+    public static int ArgMax(ReadOnlySpan<double> values) => IndexOfMax(values);
+
+    // The one argmax: IEEE comparison, so NaN behaves alike for float and double.
+    private static int IndexOfMax<T>(ReadOnlySpan<T> values) where T : IComparisonOperators<T, T, bool>
     {
         int best = 0;
         for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;

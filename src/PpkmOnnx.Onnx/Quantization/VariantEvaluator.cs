@@ -1,4 +1,3 @@
-using PpkmOnnx.Core;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.Validation;
@@ -28,18 +27,17 @@ public static class VariantEvaluator
         return Score(set, reference, variant, labelNames);
     }
 
+    /// <summary>
+    /// <paramref name="runner"/>'s logits on <paramref name="set"/>, one row per text, run in batches of
+    /// <paramref name="batchSize"/> and read by the Runtime's core (<see cref="OnnxModelRunner.RunLogits"/>).
+    /// </summary>
     internal static float[][] Logits(OnnxModelRunner runner, EvaluationSet set, Func<IReadOnlyList<string>, EncodedBatch> tokenize, int batchSize)
     {
-        var output = runner.OutputNames[0];
         var all = new List<float[]>(set.Texts.Count);
         for (int start = 0; start < set.Texts.Count; start += batchSize)
         {
-            var texts = set.Texts.Skip(start).Take(batchSize).ToList();
-            var (values, shape) = runner.Run(tokenize(texts), [output])[0];
-            if (shape.Length != 2)
-                throw new UserInputException($"model output '{output}' has rank {shape.Length}; a classifier's logits are [batch, num_labels].");
-            int k = shape[1];
-            for (int i = 0; i < shape[0]; i++) all.Add(values.AsSpan(i * k, k).ToArray());
+            var logits = runner.RunLogits(tokenize(set.Texts.Skip(start).Take(batchSize).ToList()));
+            for (int i = 0; i < logits.Rows; i++) all.Add(logits.Row(i).ToArray());
         }
         return all.ToArray();
     }

@@ -19,9 +19,11 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
     private readonly InferenceSession _session;
     private readonly string _outputName;
     private readonly string[] _feed;
+    private readonly string _modelName;
 
-    private OnnxModelRunner(OrtSessionHandle handle, string outputName, string[] feed)
+    private OnnxModelRunner(OrtSessionHandle handle, string outputName, string[] feed, string modelName)
     {
+        _modelName = modelName;
         _handle = handle;
         _session = handle.Session;
         _outputName = outputName;
@@ -69,7 +71,7 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
             var outputs = handle.Session.OutputNames;
             var name = outputName ?? outputs[0];
             if (!outputs.Contains(name)) throw new ArgumentException($"the model has no output '{name}' (outputs: {string.Join(", ", outputs)}).");
-            return new OnnxModelRunner(handle, name, feed);
+            return new OnnxModelRunner(handle, name, feed, modelName);
         }
         catch
         {
@@ -107,6 +109,21 @@ public sealed class OnnxModelRunner : IReferenceModel, IDisposable
             result.Add((values, shape.Select(d => checked((int)d)).ToArray()));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> as a classifier, as <see cref="ClassifierSession"/> does without a package: the output
+    /// <see cref="ModelGraphNames.ClassifierOutput"/> picks, read by <see cref="ClassifierLogits.Read"/> as [rows, any count of labels].
+    /// </summary>
+    /// <exception cref="UserInputException">The output is not [rows, labels] of float or float16.</exception>
+    public ClassifierLogits RunLogits(EncodedBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        string[] output = [ModelGraphNames.ClassifierOutput(_session.OutputNames, _modelName)];
+        using var inputs = ClassifierInputs.Create(batch);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, _feed, inputs.For(_feed), output);
+        return ClassifierLogits.Read(outputs[0], batch.BatchSize, null, $"{_modelName}: output '{output[0]}'");
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Metrics;
 
 namespace PpkmOnnx.Runtime.Sessions;
@@ -23,6 +25,23 @@ public sealed class ClassifierLogits
         _values = values;
         Rows = rows;
         Classes = classes;
+    }
+
+    /// <summary>
+    /// Decodes a run's output (float32 or float16, through <see cref="FloatTensor"/>) as logits: the one place a classifier
+    /// output's shape is checked, for <see cref="ClassifierSession"/> and the quantizer's accuracy guard alike.
+    /// </summary>
+    /// <param name="output">The output tensor of a session run.</param>
+    /// <param name="rows">The rows fed.</param>
+    /// <param name="classes">The logits per row expected (the package's labels), or null to accept any count of at least 1.</param>
+    /// <param name="source">What it is (file and output name), for messages.</param>
+    /// <exception cref="UserInputException">The output holds neither float nor float16, or is not [rows, classes].</exception>
+    public static ClassifierLogits Read(OrtValue output, int rows, int? classes, string source)
+    {
+        var (values, shape) = FloatTensor.Read(output, source);
+        if (shape.Length != 2 || shape[0] != rows || (classes is { } k ? shape[1] != k : shape[1] < 1))
+            throw new UserInputException($"{source}: logits have shape [{string.Join(", ", shape)}], expected [{rows}, {(classes?.ToString() ?? "num_labels")}].");
+        return new ClassifierLogits(values, rows, checked((int)shape[1]));
     }
 
     /// <summary>Rows (texts).</summary>

@@ -110,11 +110,7 @@ public sealed class ClassifierSession : IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         using var own = runOptions is null ? new RunOptions() : null;
         using var outputs = _handle.Session.Run(runOptions ?? own!, _inputNames, inputs.For(_inputNames), _outputNames);
-        var (values, shape) = FloatTensor.Read(outputs[0], $"{ModelPath}: output '{OutputName}'");
-        int labels = Labels.Count;
-        if (shape.Length != 2 || shape[0] != inputs.BatchSize || shape[1] != labels)
-            throw new UserInputException($"{ModelPath}: logits have shape [{string.Join(", ", shape)}], expected [{inputs.BatchSize}, {labels}].");
-        return new ClassifierLogits(values, inputs.BatchSize, labels);
+        return ClassifierLogits.Read(outputs[0], inputs.BatchSize, Labels.Count, $"{ModelPath}: output '{OutputName}'");
     }
 
     /// <summary>Frees the session.</summary>
