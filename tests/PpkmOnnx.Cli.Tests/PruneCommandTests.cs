@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Onnx;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Tests.Common;
 
 namespace PpkmOnnx.Cli.Tests;
@@ -69,6 +70,14 @@ public sealed class PruneCommandTests(PruneTeacherFixture fixture) : IClassFixtu
         var step = Assert.Single(report["steps"]!.AsArray())!;
         Assert.Equal(32, (int)step["ffn_after"]!);
         Assert.Equal((double)report["recovery"]!["validation_macro_f1"]!, (double)step["recovery_validation_macro_f1"]!);
+        // Written as the typed record: schema_version, the tool, and the guard's time in the run's timings only.
+        Assert.Equal(ArtifactRecord.CurrentSchemaVersion, (int)report["schema_version"]!);
+        Assert.Null(step["timings_seconds"]!["guard"]);
+        Assert.NotNull(report["timings_seconds"]!["guard"]);
+        var typed = ArtifactJson.Read(Path.Combine(pruned, "prune.json"), ArtifactRecordJsonContext.Default.PruneFileRecord);
+        Assert.Equal("ppkm", typed.Tool);
+        Assert.Equal((long)report["parameters"]!["after"]!, typed.Parameters.After);
+        Assert.Equal([config.HeadsInLayer(0), config.HeadsInLayer(1)], typed.Layers.Select(l => l.HeadsAfter));
 
         // Export validates against TorchSharp (≤ 1e-4) and carries each layer's own head count.
         foreach (var graph in new[] { "fused", "standard" })

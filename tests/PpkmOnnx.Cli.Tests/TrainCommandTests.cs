@@ -39,9 +39,12 @@ public sealed class TrainCommandTests
         Assert.Equal($"ppkm: error: {temp.Combine("out")}: --resume was given but there is no resume point (resume/resume.json) to continue from; run without --resume to start afresh.{Environment.NewLine}", error);
         Assert.Equal("", output);
 
-        // A finished run's record: refused without --force, before the data is even read.
+        // A finished run's record (its required fields only): refused without --force, before the data is even read.
         Directory.CreateDirectory(temp.Combine("out"));
-        File.WriteAllText(temp.Combine("out", "training.json"), "{\"status\": \"completed\"}");
+        File.WriteAllText(temp.Combine("out", "training.json"), """
+            {"stage": "train", "status": "completed", "epochs": [],
+             "hyperparameters": {"learning_rate": 0.0001, "batch_size": 16, "epochs": 1, "max_length": 128, "seed": 42}}
+            """);
         (code, _, error) = await CliInvocation.RunAsync(run);
         Assert.Equal(2, code);
         Assert.Contains("holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.", error);

@@ -62,6 +62,31 @@ public class TrainingOutputTests
     }
 
     [Fact]
+    public void A_broken_training_json_in_the_output_folder_is_an_error_naming_it()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        var path = Path.Combine(output, "training.json");
+        var options = TinyModels.FastOptions(temp.Combine("base"), output);
+
+        File.WriteAllText(path, "{\"stage\": \"train\", \"status\": ");
+        var notJson = Assert.Throws<UserInputException>(() => TrainingOutputCheck.Check(options));
+        Assert.StartsWith($"{path}: not valid JSON", notJson.Message);
+        Assert.DoesNotContain('\n', notJson.Message);
+
+        File.WriteAllText(path, "{\"stage\": \"train\", \"status\": 3}");
+        var mistyped = Assert.Throws<UserInputException>(() => TrainingOutputCheck.Check(options));
+        Assert.Equal(path, mistyped.FilePath);
+        Assert.Equal("status", mistyped.Field);
+        Assert.DoesNotContain('\n', mistyped.Message);
+        Assert.Throws<UserInputException>(() => TrainingOutputCheck.Check(options with { Resume = true }));
+
+        // --force replaces what is there without reading it.
+        TrainingOutputCheck.Check(options with { Force = true });
+    }
+
+    [Fact]
     public void A_loss_that_turns_NaN_stops_the_run_and_keeps_the_last_good_checkpoint()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -1,6 +1,6 @@
 namespace PpkmOnnx.Benchmarking.Inspection;
 
-/// <summary>The facts of one pruning run that the report shows, as <see cref="PruneRecordReader"/> read them from prune.json.</summary>
+/// <summary>The facts of one pruning run that the report shows, as <see cref="PruneRecordReader"/> read them from prune.json (<see cref="PpkmOnnx.Core.Packaging.Records.PruneFileRecord"/>).</summary>
 public sealed record PruneRecord
 {
     /// <summary>The prune.json these facts came from (full path).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Onnx.IO;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.Training.Pruning;
@@ -80,7 +81,7 @@ internal static class PruneCommand
             new SyncProgress<(int Done, int Total)>(s => progress.Report("importance", s.Done, s.Total, "rows")),
             new SyncProgress<TrainingProgress>(t => ReportRecovery(progress, t)), interrupt.Token));
         var guard = PruneGuard.Check(options.Training.ModelPath, staging.Path, split, options.Training.MaxLength, maxDrop);
-        PruneReport.Write(staging.Combine(PruneReport.FileName), options, result, guard, force, destination: staging.Destination);
+        PruneReport.Write(staging.Combine(PruneFileRecord.FileName), options, result, guard, force, destination: staging.Destination);
         PruneReport.Print(console, result, guard);
         if (guard.FailureReason is { } failure && !force)
         {
@@ -88,7 +89,7 @@ internal static class PruneCommand
             return 1;
         }
         staging.Commit();
-        console.MarkupLine(Markup.Escape($"{(guard.FailureReason is null ? "Accepted" : "Kept with --force despite the guard")}: wrote {staging.Destination} (checkpoint, {PruneReport.FileName})."));
+        console.MarkupLine(Markup.Escape($"{(guard.FailureReason is null ? "Accepted" : "Kept with --force despite the guard")}: wrote {staging.Destination} (checkpoint, {PruneFileRecord.FileName})."));
         return 0;
     }
 

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Onnx.Quantization;
 using PpkmOnnx.Training.Pruning;
 using Spectre.Console;
@@ -10,89 +10,79 @@ namespace PpkmOnnx.Cli.Common;
 /// <summary><c>prune.json</c> (method, what each layer lost, parameter counts, guard, timings) and the console summary of a pruning run.</summary>
 internal static class PruneReport
 {
-    public const string FileName = "prune.json";
+    /// <summary>Writes prune.json (<see cref="PruneFileRecord"/>) to <paramref name="path"/>.</summary>
+    public static void Write(string path, PruneRunOptions options, PruneResult r, PruneGuardOutcome guard, bool force, string destination) =>
+        ArtifactJson.Write(path, ToRecord(options, r, guard, force, destination), ArtifactRecordJsonContext.Default.PruneFileRecord);
 
-    public static void Write(string path, PruneRunOptions options, PruneResult r, PruneGuardOutcome guard, bool force, string destination)
+    /// <summary>The prune.json record of a run.</summary>
+    public static PruneFileRecord ToRecord(PruneRunOptions options, PruneResult r, PruneGuardOutcome guard, bool force, string destination) => new()
     {
-        var layers = new JsonArray();
-        for (int l = 0; l < r.Source.NumHiddenLayers; l++)
+        Source = Path.GetFullPath(options.Training.ModelPath),
+        Output = destination,
+        CreatedUtc = DateTime.UtcNow.ToString("o"),
+        Architecture = r.Source.Architecture.ToString(),
+        Method = new PruneMethodRecord
         {
-            var before = r.Source.RemainingHeads(l);
-            layers.Add(new JsonObject
-            {
-                ["layer"] = l,
-                ["heads_before"] = before.Count,
-                ["heads_after"] = r.Pruned.HeadsInLayer(l),
-                ["heads_removed"] = Ints(r.Plan.OriginalHeadsRemoved(r.Source)[l]), // original indices, as in pruned_heads
-                ["head_importance"] = new JsonArray(r.Scores.Heads[l].Select(s => (JsonNode)Math.Round(s, 6)).ToArray()),
-                ["ffn_before"] = r.Source.IntermediateSize,
-                ["ffn_after"] = r.Pruned.IntermediateSize,
-            });
-        }
-        var root = new JsonObject
+            Importance = ImportanceScorer.Method,
+            ImportanceRows = r.Scores.Rows,
+            Selection = "heads: fewest layer-normalised importance removed model-wide, each layer keeps its best head; FFN: the same number of neurons kept in every layer, by importance",
+            Removal = "physical: Q/K/V rows and attention-output columns of a head, FFN first-linear rows and second-linear columns of a neuron",
+            Recovery = options.RecoveryEpochs == 0 ? "none" : $"{(r.Steps.Count > 1 ? $"after each of {r.Steps.Count} steps, " : "")}{options.RecoveryEpochs} epoch(s) of knowledge distillation from the unpruned model (T={options.Temperature}, alpha={options.Alpha}, lr={options.Training.LearningRate})",
+        },
+        Targets = new PruneTargetsRecord(options.HeadsKeep, options.FfnKeep),
+        PrunedHeads = r.Pruned.ToJson()["pruned_heads"]?.DeepClone() as JsonObject ?? new JsonObject(),
+        IntermediateSize = new PruneSizeRecord(r.Source.IntermediateSize, r.Pruned.IntermediateSize),
+        // One intermediate size for all layers and pruned_heads in config.json: BertForSequenceClassification.from_pretrained loads it as it is.
+        TransformersLoadable = true,
+        Layers = Enumerable.Range(0, r.Source.NumHiddenLayers).Select(l => new PruneLayerRecord
         {
-            ["source"] = Path.GetFullPath(options.Training.ModelPath),
-            ["output"] = destination,
-            ["created_utc"] = DateTime.UtcNow.ToString("o"),
-            ["architecture"] = r.Source.Architecture.ToString(),
-            ["method"] = new JsonObject
-            {
-                ["importance"] = ImportanceScorer.Method,
-                ["importance_rows"] = r.Scores.Rows,
-                ["selection"] = "heads: fewest layer-normalised importance removed model-wide, each layer keeps its best head; FFN: the same number of neurons kept in every layer, by importance",
-                ["removal"] = "physical: Q/K/V rows and attention-output columns of a head, FFN first-linear rows and second-linear columns of a neuron",
-                ["recovery"] = options.RecoveryEpochs == 0 ? "none" : $"{(r.Steps.Count > 1 ? $"after each of {r.Steps.Count} steps, " : "")}{options.RecoveryEpochs} epoch(s) of knowledge distillation from the unpruned model (T={options.Temperature}, alpha={options.Alpha}, lr={options.Training.LearningRate})",
-            },
-            ["targets"] = new JsonObject { ["heads_keep"] = options.HeadsKeep, ["ffn_keep"] = options.FfnKeep },
-            ["pruned_heads"] = r.Pruned.ToJson()["pruned_heads"]?.DeepClone() ?? new JsonObject(),
-            ["intermediate_size"] = new JsonObject { ["before"] = r.Source.IntermediateSize, ["after"] = r.Pruned.IntermediateSize },
-            // One intermediate size for all layers and pruned_heads in config.json: BertForSequenceClassification.from_pretrained loads it as it is.
-            ["transformers_loadable"] = true,
-            ["layers"] = layers,
-            ["parameters"] = new JsonObject
-            {
-                ["before"] = r.ParametersBefore, ["after"] = r.ParametersAfter,
-                ["kept"] = Math.Round((double)r.ParametersAfter / r.ParametersBefore, 4),
-            },
-            ["recovery"] = r.Recovery is null ? null : new JsonObject
-            {
-                ["epochs"] = r.Recovery.Epochs.Count, ["best_epoch"] = r.Recovery.BestEpoch,
-                ["validation_macro_f1"] = r.Recovery.BestValidation.MacroF1, ["test_macro_f1"] = r.Recovery.Test?.MacroF1,
-            },
-            ["steps"] = new JsonArray(r.Steps.Select(s => (JsonNode?)StepJson(s)).ToArray()),
-            ["guard"] = new JsonObject
-            {
-                ["max_drop"] = guard.MaxDrop,
-                ["status"] = guard.FailureReason is null ? "accepted" : force ? "forced" : "rejected",
-                ["checks"] = new JsonArray(guard.Checks.Select(c => (JsonNode?)AccuracyGuard.ToJson(c, "source", "pruned")).ToArray()),
-                ["failure"] = guard.FailureReason,
-            },
-            ["timings_seconds"] = new JsonObject
-            {
-                ["importance"] = Seconds(r.ScoringTime), ["removal"] = Seconds(r.RemovalTime), ["recovery"] = Seconds(r.RecoveryTime), ["guard"] = Seconds(guard.Time),
-            },
-        };
-        AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>One step: what it removed (original head indices), the sizes and parameters it left, its recovery and timings.</summary>
-    private static JsonObject StepJson(PruneStep s) => new()
-    {
-        ["step"] = s.Number,
-        ["heads_before"] = PruneSchedule.TotalHeads(s.Before),
-        ["heads_after"] = PruneSchedule.TotalHeads(s.After),
-        ["heads_removed"] = new JsonArray(s.OriginalHeadsRemoved.Select(h => (JsonNode?)Ints(h)).ToArray()), // per layer, original indices
-        ["ffn_before"] = s.Before.IntermediateSize,
-        ["ffn_after"] = s.After.IntermediateSize,
-        ["parameters_after"] = s.ParametersAfter,
-        ["importance_rows"] = s.Scores.Rows,
-        ["recovery_validation_macro_f1"] = s.Recovery?.BestValidation.MacroF1,
-        ["timings_seconds"] = new JsonObject
+            Layer = l,
+            HeadsBefore = r.Source.RemainingHeads(l).Count,
+            HeadsAfter = r.Pruned.HeadsInLayer(l),
+            HeadsRemoved = r.Plan.OriginalHeadsRemoved(r.Source)[l].ToList(), // original indices, as in pruned_heads
+            HeadImportance = r.Scores.Heads[l].Select(s => Math.Round(s, 6)).ToList(),
+            FfnBefore = r.Source.IntermediateSize,
+            FfnAfter = r.Pruned.IntermediateSize,
+        }).ToList(),
+        Parameters = new PruneParametersRecord
         {
-            ["importance"] = Seconds(s.ScoringTime), ["removal"] = Seconds(s.RemovalTime), ["recovery"] = Seconds(s.RecoveryTime),
+            Before = r.ParametersBefore, After = r.ParametersAfter, Kept = Math.Round((double)r.ParametersAfter / r.ParametersBefore, 4),
+        },
+        Recovery = r.Recovery is null ? null : new PruneRecoveryRecord
+        {
+            Epochs = r.Recovery.Epochs.Count, BestEpoch = r.Recovery.BestEpoch,
+            ValidationMacroF1 = r.Recovery.BestValidation.MacroF1, TestMacroF1 = r.Recovery.Test?.MacroF1,
+        },
+        Steps = r.Steps.Select(StepRecord).ToList(),
+        Guard = new PruneGuardRecord
+        {
+            MaxDrop = guard.MaxDrop,
+            Status = guard.FailureReason is null ? "accepted" : force ? "forced" : "rejected",
+            Checks = guard.Checks.Select(AccuracyGuard.ToPruneRecord).ToList(),
+            Failure = guard.FailureReason,
+        },
+        TimingsSeconds = new PruneTimingsRecord
+        {
+            Importance = Seconds(r.ScoringTime), Removal = Seconds(r.RemovalTime), Recovery = Seconds(r.RecoveryTime), Guard = Seconds(guard.Time),
         },
     };
 
+    /// <summary>One step: what it removed (original head indices), the sizes and parameters it left, its recovery and timings.</summary>
+    private static PruneStepRecord StepRecord(PruneStep s) => new()
+    {
+        Step = s.Number,
+        HeadsBefore = PruneSchedule.TotalHeads(s.Before),
+        HeadsAfter = PruneSchedule.TotalHeads(s.After),
+        HeadsRemoved = s.OriginalHeadsRemoved.Select(h => (IReadOnlyList<int>)h.ToList()).ToList(), // per layer, original indices
+        FfnBefore = s.Before.IntermediateSize,
+        FfnAfter = s.After.IntermediateSize,
+        ParametersAfter = s.ParametersAfter,
+        ImportanceRows = s.Scores.Rows,
+        RecoveryValidationMacroF1 = s.Recovery?.BestValidation.MacroF1,
+        TimingsSeconds = new PruneTimingsRecord { Importance = Seconds(s.ScoringTime), Removal = Seconds(s.RemovalTime), Recovery = Seconds(s.RecoveryTime) },
+    };
+
+    /// <summary>The console summary: what each layer and step lost, the parameters and the guard.</summary>
     public static void Print(IAnsiConsole console, PruneResult r, PruneGuardOutcome guard)
     {
         var layers = new Table().Title("Removed per layer").AddColumns("layer", "heads", "removed (original index)", "FFN neurons");
@@ -116,8 +106,6 @@ internal static class PruneReport
             table.AddRow(c.SetName, $"{c.Count}", $"{c.Fp32.Accuracy:P2}", $"{c.Variant.Accuracy:P2}", $"{c.Fp32.MacroF1:P2}", $"{c.Variant.MacroF1:P2}", $"{c.MacroF1Drop * 100:0.00}", $"{c.Agreement:P1}", $"{c.MaxAbsLogitDelta:0.0000}");
         console.Write(table);
     }
-
-    private static JsonArray Ints(IEnumerable<int> values) => new(values.Select(v => (JsonNode)v).ToArray());
 
     private static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Metrics;
 using PpkmOnnx.Core.Packaging.Records;
 
@@ -27,25 +26,14 @@ public static class AccuracyGuard
         WeightedF1Drop = c.WeightedF1Drop, Agreement = c.Agreement, MaxAbsLogitDelta = c.MaxAbsLogitDelta,
     };
 
-    /// <summary>One check as prune.json records it (<paramref name="referenceName"/>/<paramref name="variantName"/> name the two sides).</summary>
-    public static JsonObject ToJson(AccuracyCheck c, string referenceName, string variantName) => new()
+    /// <summary>One check as prune.json records it (the unpruned model as <c>source</c>, the pruned one as <c>pruned</c>).</summary>
+    public static PruneGuardCheckRecord ToPruneRecord(AccuracyCheck c) => new()
     {
-        ["set"] = c.SetName,
-        ["count"] = c.Count,
-        [referenceName] = Metrics(c.Fp32),
-        [variantName] = Metrics(c.Variant),
-        ["macro_f1_drop"] = c.MacroF1Drop,
-        ["weighted_f1_drop"] = c.WeightedF1Drop,
-        ["agreement"] = c.Agreement,
-        ["max_abs_logit_delta"] = c.MaxAbsLogitDelta,
+        Set = c.SetName, Count = c.Count, Source = PruneMetricsRecord(c.Fp32), Pruned = PruneMetricsRecord(c.Variant), MacroF1Drop = c.MacroF1Drop,
+        WeightedF1Drop = c.WeightedF1Drop, Agreement = c.Agreement, MaxAbsLogitDelta = c.MaxAbsLogitDelta,
     };
 
     private static GuardMetricsRecord MetricsRecord(ClassificationMetrics m) => new(m.Accuracy, m.WeightedF1, m.MacroF1);
 
-    private static JsonObject Metrics(ClassificationMetrics m) => new()
-    {
-        ["accuracy"] = m.Accuracy,
-        ["weighted_f1"] = m.WeightedF1,
-        ["macro_f1"] = m.MacroF1,
-    };
+    private static PruneGuardMetricsRecord PruneMetricsRecord(ClassificationMetrics m) => new() { Accuracy = m.Accuracy, WeightedF1 = m.WeightedF1, MacroF1 = m.MacroF1 };
 }

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -15,7 +14,7 @@ public static class TrainingOutputCheck
     public static readonly string ResumePointFile = Path.Combine(TrainingLoop.ResumeFolder, "resume.json");
 
     /// <summary>Refuses the run when <paramref name="options"/> and the output folder's contents disagree.</summary>
-    /// <exception cref="UserInputException">--resume without a resume point; a finished or interrupted run there without --resume or --force.</exception>
+    /// <exception cref="UserInputException">--resume without a resume point; a finished or interrupted run there without --resume or --force; a training.json there that is not a training record.</exception>
     public static void Check(TrainingRunOptions options)
     {
         var output = Path.GetFullPath(options.OutputPath).TrimEnd('/', '\\');
@@ -23,17 +22,18 @@ public static class TrainingOutputCheck
             throw new UserInputException(options.OutputPath, null, "is the model being trained; name another folder for the result.");
         if (File.Exists(output)) throw new UserInputException(options.OutputPath, null, "exists and is a file; name a folder for the checkpoint.");
         bool hasResumePoint = File.Exists(Path.Combine(output, ResumePointFile));
-        var status = RecordedStatus(Path.Combine(output, TrainingLoop.TrainingJsonFile));
+        var trainingJson = Path.Combine(output, TrainingLoop.TrainingJsonFile);
         if (options.Resume)
         {
             if (hasResumePoint) return;
+            var status = RecordedStatus(trainingJson);
             var why = status == "completed"
                 ? "the run there finished (training.json says completed), so there is nothing to continue"
                 : $"there is no resume point ({ResumePointFile}) to continue from";
             throw new UserInputException(options.OutputPath, null, $"--resume was given but {why}; run without --resume to start afresh{(status is null ? "" : " (with --force to replace what is there)")}.");
         }
-        if (options.Force) return;
-        if (status == "completed")
+        if (options.Force) return; // replaces what is there, a broken training.json included
+        if (RecordedStatus(trainingJson) == "completed")
             throw new UserInputException(options.OutputPath, null, "holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.");
         if (hasResumePoint)
             throw new UserInputException(options.OutputPath, null, "holds an interrupted run's resume point; pass --resume to continue it or --force to start afresh.");
@@ -58,17 +58,8 @@ public static class TrainingOutputCheck
         if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
     }
 
-    // training.json's status ("running", "diverged", "completed"), or null when there is no record of ours.
-    private static string? RecordedStatus(string trainingJson)
-    {
-        if (!File.Exists(trainingJson)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(trainingJson))?["status"] is JsonValue v && v.TryGetValue<string>(out var status) ? status : null;
-        }
-        catch (JsonException)
-        {
-            return null; // not a record of ours: nothing finished to protect
-        }
-    }
+    // training.json's status ("running", "diverged", "completed"), or null when there is none. Read strictly: a broken
+    // training.json may be a finished run's, so it is an error naming the file rather than "nothing to protect".
+    private static string? RecordedStatus(string trainingJson) =>
+        File.Exists(trainingJson) ? ModelPackage.ReadTrainingRecord(trainingJson).Status : null;
 }

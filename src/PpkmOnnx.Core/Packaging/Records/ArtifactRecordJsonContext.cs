@@ -17,6 +17,7 @@ namespace PpkmOnnx.Core.Packaging.Records;
 [JsonSerializable(typeof(TrainingRecord))]
 [JsonSerializable(typeof(ExportRecord))]
 [JsonSerializable(typeof(QuantizeRecord))]
+[JsonSerializable(typeof(PruneFileRecord))]
 [JsonSerializable(typeof(EpochRecord))]
 [JsonSerializable(typeof(TrainingHyperparametersRecord))]
 [JsonSerializable(typeof(ClassificationMetrics))]
