@@ -8,43 +8,25 @@ namespace PpkmOnnx.Benchmarking.Baselines;
 /// order every pass; it stops when the projected gradient's spread falls to the tolerance. <see cref="Solve"/> starts from
 /// the current dual variables, so a grid of increasing C warm-starts.
 /// </summary>
-internal sealed class LinearSvmDualSolver
+internal sealed class LinearSvmDualSolver : BinaryDualSolver
 {
-    private readonly IReadOnlyList<SparseVector> _x;
-    private readonly double[] _y;
     private readonly double[] _alpha;
-    private readonly double[] _squaredNorms;
-    private readonly double[] _w;
-    private double _bias;
 
     /// <param name="x">Training vectors.</param>
     /// <param name="positive">Whether each vector is of the positive class.</param>
     /// <param name="dimension">Length of the weight vector (every feature id is below it).</param>
     public LinearSvmDualSolver(IReadOnlyList<SparseVector> x, IReadOnlyList<bool> positive, int dimension)
+        : base(x, positive, dimension)
     {
-        if (x.Count != positive.Count) throw new ArgumentException("one label per vector is needed.");
-        _x = x;
-        _y = positive.Select(p => p ? 1.0 : -1.0).ToArray();
         _alpha = new double[x.Count];
-        _squaredNorms = x.Select(v => v.SquaredNorm() + 1).ToArray();
-        _w = new double[dimension];
     }
 
-    /// <summary>The weights (shared, updated by <see cref="Solve"/>).</summary>
-    public IReadOnlyList<double> Weights => _w;
-
-    /// <summary>The bias.</summary>
-    public double Bias => _bias;
-
-    /// <summary>w·x + b.</summary>
-    public double Decision(SparseVector v) => v.Dot(_w) + _bias;
-
     /// <summary>Optimises for <paramref name="c"/>; returns the passes made.</summary>
-    public int Solve(double c, double tolerance, int maxPasses, int seed)
+    public override int Solve(double c, double tolerance, int maxPasses, int seed)
     {
         if (!(c > 0)) throw new ArgumentException($"C must be positive, got {c}.");
         double diag = 0.5 / c;
-        var order = Enumerable.Range(0, _x.Count).ToArray();
+        var order = Enumerable.Range(0, X.Count).ToArray();
         var rng = new Random(seed);
         int pass = 0;
         while (pass < maxPasses)
@@ -54,16 +36,16 @@ internal sealed class LinearSvmDualSolver
             double pgMax = double.NegativeInfinity, pgMin = double.PositiveInfinity;
             foreach (int i in order)
             {
-                double g = _y[i] * Decision(_x[i]) - 1 + diag * _alpha[i];
+                double g = Y[i] * Decision(X[i]) - 1 + diag * _alpha[i];
                 double pg = _alpha[i] == 0 ? Math.Min(g, 0) : g;
                 pgMax = Math.Max(pgMax, pg);
                 pgMin = Math.Min(pgMin, pg);
                 if (Math.Abs(pg) <= 1e-12) continue;
                 double old = _alpha[i];
-                _alpha[i] = Math.Max(old - g / (_squaredNorms[i] + diag), 0);
-                double step = (_alpha[i] - old) * _y[i];
-                _x[i].AddTo(_w, step);
-                _bias += step;
+                _alpha[i] = Math.Max(old - g / (SquaredNorms[i] + diag), 0);
+                double step = (_alpha[i] - old) * Y[i];
+                X[i].AddTo(W, step);
+                Bias += step;
             }
             if (pgMax - pgMin <= tolerance) break;
         }

@@ -7,50 +7,32 @@ namespace PpkmOnnx.Benchmarking.Baselines;
 /// variable pair (αᵢ, C − αᵢ) stays strictly inside (0, C); it stops when the largest sub-problem gradient falls to the
 /// tolerance. <see cref="Solve"/> starts over for each C (the dual box changes with C).
 /// </summary>
-internal sealed class LogisticRegressionDualSolver
+internal sealed class LogisticRegressionDualSolver : BinaryDualSolver
 {
     private const int MaxInnerIterations = 100;
-    private readonly IReadOnlyList<SparseVector> _x;
-    private readonly double[] _y;
-    private readonly double[] _squaredNorms;
-    private readonly double[] _w;
-    private double _bias;
 
     /// <param name="x">Training vectors.</param>
     /// <param name="positive">Whether each vector is of the positive class.</param>
     /// <param name="dimension">Length of the weight vector (every feature id is below it).</param>
     public LogisticRegressionDualSolver(IReadOnlyList<SparseVector> x, IReadOnlyList<bool> positive, int dimension)
+        : base(x, positive, dimension)
     {
-        if (x.Count != positive.Count) throw new ArgumentException("one label per vector is needed.");
-        _x = x;
-        _y = positive.Select(p => p ? 1.0 : -1.0).ToArray();
-        _squaredNorms = x.Select(v => v.SquaredNorm() + 1).ToArray();
-        _w = new double[dimension];
     }
 
-    /// <summary>The weights (shared, overwritten by <see cref="Solve"/>).</summary>
-    public IReadOnlyList<double> Weights => _w;
-
-    /// <summary>The bias.</summary>
-    public double Bias => _bias;
-
-    /// <summary>w·x + b.</summary>
-    public double Decision(SparseVector v) => v.Dot(_w) + _bias;
-
     /// <summary>Optimises for <paramref name="c"/> from scratch; returns the passes made.</summary>
-    public int Solve(double c, double tolerance, int maxPasses, int seed)
+    public override int Solve(double c, double tolerance, int maxPasses, int seed)
     {
         if (!(c > 0)) throw new ArgumentException($"C must be positive, got {c}.");
-        int n = _x.Count;
+        int n = X.Count;
         var alpha = new double[2 * n];
-        Array.Clear(_w);
-        _bias = 0;
+        Array.Clear(W);
+        Bias = 0;
         for (int i = 0; i < n; i++)
         {
             alpha[2 * i] = Math.Min(0.001 * c, 1e-8);
             alpha[2 * i + 1] = c - alpha[2 * i];
-            _x[i].AddTo(_w, _y[i] * alpha[2 * i]);
-            _bias += _y[i] * alpha[2 * i];
+            X[i].AddTo(W, Y[i] * alpha[2 * i]);
+            Bias += Y[i] * alpha[2 * i];
         }
         var order = Enumerable.Range(0, n).ToArray();
         var rng = new Random(seed);
@@ -64,8 +46,8 @@ internal sealed class LogisticRegressionDualSolver
             int newtonSteps = 0;
             foreach (int i in order)
             {
-                double yi = _y[i], xisq = _squaredNorms[i];
-                double ywTx = yi * Decision(_x[i]);
+                double yi = Y[i], xisq = SquaredNorms[i];
+                double ywTx = yi * Decision(X[i]);
                 int ind1 = 2 * i, ind2 = 2 * i + 1;
                 double sign = 1;
                 if (0.5 * xisq * (alpha[ind2] - alpha[ind1]) + ywTx < 0)
@@ -93,8 +75,8 @@ internal sealed class LogisticRegressionDualSolver
                 alpha[ind1] = z;
                 alpha[ind2] = c - z;
                 double step = sign * (z - old) * yi;
-                _x[i].AddTo(_w, step);
-                _bias += step;
+                X[i].AddTo(W, step);
+                Bias += step;
             }
             if (gMax < tolerance) break;
             if (newtonSteps <= n / 10) innerEps = Math.Max(innerEpsMin, 0.1 * innerEps);

@@ -84,14 +84,14 @@ public static class TfidfBaseline
     {
         int dimension = vectorizer.Dimension;
         var positives = Enumerable.Range(0, classes).Select(k => labels.Select(l => l == k).ToArray()).ToArray();
-        (Func<double, int, int> Solve, Func<IReadOnlyList<double>> Weights, Func<double> Bias)[] solvers = options.Model == LinearModelKind.LinearSvm
-            ? positives.Select(p => new LinearSvmDualSolver(x, p, dimension)).Select(s => ((Func<double, int, int>)((c, seed) => s.Solve(c, options.Tolerance, options.Iterations, seed)), (Func<IReadOnlyList<double>>)(() => s.Weights), (Func<double>)(() => s.Bias))).ToArray()
-            : positives.Select(p => new LogisticRegressionDualSolver(x, p, dimension)).Select(s => ((Func<double, int, int>)((c, seed) => s.Solve(c, options.Tolerance, options.Iterations, seed)), (Func<IReadOnlyList<double>>)(() => s.Weights), (Func<double>)(() => s.Bias))).ToArray();
+        var solvers = positives.Select(p => options.Model == LinearModelKind.LinearSvm
+            ? (BinaryDualSolver)new LinearSvmDualSolver(x, p, dimension)
+            : new LogisticRegressionDualSolver(x, p, dimension)).ToArray();
         return c =>
         {
             Parallel.For(0, classes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
-                k => solvers[k].Solve(c, options.Seed + k));
-            return new TfidfLinearModel(vectorizer, options.Model, solvers.Select(s => s.Weights().ToArray()).ToArray(), solvers.Select(s => s.Bias()).ToArray());
+                k => solvers[k].Solve(c, options.Tolerance, options.Iterations, options.Seed + k));
+            return new TfidfLinearModel(vectorizer, options.Model, solvers.Select(s => s.Weights.ToArray()).ToArray(), solvers.Select(s => s.Bias).ToArray());
         };
     }
 
