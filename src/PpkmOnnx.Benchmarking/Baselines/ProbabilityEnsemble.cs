@@ -35,7 +35,7 @@ public static class ProbabilityEnsemble
     {
         var gold = validation.Rows.Select(r => r.Label).ToArray();
         var grid = WeightGrid.Select(w => (w, ClassificationMetrics.Compute(gold, Predict(first, second, w), validation.LabelNames))).ToList();
-        var best = grid.First(g => g.Item2.MacroF1 == grid.Max(x => x.Item2.MacroF1));
-        return (best.w, grid);
+        var bestMacroF1 = grid.Max(g => g.Item2.MacroF1);
+        return (grid.First(g => g.Item2.MacroF1 == bestMacroF1).w, grid);
     }
 }

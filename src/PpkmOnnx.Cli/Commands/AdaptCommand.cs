@@ -107,11 +107,7 @@ internal static class AdaptCommand
             extra.Add(($"{dataPath} (train split)", prepared.Split.Train.Rows.Select(r => r.Text)));
             split = new { Data = Path.GetFullPath(dataPath), Fingerprint = prepared.Split.Fingerprint, Train = prepared.Split.Train.Rows.Count, ExcludedValidation = prepared.Split.Validation.Rows.Count, ExcludedTest = prepared.Split.Test.Rows.Count };
         }
-        if (excludeFile is not null)
-        {
-            using var reader = TextRowReader.Open(excludeFile);
-            excluded.AddRange(reader.ReadRows().Select(r => r.Text));
-        }
+        if (excludeFile is not null) excluded.AddRange(TextRowReader.ReadAllTexts(excludeFile));
         // --text-column names the corpus files' column only when --data does not claim it.
         var corpus = AdaptationCorpus.Load(files, dataPath is null ? textColumn : null, extra, excluded, heldOutShare: 0.02);
         return (corpus, new { LabelledSplit = split, ExcludedTextsFrom = excludeFile is null ? null : Path.GetFullPath(excludeFile), ExcludedTexts = excluded.Count, Matching = "TextMatchKey: lower-cased letters and digits, mentions and links removed" });

@@ -140,7 +140,7 @@ internal static class BaselineCommand
     private static string Name(LinearModelKind kind) => kind == LinearModelKind.LinearSvm ? "linear SVM (one-vs-rest)" : "logistic regression";
 
     /// <summary>Binomial standard error of an accuracy, √(p(1 − p)/n).</summary>
-    private static double StandardError(ClassificationMetrics m) => m.Count == 0 ? 0 : Math.Sqrt(m.Accuracy * (1 - m.Accuracy) / m.Count);
+    internal static double StandardError(ClassificationMetrics m) => m.Count == 0 ? 0 : Math.Sqrt(m.Accuracy * (1 - m.Accuracy) / m.Count);
 
     private static double[] ParseGrid(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 && !double.IsInfinity(c) ? c

@@ -29,27 +29,31 @@ internal static class BaselineEnsemble
         using var classifier = SentimentClassifier.Load(packageFolder);
         if (!classifier.Labels.SequenceEqual(split.LabelNames, StringComparer.Ordinal))
             throw new UserInputException($"{packageFolder}: the package's labels [{string.Join(", ", classifier.Labels)}] differ from the data's [{string.Join(", ", split.LabelNames)}].");
-        IReadOnlyList<IReadOnlyList<float>> Transformer(TextClassificationDataset d) =>
-            classifier.Classify(d.Rows.Select(r => r.Text).ToList(), cancellationToken).Select(r => r.Probabilities).ToList();
-        IReadOnlyList<IReadOnlyList<double>> Ngram(TextClassificationDataset d) => d.Rows.Select(r => (IReadOnlyList<double>)ngram.Model.Probabilities(r.Text)).ToList();
+        (IReadOnlyList<IReadOnlyList<float>> Transformer, IReadOnlyList<IReadOnlyList<double>> Ngram) Score(TextClassificationDataset d) => (
+            classifier.Classify(d.Rows.Select(r => r.Text).ToList(), cancellationToken).Select(r => r.Probabilities).ToList(),
+            d.Rows.Select(r => (IReadOnlyList<double>)ngram.Model.Probabilities(r.Text)).ToList());
 
-        var (weight, grid) = ProbabilityEnsemble.ChooseWeight(Transformer(split.Validation), Ngram(split.Validation), split.Validation);
+        // Each split is scored once by each model: validation's scores choose the weight and fill its row of the table.
+        // Validation comes first and is never empty (DatasetSplit.Validate).
+        var parts = new[] { ("validation", split.Validation), ("test", split.Test), ("evaluation", evaluation) }
+            .Where(s => s.Item2 is { Rows.Count: > 0 }).Select(s => (Name: s.Item1, Data: s.Item2!)).ToList();
+        var scores = parts.Select(s => Score(s.Data)).ToList();
+        var (weight, grid) = ProbabilityEnsemble.ChooseWeight(scores[0].Transformer, scores[0].Ngram, split.Validation);
         console.MarkupLine(Markup.Escape($"ensemble: validation macro-F1 by transformer weight: {string.Join(", ", grid.Select(g => $"{g.Weight:0.0}: {g.Validation.MacroF1:P2}"))}; chose {weight:0.0}"));
         var table = new Table().Title($"Transformer ({packageFolder}) + n-gram logistic regression, weight {weight:0.0} : {1 - weight:0.0}");
         foreach (var c in new[] { "split", "texts", "transformer accuracy", "n-gram accuracy", "ensemble accuracy (± s.e.)", "ensemble macro F1" }) table.AddColumn(c);
         var record = new JsonObject { ["package"] = Path.GetFullPath(packageFolder), ["transformer_weight"] = weight,
             ["validation_macro_f1_by_weight"] = new JsonObject(grid.Select(g => KeyValuePair.Create(g.Weight.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), (JsonNode?)g.Validation.MacroF1))) };
-        foreach (var (name, data) in new[] { ("validation", split.Validation), ("test", split.Test), ("evaluation", evaluation) })
+        for (int i = 0; i < parts.Count; i++)
         {
-            if (data is null || data.Rows.Count == 0) continue;
+            var (name, data) = parts[i];
+            var (transformer, ngramScores) = scores[i];
             var gold = data.Rows.Select(r => r.Label).ToArray();
-            var transformer = Transformer(data);
-            var ngramScores = Ngram(data);
             var single = ClassificationMetrics.Compute(gold, transformer.Select(p => ClassScores.ArgMax(p.ToArray())).ToArray(), data.LabelNames);
             var ngramOnly = ClassificationMetrics.Compute(gold, ngramScores.Select(p => ClassScores.ArgMax(p.ToArray())).ToArray(), data.LabelNames);
             var mixed = ClassificationMetrics.Compute(gold, ProbabilityEnsemble.Predict(transformer, ngramScores, weight), data.LabelNames);
             table.AddRow(name, $"{data.Rows.Count:N0}", $"{single.Accuracy:P2}", $"{ngramOnly.Accuracy:P2}",
-                $"{mixed.Accuracy:P2} ± {Math.Sqrt(mixed.Accuracy * (1 - mixed.Accuracy) / mixed.Count):P2}", $"{mixed.MacroF1:P2}");
+                $"{mixed.Accuracy:P2} ± {BaselineCommand.StandardError(mixed):P2}", $"{mixed.MacroF1:P2}");
             record[name] = new JsonObject
             {
                 ["count"] = data.Rows.Count, ["transformer_accuracy"] = single.Accuracy, ["transformer_macro_f1"] = single.MacroF1,

@@ -20,7 +20,7 @@ public sealed record PreparedData(LoadedDataset Loaded, CleaningReport Cleaning,
         int overlap = 0;
         if (options.ExcludeTextsFrom is { } other)
         {
-            var excluded = ReadTexts(other);
+            var excluded = TextRowReader.ReadAllTexts(other).ToHashSet(StringComparer.Ordinal);
             var rows = kept.Rows.Where(r => !excluded.Contains(r.Text)).ToList();
             overlap = kept.Rows.Count - rows.Count;
             kept = kept with { Rows = rows };
@@ -28,11 +28,5 @@ public sealed record PreparedData(LoadedDataset Loaded, CleaningReport Cleaning,
         var dataset = options.Limit is int n ? DatasetSplitter.Limit(kept, n, options.Seed) : kept;
         var parts = DatasetSplitter.Split(dataset, (split ?? new SplitOptions()) with { Seed = options.Seed });
         return new PreparedData(loaded, cleaned.Report, dataset, options.Limit, parts) { OverlapDropped = overlap };
-    }
-
-    private static HashSet<string> ReadTexts(string path)
-    {
-        using var reader = TextRowReader.Open(path);
-        return reader.ReadRows().Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -18,7 +18,7 @@ public static class PseudoLabels
         options.Validate();
         var rows = PseudoLabelFile.Read(options.Path, split.LabelNames);
         var evaluation = split.Validation.Rows.Concat(split.Test.Rows).Select(r => TextMatchKey.Of(r.Text)).ToHashSet(StringComparer.Ordinal);
-        var excluded = options.ExcludeTextsFrom.SelectMany(ReadTexts).Select(TextMatchKey.Of).ToHashSet(StringComparer.Ordinal);
+        var excluded = options.ExcludeTextsFrom.SelectMany(TextRowReader.ReadAllTexts).Select(TextMatchKey.Of).ToHashSet(StringComparer.Ordinal);
         var seen = split.Train.Rows.Select(r => TextMatchKey.Of(r.Text)).ToHashSet(StringComparer.Ordinal);
         int below = 0, inEvaluation = 0, inExcluded = 0, repeated = 0;
         var confident = new List<PseudoLabelFile.Prediction>();
@@ -53,11 +53,5 @@ public static class PseudoLabels
             .SelectMany(g => g.OrderByDescending(x => x.p.Confidence).ThenBy(x => x.order).Take(quota[g.Key]))
             .OrderBy(x => x.order);
         return chosen.Select(x => x.p.Row).ToList();
-    }
-
-    private static IEnumerable<string> ReadTexts(string path)
-    {
-        using var reader = TextRowReader.Open(path);
-        foreach (var row in reader.ReadRows()) yield return row.Text;
     }
 }

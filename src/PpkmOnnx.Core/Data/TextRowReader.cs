@@ -128,6 +128,14 @@ public sealed class TextRowReader : IDisposable
         return new TextRowReader(source, null, reader, DataFormat.PlainLines, null, true, false, ["text"], 0);
     }
 
+    /// <summary>Every text of <paramref name="path"/> in file order, the file's format and text column detected as <see cref="Open"/> does.</summary>
+    /// <exception cref="UserInputException">The file cannot be read as texts.</exception>
+    public static List<string> ReadAllTexts(string path)
+    {
+        using var reader = Open(path);
+        return reader.ReadRows().Select(r => r.Text).ToList();
+    }
+
     /// <summary>The rows in file order, read as they are enumerated; enumerate once.</summary>
     /// <exception cref="InvalidOperationException">Enumerated a second time.</exception>
     public IEnumerable<TextRow> ReadRows()
