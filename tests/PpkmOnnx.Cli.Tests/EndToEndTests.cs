@@ -166,9 +166,7 @@ public sealed partial class EndToEndTests
     public async Task Train_with_label_values_absent_from_the_data_is_a_user_error()
     {
         using var temp = TestPaths.NewTempFolder();
-        var demo = temp.Combine("demo.tsv");
-        DemoDataset.Write(demo, rowsPerClass: 10);
-        var model = TinyBert.Write(temp.Combine("tiny"), demo);
+        var (demo, model) = SmallDemoAndTinyBert(temp);
         var output = temp.Combine("out");
         var (code, _, stderr) = await Ppkm("train", model, "-o", output, "--data", demo, "--labels", "7=negative,8=neutral,9=positive", "--epochs", "1", "--device", "cpu");
         Assert.Equal(2, code);
@@ -181,9 +179,7 @@ public sealed partial class EndToEndTests
     public async Task Train_with_pseudo_labels_adds_the_confident_rows_to_train_and_records_them()
     {
         using var temp = TestPaths.NewTempFolder();
-        var demo = temp.Combine("demo.tsv");
-        DemoDataset.Write(demo, rowsPerClass: 10);
-        var model = TinyBert.Write(temp.Combine("tiny"), demo);
+        var (demo, model) = SmallDemoAndTinyBert(temp);
         var pseudo = temp.Combine("pred.csv");
         File.WriteAllText(pseudo, "row,text,label,prob_positive,prob_neutral,prob_negative\n"
             + "1,vaksin lancar sekali,positive,0.97,0.02,0.01\n2,antrean bansos panjang,negative,0.05,0.15,0.8\n3,hari ini hujan,neutral,0.3,0.4,0.3\n");
@@ -203,9 +199,7 @@ public sealed partial class EndToEndTests
     public async Task Train_with_a_pseudo_label_file_naming_another_class_is_a_user_error()
     {
         using var temp = TestPaths.NewTempFolder();
-        var demo = temp.Combine("demo.tsv");
-        DemoDataset.Write(demo, rowsPerClass: 10);
-        var model = TinyBert.Write(temp.Combine("tiny"), demo);
+        var (demo, model) = SmallDemoAndTinyBert(temp);
         var pseudo = temp.Combine("pred.csv");
         File.WriteAllText(pseudo, "row,text,label,prob_positive,prob_neutral,prob_negative\n1,vaksin lancar,senang,0.97,0.02,0.01\n");
         var output = temp.Combine("out");
@@ -213,5 +207,13 @@ public sealed partial class EndToEndTests
         Assert.Equal(2, code);
         Assert.Equal($"ppkm: error: {pseudo}: line 2: label 'senang' is not one of the data's classes [negative, neutral, positive].{Environment.NewLine}", stderr);
         Assert.False(Directory.Exists(output));
+    }
+
+    // 30 demo tweets and a random tiny BERT whose vocabulary covers them: enough for the train paths' checks.
+    private static (string Demo, string Model) SmallDemoAndTinyBert(TempFolder temp)
+    {
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        return (demo, TinyBert.Write(temp.Combine("tiny"), demo));
     }
 }

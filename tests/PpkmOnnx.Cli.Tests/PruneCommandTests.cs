@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Onnx;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Tests.Common;
 
@@ -36,9 +37,8 @@ public sealed class PruneTeacherFixture : IDisposable
 
     private static double BestValidationMacroF1(string checkpoint)
     {
-        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "training.json")))!;
-        int best = (int)record["best_epoch"]!;
-        return (double)record["epochs"]!.AsArray().Single(e => (int)e!["epoch"]! == best)!["validation"]!["macro_f1"]!;
+        var record = ModelPackage.ReadTrainingRecord(Path.Combine(checkpoint, "training.json"));
+        return record.Epochs.Single(e => e.Epoch == record.BestEpoch).Validation.MacroF1;
     }
 
     private static string WriteDemo(string path)

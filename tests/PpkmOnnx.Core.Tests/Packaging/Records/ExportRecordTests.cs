@@ -31,13 +31,7 @@ public sealed class ExportRecordTests
         }
         """;
 
-    private static string PackageWith(TempFolder temp, string exportJson)
-    {
-        var folder = temp.Combine("pkg");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "export.json"), exportJson);
-        return folder;
-    }
+    private static string PackageWith(TempFolder temp, string exportJson) => RecordPackages.With(temp, "export.json", exportJson);
 
     [Fact]
     public void A_package_export_json_without_schema_version_reads_as_version_1()

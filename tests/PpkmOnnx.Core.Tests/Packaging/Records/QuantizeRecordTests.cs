@@ -42,13 +42,7 @@ public sealed class QuantizeRecordTests
         }
         """;
 
-    private static string PackageWith(TempFolder temp, string quantizeJson)
-    {
-        var folder = temp.Combine("pkg");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "quantize.json"), quantizeJson);
-        return folder;
-    }
+    private static string PackageWith(TempFolder temp, string quantizeJson) => RecordPackages.With(temp, "quantize.json", quantizeJson);
 
     [Fact]
     public void Every_field_of_each_variant_reads()
