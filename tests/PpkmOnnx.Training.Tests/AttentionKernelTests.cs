@@ -34,10 +34,10 @@ public class AttentionKernelTests
         var eager = SequenceClassifierFactory.Create(config);
         // Weights large enough that attention is far from uniform, so a wrong mask or scale would show.
         using (torch.no_grad()) foreach (var p in eager.parameters()) p.add_(torch.randn_like(p) * 0.2);
-        var fused = SequenceClassifierFactory.Create(config, AttentionKernel.Fused);
+        var fused = SequenceClassifierFactory.Create(config, new ModelComputeOptions { Attention = AttentionKernel.Fused });
         CheckpointLoader.Assign(fused, eager.NamedTensors(), "eager twin");
-        Assert.Equal(AttentionKernel.Eager, eager.AttentionKernel);
-        Assert.Equal(AttentionKernel.Fused, fused.AttentionKernel);
+        Assert.Equal(AttentionKernel.Eager, eager.Compute.Attention);
+        Assert.Equal(AttentionKernel.Fused, fused.Compute.Attention);
         return (eager, fused);
     }
 
@@ -146,16 +146,17 @@ public class AttentionKernelTests
     }
 
     [Fact]
-    public void A_checkpoint_loads_with_the_kernel_asked_for_and_the_student_inherits_it()
+    public void A_checkpoint_loads_with_the_compute_options_asked_for_and_the_student_inherits_them()
     {
         using var temp = TestPaths.NewTempFolder();
         var folder = TinyModels.SaveFresh(TinyModels.Bert(layers: 2), temp.Combine("bert"));
-        using var loaded = CheckpointLoader.Load(folder, new CheckpointLoadOptions { AttentionKernel = AttentionKernel.Fused });
-        Assert.Equal(AttentionKernel.Fused, loaded.Model.AttentionKernel);
+        var asked = new ModelComputeOptions { Attention = AttentionKernel.Fused, Precision = ComputePrecision.BFloat16, Dropout = DropoutKernel.Counter };
+        using var loaded = CheckpointLoader.Load(folder, new CheckpointLoadOptions { Compute = asked });
+        Assert.Equal(asked, loaded.Model.Compute);
         using var student = Distillation.StudentBuilder.FromTeacher(loaded.Model);
-        Assert.Equal(AttentionKernel.Fused, student.AttentionKernel);
+        Assert.Equal(asked, student.Compute);
         using var plain = CheckpointLoader.Load(folder);
-        Assert.Equal(AttentionKernel.Eager, plain.Model.AttentionKernel);
+        Assert.Equal(new ModelComputeOptions { Attention = AttentionKernel.Eager, Precision = ComputePrecision.Float32, Dropout = DropoutKernel.Libtorch }, plain.Model.Compute);
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public class AttentionKernelTests
     {
         using var temp = TestPaths.NewTempFolder();
         var modelDir = TinyModels.SaveFresh(TinyModels.Bert(labels: 2), temp.Combine("model"));
-        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 3, LearningRate = 5e-3, AttentionKernel = AttentionKernel.Fused };
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 3, LearningRate = 5e-3, Compute = new ModelComputeOptions { Attention = AttentionKernel.Fused } };
         var result = Training.SequenceClassifierTrainer.Run(options, TinyModels.SeparableSplits());
         Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss, $"train loss {result.Epochs[0].TrainLoss} → {result.Epochs[^1].TrainLoss}");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!;

@@ -144,13 +144,15 @@ public class TrainerTests
         Assert.Equal(result.Test.Accuracy, correct / 40.0, 9);
     }
 
-    [Fact]
-    public void CancelledRunResumesToTheSameWeightsAsAnUninterruptedOne()
+    [Theory]
+    [InlineData(DropoutKernel.Libtorch)]
+    [InlineData(DropoutKernel.Counter)] // its masks are keyed from torch's generator, which resume restores
+    public void CancelledRunResumesToTheSameWeightsAsAnUninterruptedOne(DropoutKernel dropout)
     {
         using var temp = TestPaths.NewTempFolder();
         var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
         var data = TinyModels.SeparableSplits(train: 64, validation: 16, test: 16);
-        var baseOptions = TinyModels.FastOptions(modelDir, "") with { Epochs = 3, Threads = 1 };
+        var baseOptions = TinyModels.FastOptions(modelDir, "") with { Epochs = 3, Threads = 1, Compute = new ModelComputeOptions { Dropout = dropout } };
 
         var full = SequenceClassifierTrainer.Run(baseOptions with { OutputPath = temp.Combine("full") }, data);
 

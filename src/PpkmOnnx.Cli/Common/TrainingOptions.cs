@@ -36,6 +36,14 @@ internal sealed class TrainingOptions
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
     public Option<string> Attention { get; } = CreateAttention();
+    public Option<string> Precision { get; } = Choice("--precision", "fp32",
+        "fp32: every product in float32 (Hugging Face's numerics). bf16: Linear layers' and attention's products in bfloat16 with float32 "
+        + "weights, optimizer and everything else (PyTorch's CPU autocast); on CPUs with AMX several times faster products, an error on CPUs "
+        + "without AMX-BF16 or AVX-512-BF16. Results differ from fp32 beyond float tolerance: check validation macro-F1.", "fp32", "bf16");
+    public Option<string> Dropout { get; } = Choice("--dropout", "libtorch",
+        "libtorch: torch's dropout (the same random draws as earlier releases). counter: the same Bernoulli masks from a counter-based hash, "
+        + "several times cheaper on CPU (dropout was a third of a step); seeded and resumable, but different draws, so runs are not "
+        + "comparable step for step with libtorch ones.", "libtorch", "counter");
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
@@ -59,6 +67,13 @@ internal sealed class TrainingOptions
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
 
+    private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
     private static Option<string> CreateAttention()
     {
         var option = new Option<string>("--attention")
@@ -74,7 +89,7 @@ internal sealed class TrainingOptions
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Precision, Dropout, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude })
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -122,7 +137,12 @@ internal sealed class TrainingOptions
             ClassWeighting = p.GetValue(ClassWeights) ? ClassWeighting.InverseFrequency : ClassWeighting.None,
             EarlyStoppingPatience = patience,
             Device = p.GetValue(Device)!,
-            AttentionKernel = p.GetValue(Attention) == "fused" ? AttentionKernel.Fused : AttentionKernel.Eager,
+            Compute = new ModelComputeOptions
+            {
+                Attention = p.GetValue(Attention) == "fused" ? AttentionKernel.Fused : AttentionKernel.Eager,
+                Precision = p.GetValue(Precision) == "bf16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+                Dropout = p.GetValue(Dropout) == "counter" ? DropoutKernel.Counter : DropoutKernel.Libtorch,
+            },
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
             Force = p.GetValue(Force),
@@ -153,7 +173,7 @@ internal sealed class TrainingOptions
                      ("model", options.ModelPath), ("output", options.OutputPath), ("epochs", $"{options.Epochs}"), ("learning rate", $"{options.LearningRate:G}"),
                      ("batch size", $"{options.BatchSize}"), ("max length", $"{options.MaxLength}"), ("warm-up", $"{options.WarmupRatio:P0} of steps, then linear decay"),
                      ("weight decay", $"{options.WeightDecay}"), ("class weights", $"{options.ClassWeighting}"), ("early stopping", options.EarlyStoppingPatience?.ToString() ?? "off"),
-                     ("device", options.Device), ("attention", options.AttentionName), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
+                     ("device", options.Device), ("attention", options.Compute.AttentionName), ("precision", options.Compute.PrecisionName), ("dropout", options.Compute.DropoutName), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
                  }.Concat(extraSettings ?? []))
             settings.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(settings);

@@ -14,6 +14,6 @@ public sealed record CheckpointLoadOptions
     /// <summary>Device for the parameters (<c>cpu</c>, <c>cuda</c>); null means CPU.</summary>
     public string? Device { get; init; }
 
-    /// <summary>How the model computes attention; <see cref="AttentionKernel.Eager"/> (Hugging Face's path) by default.</summary>
-    public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Eager;
+    /// <summary>How the model computes (attention, precision, dropout); <see cref="ModelComputeOptions.Default"/> (Hugging Face's path) by default.</summary>
+    public ModelComputeOptions Compute { get; init; } = ModelComputeOptions.Default;
 }

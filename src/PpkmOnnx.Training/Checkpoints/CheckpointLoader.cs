@@ -33,7 +33,7 @@ public static class CheckpointLoader
             (tensors, headOutcome) = HeadLabelMatching.Fit(tensors, config.Labels, labels, folder);
             config = config with { Labels = labels.ToArray() };
         }
-        var model = SequenceClassifierFactory.Create(config, options.AttentionKernel);
+        var model = SequenceClassifierFactory.Create(config, options.Compute);
         try
         {
             var (fresh, ignored) = Assign(model, tensors, weightsPath);

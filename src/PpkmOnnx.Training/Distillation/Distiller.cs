@@ -26,7 +26,7 @@ public static class Distiller
         data.Validate();
         var training = options.Training;
         var device = SequenceClassifierTrainer.Prepare(training);
-        using var teacher = CheckpointLoader.Load(training.ModelPath, new CheckpointLoadOptions { AttentionKernel = training.AttentionKernel });
+        using var teacher = CheckpointLoader.Load(training.ModelPath, new CheckpointLoadOptions { Compute = training.Compute });
         var teacherLabels = teacher.Model.Config.Labels;
         if (!teacherLabels.SequenceEqual(data.LabelNames))
             throw new UserInputException($"{training.ModelPath}: the teacher's labels [{string.Join(", ", teacherLabels)}] differ from the data's [{string.Join(", ", data.LabelNames)}] (distil from a teacher fine-tuned on these classes).");

@@ -35,7 +35,7 @@ public static class StudentBuilder
         Labels = teacher.Labels,
     };
 
-    /// <summary>Creates the student of <paramref name="teacher"/> on the CPU; it computes attention as the teacher does (<see cref="SequenceClassifier.AttentionKernel"/>).</summary>
+    /// <summary>Creates the student of <paramref name="teacher"/> on the CPU; it computes as the teacher does (<see cref="SequenceClassifier.Compute"/>).</summary>
     /// <param name="teacher">A BERT classifier (fine-tuned: its head seeds the student's).</param>
     /// <param name="layers">Teacher layers to copy, in order; null for <see cref="DefaultLayers"/>.</param>
     /// <exception cref="ArgumentException">The teacher is not BERT, or a layer index is out of range.</exception>
@@ -77,7 +77,7 @@ public static class StudentBuilder
             s["pre_classifier" + suffix] = t["bert.pooler.dense" + suffix];
             s["classifier" + suffix] = t["classifier" + suffix];
         }
-        var student = DistilBertForSequenceClassification.Create(StudentConfig(config, layers.Count), teacher.AttentionKernel);
+        var student = DistilBertForSequenceClassification.Create(StudentConfig(config, layers.Count), teacher.Compute);
         try
         {
             CheckpointLoader.Assign(student, s, "teacher → student mapping");

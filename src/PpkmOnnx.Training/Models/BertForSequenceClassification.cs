@@ -20,7 +20,7 @@ public sealed class BertForSequenceClassification : SequenceClassifier
     private sealed record Layer(Linear Query, Linear Key, Linear Value, Linear AttentionOutput, LayerNorm AttentionNorm,
         Linear Intermediate, Linear Output, LayerNorm OutputNorm);
 
-    private BertForSequenceClassification(ModelConfig config, AttentionKernel attentionKernel) : base(nameof(BertForSequenceClassification), config, attentionKernel)
+    private BertForSequenceClassification(ModelConfig config, ModelComputeOptions compute) : base(nameof(BertForSequenceClassification), config, compute)
     {
         if (config.Architecture != ModelArchitecture.Bert) throw new ArgumentException("config is not a BERT configuration.", nameof(config));
         if (config.HiddenSize % config.NumAttentionHeads != 0)
@@ -60,10 +60,10 @@ public sealed class BertForSequenceClassification : SequenceClassifier
 
     /// <summary>Creates a model with Hugging Face's random initialisation (call <c>torch.manual_seed</c> first for reproducibility).</summary>
     /// <param name="config">A BERT configuration; its <see cref="ModelConfig.Labels"/> size the classifier.</param>
-    /// <param name="attentionKernel">How attention is computed (<see cref="AttentionKernel.Eager"/>, Hugging Face's path, by default).</param>
-    public static BertForSequenceClassification Create(ModelConfig config, AttentionKernel attentionKernel = AttentionKernel.Eager)
+    /// <param name="compute">How the model computes (<see cref="ModelComputeOptions.Default"/>, Hugging Face's path, when null).</param>
+    public static BertForSequenceClassification Create(ModelConfig config, ModelComputeOptions? compute = null)
     {
-        var model = new BertForSequenceClassification(config, attentionKernel);
+        var model = new BertForSequenceClassification(config, compute ?? ModelComputeOptions.Default);
         model.InitializeWeights();
         return model;
     }
@@ -79,16 +79,16 @@ public sealed class BertForSequenceClassification : SequenceClassifier
             throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
         var positions = torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
         var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions) + _tokenTypeEmbeddings.forward(tokenTypeIds);
-        x = nn.functional.dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb, training);
+        x = Dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb);
         hiddenStates?.Add(x);
         var mask = AdditiveMask(attentionMask, x.dtype);
         for (int i = 0; i < _layers.Length; i++)
         {
             var l = _layers[i];
-            var context = Attention(i, l.Query.forward(x), l.Key.forward(x), l.Value.forward(x), mask);
-            var attended = l.AttentionNorm.forward(nn.functional.dropout(l.AttentionOutput.forward(context), Config.HiddenDropoutProb, training) + x);
-            var inner = MaskFfn(i, Activate(l.Intermediate.forward(attended), Config.HiddenAct));
-            x = l.OutputNorm.forward(nn.functional.dropout(l.Output.forward(inner), Config.HiddenDropoutProb, training) + attended);
+            var context = Attention(i, Dense(l.Query, x), Dense(l.Key, x), Dense(l.Value, x), mask);
+            var attended = l.AttentionNorm.forward(Dropout(Dense(l.AttentionOutput, context), Config.HiddenDropoutProb) + x);
+            var inner = MaskFfn(i, Activate(Dense(l.Intermediate, attended), Config.HiddenAct));
+            x = l.OutputNorm.forward(Dropout(Dense(l.Output, inner), Config.HiddenDropoutProb) + attended);
             hiddenStates?.Add(x);
         }
         return x;
@@ -98,8 +98,8 @@ public sealed class BertForSequenceClassification : SequenceClassifier
     public override Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
     {
         var hidden = Encode(inputIds, attentionMask, tokenTypeIds);
-        var pooled = _pooler.forward(hidden.select(1, 0)).tanh();
-        pooled = nn.functional.dropout(pooled, Config.ClassifierDropout ?? Config.HiddenDropoutProb, training);
-        return _classifier.forward(pooled);
+        var pooled = Dense(_pooler, hidden.select(1, 0)).tanh();
+        pooled = Dropout(pooled, Config.ClassifierDropout ?? Config.HiddenDropoutProb);
+        return Dense(_classifier, pooled);
     }
 }

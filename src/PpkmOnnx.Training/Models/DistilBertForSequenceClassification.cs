@@ -20,7 +20,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
     private sealed record Block(Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm AttentionNorm,
         Linear Lin1, Linear Lin2, LayerNorm OutputNorm);
 
-    private DistilBertForSequenceClassification(ModelConfig config, AttentionKernel attentionKernel) : base(nameof(DistilBertForSequenceClassification), config, attentionKernel)
+    private DistilBertForSequenceClassification(ModelConfig config, ModelComputeOptions compute) : base(nameof(DistilBertForSequenceClassification), config, compute)
     {
         if (config.Architecture != ModelArchitecture.DistilBert) throw new ArgumentException("config is not a DistilBERT configuration.", nameof(config));
         if (config.HiddenSize % config.NumAttentionHeads != 0)
@@ -56,10 +56,10 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
 
     /// <summary>Creates a model with Hugging Face's random initialisation (call <c>torch.manual_seed</c> first for reproducibility).</summary>
     /// <param name="config">A DistilBERT configuration; its <see cref="ModelConfig.Labels"/> size the classifier.</param>
-    /// <param name="attentionKernel">How attention is computed (<see cref="AttentionKernel.Eager"/>, Hugging Face's path, by default).</param>
-    public static DistilBertForSequenceClassification Create(ModelConfig config, AttentionKernel attentionKernel = AttentionKernel.Eager)
+    /// <param name="compute">How the model computes (<see cref="ModelComputeOptions.Default"/>, Hugging Face's path, when null).</param>
+    public static DistilBertForSequenceClassification Create(ModelConfig config, ModelComputeOptions? compute = null)
     {
-        var model = new DistilBertForSequenceClassification(config, attentionKernel);
+        var model = new DistilBertForSequenceClassification(config, compute ?? ModelComputeOptions.Default);
         model.InitializeWeights();
         return model;
     }
@@ -75,15 +75,15 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
             throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
         var positions = torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
         var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions);
-        x = nn.functional.dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb, training);
+        x = Dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb);
         hiddenStates?.Add(x);
         var mask = AdditiveMask(attentionMask, x.dtype);
         for (int i = 0; i < _layers.Length; i++)
         {
             var b = _layers[i];
-            var attended = b.AttentionNorm.forward(b.Output.forward(Attention(i, b.Query.forward(x), b.Key.forward(x), b.Value.forward(x), mask)) + x);
-            var ffn = b.Lin2.forward(MaskFfn(i, Activate(b.Lin1.forward(attended), Config.HiddenAct)));
-            x = b.OutputNorm.forward(nn.functional.dropout(ffn, Config.HiddenDropoutProb, training) + attended);
+            var attended = b.AttentionNorm.forward(Dense(b.Output, Attention(i, Dense(b.Query, x), Dense(b.Key, x), Dense(b.Value, x), mask)) + x);
+            var ffn = Dense(b.Lin2, MaskFfn(i, Activate(Dense(b.Lin1, attended), Config.HiddenAct)));
+            x = b.OutputNorm.forward(Dropout(ffn, Config.HiddenDropoutProb) + attended);
             hiddenStates?.Add(x);
         }
         return x;
@@ -93,8 +93,8 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
     public override Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
     {
         var hidden = Encode(inputIds, attentionMask, tokenTypeIds);
-        var pooled = nn.functional.relu(_preClassifier.forward(hidden.select(1, 0)));
-        pooled = nn.functional.dropout(pooled, Config.ClassifierDropout ?? 0.2, training);
-        return _classifier.forward(pooled);
+        var pooled = nn.functional.relu(Dense(_preClassifier, hidden.select(1, 0)));
+        pooled = Dropout(pooled, Config.ClassifierDropout ?? 0.2);
+        return Dense(_classifier, pooled);
     }
 }

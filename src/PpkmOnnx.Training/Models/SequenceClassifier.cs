@@ -15,19 +15,20 @@ public abstract class SequenceClassifier : nn.Module
     /// <summary>Creates the module; subclasses register their parameters under Hugging Face names.</summary>
     /// <param name="name">The module name.</param>
     /// <param name="config">The configuration (sizes, dropout, labels).</param>
-    /// <param name="attentionKernel">How attention is computed; fixed for the model's lifetime.</param>
-    protected SequenceClassifier(string name, ModelConfig config, AttentionKernel attentionKernel) : base(name)
+    /// <param name="compute">How the model computes (attention, precision, dropout); fixed for the model's lifetime.</param>
+    protected SequenceClassifier(string name, ModelConfig config, ModelComputeOptions compute) : base(name)
     {
-        if (!Enum.IsDefined(attentionKernel)) throw new ArgumentOutOfRangeException(nameof(attentionKernel), attentionKernel, "unknown attention kernel.");
+        ArgumentNullException.ThrowIfNull(compute);
+        compute.Validate();
         Config = config;
-        AttentionKernel = attentionKernel;
+        Compute = compute;
     }
 
     /// <summary>The configuration the model was built from (labels included).</summary>
     public ModelConfig Config { get; }
 
-    /// <summary>How attention is computed (chosen at construction; <see cref="AttentionKernel.Eager"/> unless asked otherwise).</summary>
-    public AttentionKernel AttentionKernel { get; }
+    /// <summary>How the model computes: attention kernel, precision of the products, dropout masks (chosen at construction; <see cref="ModelComputeOptions.Default"/> unless asked otherwise).</summary>
+    public ModelComputeOptions Compute { get; }
 
     /// <summary>Prefix of the base-model parameters (<c>bert.</c> or <c>distilbert.</c>).</summary>
     public abstract string BaseModelPrefix { get; }
@@ -146,9 +147,29 @@ public abstract class SequenceClassifier : nn.Module
     protected Tensor MaskFfn(int layer, Tensor activation) => FfnMasks is { } masks ? activation * masks[layer] : activation;
 
     /// <summary>
+    /// <paramref name="layer"/> applied to <paramref name="x"/> in the model's <see cref="ModelComputeOptions.Precision"/>: in
+    /// bfloat16, the input, weight and bias are cast down (autograd casts their gradients back to float32) and the result cast up.
+    /// </summary>
+    protected Tensor Dense(TorchSharp.Modules.Linear layer, Tensor x) => Compute.Precision == ComputePrecision.Float32
+        ? layer.forward(x)
+        : nn.functional.linear(x.to(ScalarType.BFloat16), layer.weight!.to(ScalarType.BFloat16), layer.bias?.to(ScalarType.BFloat16)).to(x.dtype);
+
+    /// <summary>The batched product <paramref name="a"/>·<paramref name="b"/> in the model's precision, returned in <paramref name="a"/>'s type.</summary>
+    private Tensor Product(Tensor a, Tensor b) => Compute.Precision == ComputePrecision.Float32
+        ? a.matmul(b)
+        : a.to(ScalarType.BFloat16).matmul(b.to(ScalarType.BFloat16)).to(a.dtype);
+
+    /// <summary>
+    /// Dropout with probability <paramref name="p"/> in training mode (identity in eval mode), its masks drawn as
+    /// <see cref="ModelComputeOptions.Dropout"/> says.
+    /// </summary>
+    protected Tensor Dropout(Tensor x, double p) => !training ? x
+        : Compute.Dropout == DropoutKernel.Counter ? CounterDropout.Apply(x, p) : nn.functional.dropout(x, p, true);
+
+    /// <summary>
     /// Multi-head scaled dot-product attention of layer <paramref name="layer"/>, with that layer's own head count (pruned
-    /// layers have fewer): Hugging Face's eager path, or libtorch's fused kernel when <see cref="AttentionKernel"/> is
-    /// <see cref="Models.AttentionKernel.Fused"/> and no <see cref="HeadMasks"/> are set.
+    /// layers have fewer): Hugging Face's eager path, or libtorch's fused kernel when <see cref="ModelComputeOptions.Attention"/> is
+    /// <see cref="AttentionKernel.Fused"/> and no <see cref="HeadMasks"/> are set.
     /// </summary>
     protected Tensor Attention(int layer, Tensor query, Tensor key, Tensor value, Tensor additiveMask)
     {
@@ -159,7 +180,7 @@ public abstract class SequenceClassifier : nn.Module
         var k = Split(key);
         var v = Split(value);
         // Head masks multiply the probabilities, which the fused kernel never materialises, so importance scoring stays eager.
-        var context = AttentionKernel == AttentionKernel.Fused && HeadMasks is null
+        var context = Compute.Attention == AttentionKernel.Fused && HeadMasks is null
             ? FusedAttention(q, k, v, additiveMask)
             : EagerAttention(layer, q, k, v, additiveMask, size);
         return context.transpose(1, 2).reshape(b, s, heads * size);
@@ -168,11 +189,11 @@ public abstract class SequenceClassifier : nn.Module
     /// <summary>Hugging Face's eager attention on <c>[batch, heads, sequence, head_size]</c> tensors.</summary>
     private Tensor EagerAttention(int layer, Tensor q, Tensor k, Tensor v, Tensor additiveMask, int headSize)
     {
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask;
+        var scores = Product(q, k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask;
         var probs = nn.functional.softmax(scores, -1);
-        probs = nn.functional.dropout(probs, Config.AttentionProbsDropoutProb, training);
+        probs = Dropout(probs, Config.AttentionProbsDropoutProb);
         if (HeadMasks is { } masks) probs = probs * masks[layer];
-        return probs.matmul(v);
+        return Product(probs, v);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public static class GemmPeakProbe
     /// Times each shape (two warm-up products, then products until <paramref name="secondsPerShape"/> has passed, at least
     /// three) and returns the median rate of each; the best of them is the peak.
     /// </summary>
-    public static IReadOnlyList<GemmRate> Measure(IEnumerable<GemmShape> shapes, double secondsPerShape = 0.25)
+    public static IReadOnlyList<GemmRate> Measure(IEnumerable<GemmShape> shapes, double secondsPerShape = 0.25, ScalarType dtype = ScalarType.Float32)
     {
         var rates = new List<GemmRate>();
         using var noGrad = torch.no_grad();
@@ -22,9 +22,9 @@ public static class GemmPeakProbe
         {
             using var scope = torch.NewDisposeScope();
             var generator = new Generator(7);
-            var a = torch.rand(new[] { shape.M, shape.K }, generator: generator);
-            var b = torch.rand(new[] { shape.K, shape.N }, generator: generator);
-            var c = torch.empty(shape.M, shape.N);
+            var a = torch.rand(new[] { shape.M, shape.K }, generator: generator).to(dtype);
+            var b = torch.rand(new[] { shape.K, shape.N }, generator: generator).to(dtype);
+            var c = torch.empty(shape.M, shape.N, dtype: dtype);
             for (int i = 0; i < 2; i++) c.addmm_(a, b, beta: 0, alpha: 1);
             var times = new List<double>();
             // At least three products, then more until the time is up: the median needs a few, tiny shapes get many.

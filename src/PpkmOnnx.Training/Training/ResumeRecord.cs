@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Training.Models;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -19,8 +20,8 @@ internal static class ResumeRecord
         if (before is not null)
             foreach (var name in Compared)
             {
-                // Runs recorded before --attention existed all attended eagerly.
-                var old = before[name] ?? (name == "attention" ? JsonValue.Create("eager") : null);
+                // Runs recorded before a compute choice existed made the default one.
+                var old = before[name] ?? (DefaultsOfOlderRecords.TryGetValue(name, out var d) ? JsonValue.Create(d) : null);
                 var value = now[name];
                 if (!JsonNode.DeepEquals(old, value)) changed[name] = new JsonObject { ["before"] = old?.DeepClone(), ["now"] = value?.DeepClone() };
             }
@@ -39,8 +40,16 @@ internal static class ResumeRecord
     private static readonly string[] Compared =
     [
         "learning_rate", "batch_size", "epochs", "max_length", "warmup_ratio", "weight_decay", "max_grad_norm", "class_weighting", "seed",
-        "early_stopping_patience", "attention",
+        "early_stopping_patience", "attention", "precision", "dropout",
     ];
+
+    // What a record written before each compute choice existed ran with.
+    private static readonly Dictionary<string, string> DefaultsOfOlderRecords = new()
+    {
+        ["attention"] = ModelComputeOptions.Default.AttentionName,
+        ["precision"] = ModelComputeOptions.Default.PrecisionName,
+        ["dropout"] = ModelComputeOptions.Default.DropoutName,
+    };
 
     // The interrupted run's hyperparameters, read strictly: a resume point beside a damaged record is an error, not "unknown".
     private static JsonObject? PreviousHyperparameters(string trainingJson) =>

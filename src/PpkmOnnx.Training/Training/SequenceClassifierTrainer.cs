@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +29,7 @@ public static class SequenceClassifierTrainer
         options.Validate();
         data.Validate();
         var device = Prepare(options);
-        using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames, AttentionKernel = options.AttentionKernel });
+        using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames, Compute = options.Compute });
         loaded.Model.to(device);
         var tokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var job = new TrainingJob
@@ -41,11 +43,18 @@ public static class SequenceClassifierTrainer
     }
 
     /// <summary>Seeds torch, sets its thread count and picks the device for a run.</summary>
+    /// <exception cref="InvalidSettingException">bfloat16 products on a CPU without native bfloat16 instructions.</exception>
     internal static Device Prepare(TrainingRunOptions options)
     {
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         // The seed fixes the fresh head's initialisation; epochs reseed from it for dropout.
         torch.manual_seed(options.Seed);
-        return DeviceSelector.Resolve(options.Device);
+        var device = DeviceSelector.Resolve(options.Device);
+        var cpu = CpuFeatures.Current;
+        if (options.Compute.Precision == ComputePrecision.BFloat16 && device.type == DeviceType.CPU && !cpu.HasBf16)
+            throw new InvalidSettingException("Precision",
+                $"bf16 needs a CPU with AMX-BF16 or AVX-512-BF16, and this one ({cpu.ModelName}; {string.Join(", ", cpu.InstructionSets)}) has neither: "
+                + "libtorch would emulate the bfloat16 products, slower than fp32. Train with fp32.");
+        return device;
     }
 }

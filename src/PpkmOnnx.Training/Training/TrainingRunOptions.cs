@@ -34,12 +34,10 @@ public sealed record TrainingRunOptions
     /// <summary><c>auto</c> (CUDA when available), <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; init; } = "auto";
     /// <summary>
-    /// How the model computes attention. <see cref="AttentionKernel.Fused"/> uses libtorch's scaled_dot_product_attention;
-    /// its dropout draws different random numbers from the eager path, so it is opt-in.
+    /// How the model computes: fused attention, bfloat16 products and counter-based dropout are each faster on some CPUs
+    /// but change results beyond float tolerance, so each is opt-in (<see cref="ModelComputeOptions"/>).
     /// </summary>
-    public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Eager;
-    /// <summary><see cref="AttentionKernel"/> as training.json and <c>--attention</c> spell it (<c>eager</c>, <c>fused</c>).</summary>
-    public string AttentionName => AttentionKernel.ToString().ToLowerInvariant();
+    public ModelComputeOptions Compute { get; init; } = ModelComputeOptions.Default;
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Continue from <c>OutputPath/resume</c>; without a resume point there, the run is refused (<see cref="TrainingOutputCheck"/>).</summary>

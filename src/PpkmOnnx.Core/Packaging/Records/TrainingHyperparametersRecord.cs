@@ -30,6 +30,10 @@ public sealed record TrainingHyperparametersRecord
     public int? EarlyStoppingPatience { get; init; }
     /// <summary><c>attention</c>: the attention kernel, or null in a file written before the choice existed (those attended eagerly).</summary>
     public string? Attention { get; init; }
+    /// <summary><c>precision</c>: the number format of the matrix products (<c>fp32</c>, <c>bf16</c>), or null in a file written before the choice existed (those ran in fp32).</summary>
+    public string? Precision { get; init; }
+    /// <summary><c>dropout</c>: how dropout masks were drawn (<c>libtorch</c>, <c>counter</c>), or null in a file written before the choice existed (those used libtorch's).</summary>
+    public string? Dropout { get; init; }
     /// <summary><c>optimizer</c>: a description of the optimizer.</summary>
     public string? Optimizer { get; init; }
     /// <summary><c>schedule</c>: a description of the learning-rate schedule.</summary>
