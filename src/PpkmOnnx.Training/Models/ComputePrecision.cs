@@ -7,10 +7,11 @@ public enum ComputePrecision
     Float32,
 
     /// <summary>
-    /// Mixed precision as PyTorch's CPU autocast does it: every Linear layer's product and attention's two batched products
-    /// run in bfloat16 (float32 accumulation inside the kernel; AMX or AVX-512-BF16 where the CPU has them), with their
-    /// inputs cast down and their results cast back to float32; LayerNorm, softmax, GELU, dropout, the loss and the
-    /// parameters (the optimizer's master weights) stay float32. Changes results beyond float tolerance, so it is opt-in.
+    /// Mixed precision as PyTorch's CPU autocast does it: every Linear layer's product and eager attention's two batched
+    /// products run in bfloat16 (float32 accumulation inside the kernel; AMX or AVX-512-BF16 where the CPU has them), their
+    /// inputs cast down and their results cast back to float32. <see cref="AttentionKernel.Fused"/> attention, LayerNorm,
+    /// softmax, GELU, dropout, the loss and the parameters (the optimizer's master weights) stay float32. Changes results
+    /// beyond float tolerance, so it is opt-in.
     /// </summary>
     BFloat16,
 }
