@@ -87,6 +87,32 @@ public class ComputePrecisionTests
         }
     }
 
+    private static CpuFeatures Cpu(bool avx512Bf16, bool amxBf16) => new()
+    {
+        IsX86 = true, Avx2 = true, Fma = true, Avx512F = true, Avx512BW = true, Avx512Vnni = true, AvxVnni = false, Sse41 = true, Neon = false,
+        Architecture = "x64", Avx512Bf16 = avx512Bf16, AmxTile = amxBf16, AmxBf16 = amxBf16, ModelName = "AMD EPYC 7B13",
+    };
+
+    [Theory]
+    [InlineData(false, false, true)]  // AVX-512 without BF16 (e.g. Zen 3 has no AVX-512 at all; Ice Lake has no BF16)
+    [InlineData(true, false, false)]  // AVX-512-BF16 (Zen 4, Cooper Lake)
+    [InlineData(false, true, false)]  // AMX-BF16 (Sapphire Rapids)
+    public void Bf16_is_refused_on_cpu_without_native_bfloat16_and_only_there(bool avx512Bf16, bool amxBf16, bool refused)
+    {
+        var bf16 = new ModelComputeOptions { Precision = ComputePrecision.BFloat16 };
+        var cpu = Cpu(avx512Bf16, amxBf16);
+        if (refused)
+        {
+            var e = Assert.Throws<InvalidSettingException>(() => SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CPU, cpu));
+            Assert.Equal("Precision", e.Setting);
+            Assert.StartsWith("bf16 needs a CPU with AMX-BF16 or AVX-512-BF16, and this one (AMD EPYC 7B13; AVX2, FMA, AVX-512F", e.Problem);
+        }
+        else SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CPU, cpu);
+        // fp32 is never refused, and a GPU is not this CPU's business.
+        SequenceClassifierTrainer.CheckPrecision(ModelComputeOptions.Default, DeviceType.CPU, cpu);
+        SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CUDA, cpu);
+    }
+
     [Fact]
     public void The_trainer_learns_in_bfloat16_as_in_float32_where_the_cpu_has_it_and_refuses_it_where_not()
     {
