@@ -1,8 +1,10 @@
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Training.Adaptation;
+using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 
@@ -215,6 +217,26 @@ public sealed class AdaptationTests
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         foreach (var key in a.Keys) Assert.True(a[key].Data.SequenceEqual(b[key].Data), key);
         Assert.Equal(full.Curve.Select(c => c.HeldOutLoss), resumed.Curve.Select(c => c.HeldOutLoss));
+    }
+
+    [Fact]
+    public void Counter_dropout_and_bfloat16_where_the_cpu_has_it_learn_the_corpus_and_are_recorded()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var folder = TinyModels.SaveFresh(TinyModels.Bert(labels: 0), temp.Combine("base"));
+        var compute = new ModelComputeOptions
+        {
+            Dropout = DropoutKernel.Counter,
+            Precision = CpuFeatures.Current.HasBf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+        };
+        var result = DomainAdapter.Run(Options(folder, temp.Combine("out")) with { MaxSteps = 80, Compute = compute }, Corpus(300));
+        // The same bar as the float32 run above: both curves fall below half their start.
+        Assert.True(result.Curve[^1].TrainLoss < 0.5 * result.Curve[1].TrainLoss, string.Join(", ", result.Curve.Select(c => c.TrainLoss)));
+        Assert.True(result.Curve[^1].HeldOutLoss < 0.5 * result.Curve[0].HeldOutLoss, string.Join(", ", result.Curve.Select(c => c.HeldOutLoss)));
+        var hyper = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp.Combine("out", DomainAdapter.RecordFile)))!["hyperparameters"]!;
+        Assert.Equal("counter", hyper["dropout"]!.GetValue<string>());
+        Assert.Equal(compute.PrecisionName, hyper["precision"]!.GetValue<string>());
+        Assert.Equal("eager", hyper["attention"]!.GetValue<string>());
     }
 
     [Fact]

@@ -34,13 +34,14 @@ internal static class AdaptCommand
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --output from its last resume point." };
+        var compute = new ComputeFlags();
         var data = DataOptions.Create();
         data.ExcludeTextsFrom.Description = "Texts of this file never enter the corpus (e.g. a held-out evaluation file). The --data split is made without it.";
         data.Data!.Description = "Labelled file (optional): its train split joins the corpus; its validation and test texts are kept out (same split as ppkm train with the same data options).";
 
         var command = new Command("adapt", "Adapt an encoder to a language and domain with masked-LM training on unlabelled text, optionally moving it to a new vocabulary first.");
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { output, corpus, vocab, epochs, maxSteps, lr, batchSize, maxLength, warmup, mask, wholeWord, evalEvery, saveEvery, device, threads, resume })
+        foreach (var o in new Option[] { output, corpus, vocab, epochs, maxSteps, lr, batchSize, maxLength, warmup, mask, wholeWord, evalEvery, saveEvery, device, threads, resume }.Concat(compute.All))
             command.Options.Add(o);
         data.Add(command);
         command.SetAction((p, ct) =>
@@ -59,13 +60,13 @@ internal static class AdaptCommand
                 LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize), MaxLength = p.GetValue(maxLength), WarmupRatio = p.GetValue(warmup),
                 Masking = new MaskingOptions { Probability = p.GetValue(mask), WholeWord = p.GetValue(wholeWord) },
                 EvalEvery = p.GetValue(evalEvery), SaveEvery = p.GetValue(saveEvery), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-                Resume = p.GetValue(resume), Seed = p.GetValue(data.Seed),
+                Resume = p.GetValue(resume), Seed = p.GetValue(data.Seed), Compute = compute.Read(p),
             };
             options.Validate();
             var loaded = LoadCorpus(p, data, files, dataPath);
             console.MarkupLine(Markup.Escape($"corpus: {loaded.Corpus.Train.Count:N0} training texts, {loaded.Corpus.HeldOut.Count:N0} held back for the loss curve, {loaded.Corpus.Duplicates:N0} duplicates and {loaded.Corpus.Excluded:N0} evaluation texts left out"));
             foreach (var (source, rows) in loaded.Corpus.Sources) console.MarkupLine(Markup.Escape($"  {rows,8:N0}  {source}"));
-            console.MarkupLine(Markup.Escape($"vocabulary: {(vocabPath ?? "the model's own")}; lr {options.LearningRate:G}, batch {options.BatchSize}, max length {options.MaxLength}, {(options.MaxSteps is { } m ? $"at most {m} steps" : $"{options.Epochs} epoch(s)")}, seed {options.Seed}"));
+            console.MarkupLine(Markup.Escape($"vocabulary: {(vocabPath ?? "the model's own")}; lr {options.LearningRate:G}, batch {options.BatchSize}, max length {options.MaxLength}, attention {options.Compute.AttentionName}, precision {options.Compute.PrecisionName}, dropout {options.Compute.DropoutName}, {(options.MaxSteps is { } m ? $"at most {m} steps" : $"{options.Epochs} epoch(s)")}, seed {options.Seed}"));
 
             using var interrupt = new InterruptScope(ct);
             try

@@ -35,15 +35,7 @@ internal sealed class TrainingOptions
     public Option<bool> ClassWeights { get; } = new("--class-weights") { Description = "Weigh the loss by inverse class frequency (for imbalanced data)." };
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
-    public Option<string> Attention { get; } = CreateAttention();
-    public Option<string> Precision { get; } = Choice("--precision", "fp32",
-        "fp32: every product in float32 (Hugging Face's numerics). bf16: Linear layers' and attention's products in bfloat16 with float32 "
-        + "weights, optimizer and everything else (PyTorch's CPU autocast); on CPUs with AMX several times faster products, an error on CPUs "
-        + "without AMX-BF16 or AVX-512-BF16. Results differ from fp32 beyond float tolerance: check validation macro-F1.", "fp32", "bf16");
-    public Option<string> Dropout { get; } = Choice("--dropout", "libtorch",
-        "libtorch: torch's dropout (the same random draws as earlier releases). counter: the same Bernoulli masks from a counter-based hash, "
-        + "several times cheaper on CPU (dropout was a third of a step); seeded and resumable, but different draws, so runs are not "
-        + "comparable step for step with libtorch ones.", "libtorch", "counter");
+    public ComputeFlags Compute { get; } = new();
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
@@ -67,29 +59,10 @@ internal sealed class TrainingOptions
 
     public TrainingOptions(string modelDescription) => Model = new Argument<string>("model") { Description = modelDescription };
 
-    private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
-    {
-        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.AcceptOnlyFromAmong(values);
-        return option;
-    }
-
-    private static Option<string> CreateAttention()
-    {
-        var option = new Option<string>("--attention")
-        {
-            Description = "eager: Hugging Face's attention (matmul, softmax, dropout, matmul); fused: libtorch's scaled_dot_product_attention, "
-                + "the same numbers without dropout but different dropout draws, so runs are not comparable step for step with eager ones.",
-            DefaultValueFactory = _ => "eager",
-        };
-        option.AcceptOnlyFromAmong("eager", "fused");
-        return option;
-    }
-
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Attention, Precision, Dropout, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude })
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude }.Concat(Compute.All))
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -137,12 +110,7 @@ internal sealed class TrainingOptions
             ClassWeighting = p.GetValue(ClassWeights) ? ClassWeighting.InverseFrequency : ClassWeighting.None,
             EarlyStoppingPatience = patience,
             Device = p.GetValue(Device)!,
-            Compute = new ModelComputeOptions
-            {
-                Attention = p.GetValue(Attention) == "fused" ? AttentionKernel.Fused : AttentionKernel.Eager,
-                Precision = p.GetValue(Precision) == "bf16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
-                Dropout = p.GetValue(Dropout) == "counter" ? DropoutKernel.Counter : DropoutKernel.Libtorch,
-            },
+            Compute = Compute.Read(p),
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
             Force = p.GetValue(Force),

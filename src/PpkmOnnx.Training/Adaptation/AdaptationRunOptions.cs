@@ -1,3 +1,5 @@
+using PpkmOnnx.Training.Models;
+
 namespace PpkmOnnx.Training.Adaptation;
 
 /// <summary>Hyperparameters and locations of one masked-LM adaptation run (<c>ppkm adapt</c>).</summary>
@@ -37,6 +39,8 @@ public sealed record AdaptationRunOptions
     public int Seed { get; init; } = 42;
     /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>How the encoder computes (attention, precision, dropout; the masked-LM head stays float32); each non-default choice is opt-in.</summary>
+    public ModelComputeOptions Compute { get; init; } = ModelComputeOptions.Default;
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Continue from <c>OutputPath/resume</c> (an error when there is none).</summary>

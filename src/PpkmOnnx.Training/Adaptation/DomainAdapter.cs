@@ -63,8 +63,9 @@ public static class DomainAdapter
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = DeviceSelector.Resolve(options.Device);
+        SequenceClassifierTrainer.CheckPrecision(options.Compute, device.type, CpuFeatures.Current);
         using var model = MaskedLanguageModel.Create(config, SafeTensorsFile.Read(weightsPath), weightsPath,
-            plan is null ? null : (plan, tokenizer.PadId));
+            plan is null ? null : (plan, tokenizer.PadId), options.Compute);
         model.To(device);
 
         var train = Encode(corpus.Train, tokenizer, options.MaxLength);
@@ -264,6 +265,7 @@ public static class DomainAdapter
                 MaskProbability = o.Masking.Probability, MaskShare = o.Masking.MaskShare, WholeWordMasking = o.Masking.WholeWord,
                 Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
                 Schedule = "linear warmup then linear decay to 0",
+                Attention = o.Compute.AttentionName, Precision = o.Compute.PrecisionName, Dropout = o.Compute.DropoutName,
             },
             Head = new { Fresh = r.FreshHeadTensors, Decoder = "tied to the word embeddings" },
             Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",

@@ -51,9 +51,10 @@ public sealed class MaskedLanguageModel : IDisposable
     /// <param name="tensors">The source's tensors (Hugging Face names, with or without the base-model prefix).</param>
     /// <param name="source">Names the tensors in errors.</param>
     /// <param name="transfer">The vocabulary plan and the new pad id, or null to keep the vocabulary.</param>
+    /// <param name="compute">How the encoder computes (<see cref="ModelComputeOptions.Default"/> when null); the head stays float32.</param>
     /// <exception cref="UserInputException">The tensors do not match the configuration.</exception>
     public static MaskedLanguageModel Create(ModelConfig config, IReadOnlyDictionary<string, TensorData> tensors, string source,
-        (VocabularyTransferPlan Plan, int PadId)? transfer = null)
+        (VocabularyTransferPlan Plan, int PadId)? transfer = null, ModelComputeOptions? compute = null)
     {
         var working = new Dictionary<string, TensorData>(tensors, StringComparer.Ordinal);
         config = config with { Labels = Array.Empty<string>() };
@@ -71,7 +72,7 @@ public sealed class MaskedLanguageModel : IDisposable
             working.Remove("vocab_projector.weight");
             config = config with { VocabSize = t.Plan.Rows.Count, PadTokenId = t.PadId };
         }
-        var encoder = SequenceClassifierFactory.Create(config);
+        var encoder = SequenceClassifierFactory.Create(config, compute);
         MaskedLanguageModelHead? head = null;
         try
         {
