@@ -14,11 +14,7 @@ namespace PpkmOnnx.Training.Tests;
 /// </summary>
 public class AttentionKernelTests
 {
-    /// <summary>Three rows, two of them padded (ids 0, mask 0 at the tail), so the additive mask matters.</summary>
-    private static readonly EncodedBatch PaddedBatch = new(
-        new long[] { 2, 5, 6, 20, 7, 3, 2, 10, 11, 3, 0, 0, 2, 7, 3, 0, 0, 0 },
-        new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0 },
-        new long[18], 3, 6);
+    private static readonly EncodedBatch PaddedBatch = TinyModels.PaddedBatch;
 
     private static readonly long[] Labels = { 1, 0, 1 };
 

@@ -19,11 +19,6 @@ namespace PpkmOnnx.Training.Tests;
 /// </summary>
 public class ComputePrecisionTests
 {
-    private static readonly EncodedBatch Batch = new(
-        new long[] { 2, 5, 6, 20, 7, 3, 2, 10, 11, 3, 0, 0, 2, 7, 3, 0, 0, 0 },
-        new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0 },
-        new long[18], 3, 6);
-
     public static TheoryData<ModelArchitecture> Architectures => new() { ModelArchitecture.Bert, ModelArchitecture.DistilBert };
 
     private static (SequenceClassifier Fp32, SequenceClassifier Bf16) Twins(ModelArchitecture architecture, int seed)
@@ -45,8 +40,8 @@ public class ComputePrecisionTests
         var (fp32, bf16) = Twins(architecture, seed: 5);
         using (fp32) using (bf16)
         {
-            var expected = fp32.Logits(Batch);
-            var actual = bf16.Logits(Batch);
+            var expected = fp32.Logits(TinyModels.PaddedBatch);
+            var actual = bf16.Logits(TinyModels.PaddedBatch);
             double scale = expected.Max(v => Math.Abs(v));
             double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
             // bfloat16 keeps 8 significant bits (relative rounding 2^-9 ≈ 0.002 per product input); through two layers the
@@ -68,7 +63,7 @@ public class ComputePrecisionTests
             foreach (var model in new[] { fp32, bf16 })
             {
                 model.eval(); // no dropout: the two runs see the same function
-                var (ids, mask, types) = SequenceClassifier.ToTensors(Batch, torch.CPU);
+                var (ids, mask, types) = SequenceClassifier.ToTensors(TinyModels.PaddedBatch, torch.CPU);
                 nn.functional.cross_entropy(model.Forward(ids, mask, types), labels).backward();
             }
             var reference = fp32.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -1,5 +1,6 @@
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
@@ -84,6 +85,12 @@ internal static class TinyModels
     public static DatasetSplit SeparableSplits(int train = 160, int validation = 40, int test = 40) =>
         new(new TextClassificationDataset(Separable(train, 11), Labels, "synthetic"), new TextClassificationDataset(Separable(validation, 12), Labels, "synthetic"),
             new TextClassificationDataset(Separable(test, 13), Labels, "synthetic"), Seed: 0);
+
+    /// <summary>Three rows of six tokens, two of them padded (ids 0, mask 0 at the tail), so the additive mask matters.</summary>
+    public static readonly EncodedBatch PaddedBatch = new(
+        new long[] { 2, 5, 6, 20, 7, 3, 2, 10, 11, 3, 0, 0, 2, 7, 3, 0, 0, 0 },
+        new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0 },
+        new long[18], 3, 6);
 
     public static TrainingRunOptions FastOptions(string model, string output) => new()
     {
