@@ -2,7 +2,7 @@ namespace PpkmOnnx.Core.Packaging.Records;
 
 /// <summary>
 /// training.json's <c>hyperparameters</c>. The settings every ppkm training.json has carried are required; those added
-/// later (<c>eval_batch_size</c>, <c>attention</c>, <c>automatic_choices</c>) and the descriptive ones are optional.
+/// later (<c>eval_batch_size</c>, <c>attention</c>, <c>precision</c>, <c>dropout</c>, <c>automatic_choices</c>) and the descriptive ones are optional.
 /// </summary>
 public sealed record TrainingHyperparametersRecord
 {

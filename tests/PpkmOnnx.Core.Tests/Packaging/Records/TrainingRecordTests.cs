@@ -71,6 +71,8 @@ public sealed class TrainingRecordTests
         Assert.Equal((0.1, 0.01, 1.0, "None"), (h.WarmupRatio, h.WeightDecay, h.MaxGradNorm, h.ClassWeighting));
         Assert.Null(h.EarlyStoppingPatience);
         Assert.Null(h.Attention);
+        Assert.Null(h.Precision);
+        Assert.Null(h.Dropout);
         Assert.Equal(["epochs: 1 (small data)"], h.AutomaticChoices!);
         Assert.Equal(("d.csv", "sha256:ab", 8, 4, 4), (r.Data!.Source, r.Data.Fingerprint, r.Data.Train, r.Data.Validation, r.Data.Test));
         Assert.Equal([5, 3], r.Data.TrainClassCounts);
@@ -106,9 +108,13 @@ public sealed class TrainingRecordTests
         Assert.Equal("schema_version", written.First().Key);
         Assert.Equal(1, written["schema_version"]!.GetValue<int>());
         Assert.Equal(["tool", "tool_version"], written.Select(kv => kv.Key).TakeLast(2));
-        // Hyperparameters the file lacked come back as null (attention); every other field is the file's, in the file's order.
+        // Hyperparameters the file lacked come back as null (attention, precision, dropout); every other field is the file's, in the file's order.
         written.Remove("schema_version");
-        ((JsonObject)written["hyperparameters"]!).Remove("attention");
+        foreach (var added in new[] { "attention", "precision", "dropout" })
+        {
+            Assert.Null(written["hyperparameters"]![added]);
+            ((JsonObject)written["hyperparameters"]!).Remove(added);
+        }
         written.Remove("performance");
         foreach (var tool in new[] { "tool", "tool_version" }) { written.Remove(tool); original.Remove(tool); }
         Assert.Equal(original.Select(kv => kv.Key), written.Select(kv => kv.Key));
