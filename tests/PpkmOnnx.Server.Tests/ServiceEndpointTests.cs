@@ -56,9 +56,10 @@ public sealed class ServiceEndpointTests
 
         await using (var app = ServerApp.Build(options, b => b.WebHost.UseTestServer()))
         {
-            var e = await Assert.ThrowsAsync<PpkmOnnx.Core.UserInputException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<PpkmOnnx.Core.SettingsAdviceException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
             Assert.StartsWith("model 'bad' cannot be served: ", e.Message);
-            Assert.Contains("--allow-partial", e.Message);
+            // The library names the setting; ppkm serve words it as --allow-partial (SettingFlags).
+            Assert.EndsWith(" (AllowPartial serves the models that load)", e.Message);
             // Nothing listens: the test server was never started.
             Assert.Throws<InvalidOperationException>(() => app.GetTestClient());
         }
