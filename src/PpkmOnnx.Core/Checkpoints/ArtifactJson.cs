@@ -95,6 +95,19 @@ public static class ArtifactJson
     {
         ArgumentNullException.ThrowIfNull(type);
         RequireKnownVersion(json, source);
+        return Deserialize(json, source, type);
+    }
+
+    /// <summary>
+    /// Deserializes <paramref name="json"/> (<paramref name="source"/> names it in messages) with a strict source-generated
+    /// <paramref name="type"/>, without a version check: the one place a record's <see cref="JsonException"/> becomes a
+    /// message naming the file and the field (<c>path: epochs[0].seconds: must be a number, got "x".</c>). For files with
+    /// their own version field (bench.json's camelCase <c>schemaVersion</c>), checked by their reader first.
+    /// </summary>
+    /// <exception cref="UserInputException">Not JSON, null, or a missing, null or mistyped field the contract forbids.</exception>
+    public static T Deserialize<T>(ReadOnlyMemory<byte> json, string source, JsonTypeInfo<T> type) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(type);
         try
         {
             return JsonSerializer.Deserialize(json.Span, type) ?? throw new UserInputException($"{source}: expected a JSON object, got null.");
