@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 
