@@ -59,8 +59,12 @@ public sealed class ServiceEndpointTests
         {
             var e = await Assert.ThrowsAsync<PpkmOnnx.Core.SettingsAdviceException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
             Assert.StartsWith("model 'bad' cannot be served: ", e.Message);
-            // The library names the setting; ppkm serve words it as --allow-partial (SettingFlags).
+            // The library names the setting; ppkm serve words it with its flag, as users have always read it.
             Assert.EndsWith(" (AllowPartial serves the models that load)", e.Message);
+            var serve = ServeCommandLine.Configure(new System.CommandLine.RootCommand());
+            var worded = PpkmOnnx.Server.CommandLine.SettingFlags.Word(e, serve.Parse(Array.Empty<string>()));
+            Assert.Equal(e.Message.Replace("(AllowPartial ", "(--allow-partial ", StringComparison.Ordinal), worded);
+            Assert.EndsWith(" (--allow-partial serves the models that load)", worded);
             // Nothing listens: the test server was never started.
             Assert.Throws<InvalidOperationException>(() => app.GetTestClient());
         }
