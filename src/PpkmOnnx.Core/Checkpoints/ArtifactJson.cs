@@ -7,7 +7,7 @@ using PpkmOnnx.Core.Platform;
 namespace PpkmOnnx.Core.Checkpoints;
 
 /// <summary>
-/// Writes the JSON records ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json, bench.json,
+/// Writes the JSON records ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json, adapt.json, bench.json,
 /// baseline.json, split.json, resume.json): atomically, and stamped with the tool that wrote them
 /// (<c>"tool": "ppkm", "tool_version": "0.1.0+&lt;commit&gt;"</c>, see <see cref="ToolInfo"/>). Every such record goes through here.
 /// The typed records (<see cref="ArtifactRecord"/>) are also read back here, strictly: see <see cref="Read{T}(string, JsonTypeInfo{T})"/>.
