@@ -16,11 +16,13 @@ public sealed class SettingsAdviceException : UserInputException
     /// Writes the message given a rule that turns a setting's library name (its options property, e.g. <c>Resume</c>) into
     /// the word to show; it must name settings only through that rule.
     /// </param>
+    /// <param name="path">The file or folder the problem is in (<see cref="UserInputException.FilePath"/>), if the message names one.</param>
     /// <param name="innerException">The failure that showed the problem, if any.</param>
-    public SettingsAdviceException(Func<Func<string, string>, string> compose, Exception? innerException = null)
+    public SettingsAdviceException(Func<Func<string, string>, string> compose, string? path = null, Exception? innerException = null)
         : base(Compose(compose), innerException)
     {
         _compose = compose;
+        FilePath = path;
     }
 
     /// <summary>The message with each setting named by <paramref name="name"/> (a command line passes its flag for a setting).</summary>

@@ -26,8 +26,8 @@ public class UserInputException : Exception
         Field = field;
     }
 
-    /// <summary>The file the problem is in, when one was named through the (path, field, problem) constructor.</summary>
-    public string? FilePath { get; }
+    /// <summary>The file the problem is in, when one was named (the (path, field, problem) constructor, or a subclass's).</summary>
+    public string? FilePath { get; protected init; }
 
     /// <summary>The field (JSON key, column, option) the problem is in, when one was named.</summary>
     public string? Field { get; }

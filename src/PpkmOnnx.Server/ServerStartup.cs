@@ -38,7 +38,7 @@ public static class ServerStartup
             var failure = (UserInputException)error;
             bool hint = !options.AllowPartial && options.Models.Count > 1;
             throw new SettingsAdviceException(setting =>
-                $"model '{name}' cannot be served: {failure.Word(setting)}{(hint ? $" ({setting(nameof(ServerOptions.AllowPartial))} serves the models that load)" : "")}", error);
+                $"model '{name}' cannot be served: {failure.Word(setting)}{(hint ? $" ({setting(nameof(ServerOptions.AllowPartial))} serves the models that load)" : "")}", innerException: error);
         }
         try
         {

@@ -27,6 +27,7 @@ public class TrainingOutputTests
         Assert.Equal($"{temp.Combine("out")}: Resume was given but there is no resume point (resume/resume.json) to continue from; run without Resume to start afresh.", noPoint.Message);
         Assert.Equal($"{temp.Combine("out")}: -R was given but there is no resume point (resume/resume.json) to continue from; run without -R to start afresh.",
             noPoint.Word(s => s == "Resume" ? "-R" : s));
+        Assert.Equal(temp.Combine("out"), noPoint.FilePath);
         Assert.False(Directory.Exists(temp.Combine("out")));
 
         SequenceClassifierTrainer.Run(options, data);

@@ -37,15 +37,15 @@ public static class TrainingOutputCheck
                 ? "the run there finished (training.json says completed), so there is nothing to continue"
                 : $"there is no resume point ({ResumePointFile}) to continue from";
             throw new SettingsAdviceException(name =>
-                $"{options.OutputPath}: {name(ResumeSetting)} was given but {why}; run without {name(ResumeSetting)} to start afresh{(status is null ? "" : $" (with {name(ForceSetting)} to replace what is there)")}.");
+                $"{options.OutputPath}: {name(ResumeSetting)} was given but {why}; run without {name(ResumeSetting)} to start afresh{(status is null ? "" : $" (with {name(ForceSetting)} to replace what is there)")}.", options.OutputPath);
         }
         if (options.Force) return; // replaces what is there, a broken training.json included
         if (RecordedStatus(trainingJson) == "completed")
             throw new SettingsAdviceException(name =>
-                $"{options.OutputPath}: holds a finished checkpoint (training.json says completed); choose another output or pass {name(ForceSetting)} to replace it.");
+                $"{options.OutputPath}: holds a finished checkpoint (training.json says completed); choose another output or pass {name(ForceSetting)} to replace it.", options.OutputPath);
         if (hasResumePoint)
             throw new SettingsAdviceException(name =>
-                $"{options.OutputPath}: holds an interrupted run's resume point; pass {name(ResumeSetting)} to continue it or {name(ForceSetting)} to start afresh.");
+                $"{options.OutputPath}: holds an interrupted run's resume point; pass {name(ResumeSetting)} to continue it or {name(ForceSetting)} to start afresh.", options.OutputPath);
     }
 
     /// <summary>
