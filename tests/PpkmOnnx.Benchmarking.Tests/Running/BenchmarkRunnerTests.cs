@@ -83,6 +83,11 @@ public class BenchmarkRunnerTests
         var package = MakePackage(temp);
         var tokenizer = BertWordPieceTokenizer.FromFolder(package);
         var reference = TinyPackage.HandSet();
+        // "good movie" is [CLS] good movie [SEP]; the mean of their embeddings (columns negative, neutral, positive):
+        // ((0.05 + 0.1 + 0.3 + 0.03) / 4, (0.11 + 0.2 + 0.33 + 0.10) / 4, (0.02 + 1.9 + 0.31 + 0.01) / 4) = (0.12, 0.185, 0.56);
+        // · W + b: negative 0.12·1 + 0.185·0.05 − 0.56·0.1 + 0.01 = 0.08325, neutral 0.12·0.1 + 0.185·0.9 + 0.56·0.1 + 0.02 = 0.2545,
+        // positive −0.12·0.1 + 0.56·1.05 − 0.01 = 0.566: positive (weights are float32, hence the tolerance).
+        Assert.Equal([0.08325, 0.2545, 0.566], reference.Logits(Tokens(tokenizer, "good movie")), (a, b) => Math.Abs(a - b) < 1e-6);
         Assert.Equal(2, reference.Predict(Tokens(tokenizer, "good movie")));
         Assert.Equal(0, reference.Predict(Tokens(tokenizer, "awful")));
         Assert.Equal(1, reference.Predict(Tokens(tokenizer, "ok")));
