@@ -43,7 +43,7 @@ public sealed class InvalidSettingException : UserInputException
     /// The message with each setting named by <paramref name="name"/> (a command line passes its flag for a setting):
     /// <c>NAME: problem</c>, ending <c>(see NAME, NAME).</c> when there are related settings.
     /// </summary>
-    public string Word(Func<string, string> name)
+    public override string Word(Func<string, string> name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return Word(name(Setting), Problem, Related.Select(name).ToArray());

@@ -4,7 +4,8 @@ namespace PpkmOnnx.Core;
 /// Bad input the user can fix: a file, a field in it or an option value. Library code throws it (and only it) for
 /// problems with what it was given, naming the file and field; the CLI prints its message as one line
 /// (<c>ppkm: error: …</c>, exit code 2) and the server answers it with a 4xx. Every other exception is a bug. A problem
-/// with one setting a caller gave is an <see cref="InvalidSettingException"/>, which a command line words with its flag.
+/// with one setting a caller gave is an <see cref="InvalidSettingException"/>, and a message that names settings elsewhere in
+/// its text a <see cref="SettingsAdviceException"/>: a command line words both with its flags (<see cref="Word"/>).
 /// </summary>
 public class UserInputException : Exception
 {
@@ -25,9 +26,19 @@ public class UserInputException : Exception
         Field = field;
     }
 
-    /// <summary>The file the problem is in, when one was named through the (path, field, problem) constructor.</summary>
-    public string? FilePath { get; }
+    /// <summary>The file the problem is in, when one was named (the (path, field, problem) constructor, or a subclass's).</summary>
+    public string? FilePath { get; protected init; }
 
     /// <summary>The field (JSON key, column, option) the problem is in, when one was named.</summary>
     public string? Field { get; }
+
+    /// <summary>
+    /// The message with each setting it names worded by <paramref name="name"/> (a command line passes the flag that gave a
+    /// setting). A plain problem names no setting: its <see cref="Exception.Message"/> as it is.
+    /// </summary>
+    public virtual string Word(Func<string, string> name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Message;
+    }
 }

@@ -35,8 +35,10 @@ public static class ServerStartup
         {
             var (name, error) = failures.First();
             if (error is not UserInputException) ExceptionDispatchInfo.Throw(error); // a bug, reported as one
-            var hint = options.AllowPartial || options.Models.Count == 1 ? "" : " (--allow-partial serves the models that load)";
-            throw new UserInputException($"model '{name}' cannot be served: {error.Message}{hint}", error);
+            var failure = (UserInputException)error;
+            bool hint = !options.AllowPartial && options.Models.Count > 1;
+            throw new SettingsAdviceException(setting =>
+                $"model '{name}' cannot be served: {failure.Word(setting)}{(hint ? $" ({setting(nameof(ServerOptions.AllowPartial))} serves the models that load)" : "")}", innerException: error);
         }
         try
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cli.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cli.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cli.Tests;
 

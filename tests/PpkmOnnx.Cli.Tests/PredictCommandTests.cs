@@ -6,6 +6,7 @@ using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cli.Tests;
 
@@ -149,13 +150,13 @@ public sealed class PredictCommandTests : IDisposable
         using (var w = new StreamWriter(input))
         {
             w.Write("text\n");
-            for (int i = 0; i < count; i++) w.Write(Quote(Texts[i % Texts.Length] + " " + TinyPackage.Vocabulary[5 + i % 30]) + "\n");
+            for (int i = 0; i < count; i++) w.Write(Quote(Texts[i % Texts.Length] + " " + TinyPackage.TweetVocabulary[5 + i % 30]) + "\n");
         }
         var output = _tmp.Combine("big.csv.out.csv");
         var (code, stdout, stderr) = await Run(Args(input, output, "--batch-size", "64"));
         Assert.True(code == 0, stderr);
         Assert.Contains($"Predicted {count} rows", stdout);
-        var distinct = Enumerable.Range(0, Texts.Length * 30).Select(i => Texts[i % Texts.Length] + " " + TinyPackage.Vocabulary[5 + i % 30]).Distinct().ToList();
+        var distinct = Enumerable.Range(0, Texts.Length * 30).Select(i => Texts[i % Texts.Length] + " " + TinyPackage.TweetVocabulary[5 + i % 30]).Distinct().ToList();
         var expected = distinct.Zip(Reference(distinct)).ToDictionary(p => p.First, p => p.Second.Label);
         int n = 0;
         using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(output);
@@ -163,7 +164,7 @@ public sealed class PredictCommandTests : IDisposable
         {
             Assert.Equal(n + 1, long.Parse(r["row"].ToString(), CultureInfo.InvariantCulture));
             var text = r["text"].ToString();
-            Assert.Equal(Texts[n % Texts.Length] + " " + TinyPackage.Vocabulary[5 + n % 30], text);
+            Assert.Equal(Texts[n % Texts.Length] + " " + TinyPackage.TweetVocabulary[5 + n % 30], text);
             Assert.Equal(expected[text], r["label"].ToString());
             n++;
         }

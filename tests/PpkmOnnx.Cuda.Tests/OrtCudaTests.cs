@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cuda.Tests;
 

@@ -3,6 +3,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime.Sessions;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Runtime.Tests;
 

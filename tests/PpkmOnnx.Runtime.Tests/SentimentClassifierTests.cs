@@ -5,6 +5,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Runtime.Tests;
 
@@ -305,7 +306,7 @@ public sealed class SentimentClassifierTests : IDisposable
         TinyPackage.Create(27).WriteTo(folder);
         File.AppendAllLines(Path.Combine(folder, "vocab.txt"), ["ppkmbaru"]);
         var e = Assert.Throws<UserInputException>(() => SentimentClassifier.Load(folder, Cpu));
-        Assert.StartsWith($"{Path.Combine(folder, "vocab.txt")}: {TinyPackage.Vocabulary.Length + 1} tokens but the word-embedding table has {TinyPackage.Vocabulary.Length} rows", e.Message);
+        Assert.StartsWith($"{Path.Combine(folder, "vocab.txt")}: {TinyPackage.TweetVocabulary.Length + 1} tokens but the word-embedding table has {TinyPackage.TweetVocabulary.Length} rows", e.Message);
     }
 
     [Fact]

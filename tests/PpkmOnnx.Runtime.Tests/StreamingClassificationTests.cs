@@ -1,5 +1,6 @@
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Runtime.Tests;
 

@@ -24,7 +24,7 @@ public sealed class ClassifyEndpointTests
         Assert.Equal(scores.OrderDescending(), scores);
         foreach (var e in entries)
         {
-            int id = Array.IndexOf(PpkmOnnx.Tests.Common.TinyPackage.LabelNames, e.GetProperty("label").GetString());
+            int id = Array.IndexOf(PpkmOnnx.Tests.Support.TinyPackage.LabelNames, e.GetProperty("label").GetString());
             Assert.True(id >= 0);
             Assert.Equal(expected[id], e.GetProperty("score").GetDouble(), 5);
         }

@@ -1,6 +1,7 @@
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 

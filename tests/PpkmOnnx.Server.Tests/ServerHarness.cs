@@ -8,6 +8,7 @@ using PpkmOnnx.Runtime;
 using PpkmOnnx.Server;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 

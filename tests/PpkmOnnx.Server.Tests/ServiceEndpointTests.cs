@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 
@@ -56,9 +57,14 @@ public sealed class ServiceEndpointTests
 
         await using (var app = ServerApp.Build(options, b => b.WebHost.UseTestServer()))
         {
-            var e = await Assert.ThrowsAsync<PpkmOnnx.Core.UserInputException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<PpkmOnnx.Core.SettingsAdviceException>(() => ServerStartup.StartAsync(app, options, CancellationToken.None));
             Assert.StartsWith("model 'bad' cannot be served: ", e.Message);
-            Assert.Contains("--allow-partial", e.Message);
+            // The library names the setting; ppkm serve words it with its flag, as users have always read it.
+            Assert.EndsWith(" (AllowPartial serves the models that load)", e.Message);
+            var serve = ServeCommandLine.Configure(new System.CommandLine.RootCommand());
+            var worded = PpkmOnnx.Server.CommandLine.SettingFlags.Word(e, serve.Parse(Array.Empty<string>()));
+            Assert.Equal(e.Message.Replace("(AllowPartial ", "(--allow-partial ", StringComparison.Ordinal), worded);
+            Assert.EndsWith(" (--allow-partial serves the models that load)", worded);
             // Nothing listens: the test server was never started.
             Assert.Throws<InvalidOperationException>(() => app.GetTestClient());
         }

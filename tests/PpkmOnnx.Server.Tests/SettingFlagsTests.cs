@@ -54,4 +54,14 @@ public sealed class SettingFlagsTests
         Assert.Equal("--max-length: must be at least 2, got 1 (see --tls-cert, --port).", SettingFlags.Word(e, parse));
         Assert.Equal("plain", SettingFlags.Word(new UserInputException("plain"), parse));
     }
+
+    [Fact]
+    public void A_message_that_names_settings_in_its_text_names_each_by_its_flag()
+    {
+        var (root, _) = Tree();
+        var parse = root.Parse(["serve", "--urls", "http://x:1"]);
+        var e = new SettingsAdviceException(name => $"out: {name("MaxLength")} was given; lower {name("LearningRate")} or set {name("Urls")} (not {name("Labels")}).");
+        Assert.Equal("out: MaxLength was given; lower LearningRate or set Urls (not Labels).", e.Message);
+        Assert.Equal("out: --max-length was given; lower --lr or set --urls (not Labels).", SettingFlags.Word(e, parse));
+    }
 }

@@ -10,6 +10,7 @@ using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Access;
 using PpkmOnnx.Server.Models;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 

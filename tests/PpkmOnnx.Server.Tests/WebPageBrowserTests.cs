@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Server.Tests;
 

@@ -2,6 +2,8 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Training.Adaptation;
 using PpkmOnnx.Training.Models;
@@ -202,7 +204,14 @@ public sealed class AdaptationTests
         // Ten of twelve tokens are predictable: both curves fall far below the untrained start (about ln 90 ≈ 4.5).
         Assert.True(full.Curve[^1].TrainLoss < 0.5 * full.Curve[1].TrainLoss, string.Join(", ", full.Curve.Select(c => c.TrainLoss)));
         Assert.True(full.Curve[^1].HeldOutLoss < 0.5 * full.Curve[0].HeldOutLoss, string.Join(", ", full.Curve.Select(c => c.HeldOutLoss)));
-        Assert.True(File.Exists(temp.Combine("full", DomainAdapter.RecordFile)));
+        // adapt.json is the typed record, read back strictly: the run's own numbers and settings.
+        var record = ModelPackage.ReadAdaptRecord(temp.Combine("full", DomainAdapter.RecordFile));
+        Assert.Equal((ArtifactRecord.CurrentSchemaVersion, "adapt", "completed", 80L, 0L), (record.SchemaVersion, record.Stage, record.Status, record.Steps, record.ResumedAtStep));
+        Assert.Equal(full.Curve, record.Curve);
+        Assert.Equal(("kept", null), (record.Vocabulary.Source, record.Vocabulary.Transfer));
+        Assert.Equal((corpus.Train.Count, corpus.HeldOut.Count, corpus.Fingerprint), (record.Corpus.Train, record.Corpus.HeldOut, record.Corpus.Fingerprint));
+        Assert.Equal((3e-3, 16, 16, 80, 9), (record.Hyperparameters.LearningRate, record.Hyperparameters.BatchSize, record.Hyperparameters.MaxLength, record.Hyperparameters.MaxSteps, record.Hyperparameters.Seed));
+        Assert.Null(record.Corpus.Details);
         Assert.False(Directory.Exists(temp.Combine("full", "resume")));
 
         // Cancelled at step 30, then resumed: the same weights as the uninterrupted run.

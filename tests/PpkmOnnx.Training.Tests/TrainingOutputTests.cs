@@ -6,8 +6,8 @@ using PpkmOnnx.Training.Training;
 namespace PpkmOnnx.Training.Tests;
 
 /// <summary>
-/// What a training run does with its output folder: <c>--resume</c> without a resume point and an overwrite without
-/// <c>--force</c> are refused before any work, and a run whose loss turns NaN stops with the last good checkpoint kept.
+/// What a training run does with its output folder: <c>Resume</c> without a resume point and an overwrite without
+/// <c>Force</c> are refused before any work (in the library's words: its settings, not a command line's flags), and a run whose loss turns NaN stops with the last good checkpoint kept.
 /// </summary>
 public class TrainingOutputTests
 {
@@ -22,17 +22,21 @@ public class TrainingOutputTests
         // No warm-up: the run's one step then moves the weights, so a replacing run's weights differ.
         var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 1, WarmupRatio = 0 };
 
-        var noPoint = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
-        Assert.Contains("--resume was given but there is no resume point", noPoint.Message);
+        // The library names its settings (Resume, Force), never a command line's flags; a command line words them (Word).
+        var noPoint = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Equal($"{temp.Combine("out")}: Resume was given but there is no resume point (resume/resume.json) to continue from; run without Resume to start afresh.", noPoint.Message);
+        Assert.Equal($"{temp.Combine("out")}: -R was given but there is no resume point (resume/resume.json) to continue from; run without -R to start afresh.",
+            noPoint.Word(s => s == "Resume" ? "-R" : s));
+        Assert.Equal(temp.Combine("out"), noPoint.FilePath);
         Assert.False(Directory.Exists(temp.Combine("out")));
 
         SequenceClassifierTrainer.Run(options, data);
         var weights = File.ReadAllBytes(temp.Combine("out", "model.safetensors"));
-        var finished = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options, data));
-        Assert.Contains("holds a finished checkpoint", finished.Message);
-        Assert.Contains("--force", finished.Message);
-        var resumeFinished = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
-        Assert.Contains("the run there finished", resumeFinished.Message);
+        var finished = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options, data));
+        Assert.Equal($"{temp.Combine("out")}: holds a finished checkpoint (training.json says completed); choose another output or pass Force to replace it.", finished.Message);
+        Assert.DoesNotContain("--", finished.Message);
+        var resumeFinished = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Equal($"{temp.Combine("out")}: Resume was given but the run there finished (training.json says completed), so there is nothing to continue; run without Resume to start afresh (with Force to replace what is there).", resumeFinished.Message);
         Assert.Equal(weights, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
 
         // --force replaces it: a new run with another learning rate writes other weights and a new completed record.
@@ -54,8 +58,8 @@ public class TrainingOutputTests
         using var cts = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data, new Progress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
 
-        var fresh = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options, data));
-        Assert.Contains("holds an interrupted run's resume point", fresh.Message);
+        var fresh = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options, data));
+        Assert.Equal($"{temp.Combine("out")}: holds an interrupted run's resume point; pass Resume to continue it or Force to start afresh.", fresh.Message);
         Assert.True(File.Exists(temp.Combine("out", "resume", "resume.json")));
         var resumed = SequenceClassifierTrainer.Run(options with { Resume = true }, data);
         Assert.Equal(1, resumed.ResumedAfterEpoch);
@@ -100,9 +104,11 @@ public class TrainingOutputTests
         var good = File.ReadAllBytes(temp.Combine("out", "model.safetensors"));
 
         // Epoch 2 with a learning rate of 1e30: the first update sends the weights past float32's range, the next loss is NaN.
-        var diverged = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true, LearningRate = 1e30 }, data));
-        Assert.Contains("training diverged: the loss is NaN at epoch 2, step 2", diverged.Message);
+        var diverged = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { Resume = true, LearningRate = 1e30 }, data));
+        Assert.StartsWith("training diverged: the loss is NaN at epoch 2, step 2 (learning rate ", diverged.Message);
         Assert.Contains("the last good checkpoint (epoch 1) is kept", diverged.Message);
+        Assert.EndsWith(". Lower LearningRate (or check the data) and train again.", diverged.Message);
+        Assert.EndsWith("Lower --lr (or check the data) and train again.", diverged.Word(s => s == "LearningRate" ? "--lr" : s));
         Assert.Equal(good, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
         Assert.Equal("diverged", Status(temp.Combine("out")));
         // The record says the resumed epochs ran with another learning rate than epoch 1.
@@ -114,7 +120,7 @@ public class TrainingOutputTests
         Assert.Equal(1e30, changed.Value!["now"]!.GetValue<double>());
 
         // From scratch nothing is kept, and nothing claims to be finished.
-        var fromScratch = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = temp.Combine("fresh"), LearningRate = 1e30 }, data));
+        var fromScratch = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = temp.Combine("fresh"), LearningRate = 1e30 }, data));
         Assert.Contains("no checkpoint was written", fromScratch.Message);
         Assert.False(File.Exists(temp.Combine("fresh", "model.safetensors")));
         Assert.Equal("diverged", Status(temp.Combine("fresh")));

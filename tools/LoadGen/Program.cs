@@ -3,7 +3,7 @@ using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Batching;
-using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 using LoadGen;
 
 // LoadGen: bounded load on loopback from this process against
@@ -150,7 +150,7 @@ static string[] ReadTexts(string? path, string? textColumn)
 {
     if (path is null)
     {
-        var words = TinyPackage.Vocabulary.Where(w => !w.StartsWith('[') && !w.StartsWith("##", StringComparison.Ordinal)).ToArray();
+        var words = TinyPackage.TweetVocabulary.Where(w => !w.StartsWith('[') && !w.StartsWith("##", StringComparison.Ordinal)).ToArray();
         var rng = new Random(42);
         return Enumerable.Range(0, 512).Select(_ => string.Join(' ', Enumerable.Range(0, rng.Next(4, 30)).Select(_ => words[rng.Next(words.Length)]))).ToArray();
     }

@@ -9,7 +9,10 @@ public sealed record BenchmarkReport
     /// <summary>The schema version this library writes.</summary>
     public const int CurrentSchemaVersion = 1;
 
-    /// <summary>Schema version of this document (<see cref="CurrentSchemaVersion"/> when written by this library).</summary>
+    /// <summary>
+    /// Schema version of this document (<see cref="CurrentSchemaVersion"/> when written by this library). Init-only: a file
+    /// always has it (<see cref="BenchmarkJson.Deserialize"/> refuses one without), so the default serves construction only.
+    /// </summary>
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     /// <summary>When the run finished (UTC).</summary>
     public required DateTimeOffset CreatedUtc { get; init; }

@@ -17,8 +17,14 @@ public sealed record BenchmarkSettings
     public int? MaxLength { get; init; }
     /// <summary>Batch size of the accuracy pass.</summary>
     public required int EvaluationBatchSize { get; init; }
-    /// <summary>Always true: every repeat runs all variants round-robin, starting one later each repeat.</summary>
-    public bool Interleaved { get; init; } = true;
-    /// <summary>The settings a short run (<c>ppkm bench --quick</c>) chose, e.g. <c>repeats 3</c>; options given explicitly win over it and are not listed.</summary>
-    public IReadOnlyList<string> ChosenByQuick { get; init; } = [];
+    /// <summary>
+    /// Always true: every repeat runs all variants round-robin, starting one later each repeat (true when the file does not
+    /// say). Settable, not init-only: the source generator fills init-only properties through the constructor, which drops this default when the field is missing.
+    /// </summary>
+    public bool Interleaved { get; set; } = true;
+    /// <summary>
+    /// The settings a short run (<c>ppkm bench --quick</c>) chose, e.g. <c>repeats 3</c>; options given explicitly win over it
+    /// and are not listed (empty when the file does not say). Settable, not init-only: the source generator fills init-only properties through the constructor, which drops this default when the field is missing.
+    /// </summary>
+    public IReadOnlyList<string> ChosenByQuick { get; set; } = [];
 }

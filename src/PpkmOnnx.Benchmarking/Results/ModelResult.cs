@@ -27,8 +27,10 @@ public sealed record ModelResult
     public JsonNode? Quantize { get; init; }
     /// <summary>Token counts of the test texts with this model's tokenizer ([CLS] and [SEP] included, before truncation).</summary>
     public required TokenLengthSummary TokenLengths { get; init; }
-    /// <summary>Variants present but not measured, each with the reason ("fp16: …").</summary>
-    public IReadOnlyList<string> SkippedVariants { get; init; } = [];
+    /// <summary>
+    /// Variants present but not measured, each with the reason ("fp16: …"); empty when the file does not say. Settable, not init-only: the source generator fills init-only properties through the constructor, which drops this default when the field is missing.
+    /// </summary>
+    public IReadOnlyList<string> SkippedVariants { get; set; } = [];
     /// <summary>The variants measured.</summary>
     public required IReadOnlyList<VariantResult> Variants { get; init; }
 

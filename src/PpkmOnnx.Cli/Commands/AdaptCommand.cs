@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Adaptation;
 using PpkmOnnx.Training.Training;
 using Spectre.Console;
@@ -92,13 +93,13 @@ internal static class AdaptCommand
         return command;
     }
 
-    private static (AdaptationCorpus Corpus, object Details) LoadCorpus(ParseResult p, DataOptions data, string[] files, string? dataPath)
+    private static (AdaptationCorpus Corpus, AdaptCorpusDetailsRecord Details) LoadCorpus(ParseResult p, DataOptions data, string[] files, string? dataPath)
     {
         var textColumn = p.GetValue(data.TextColumn);
         var excludeFile = p.GetValue(data.ExcludeTextsFrom);
         var excluded = new List<string>();
         var extra = new List<(string, IEnumerable<string>)>();
-        object? split = null;
+        AdaptLabelledSplitRecord? split = null;
         if (dataPath is not null)
         {
             // The split ppkm train makes from the same options: its evaluation texts never reach the masked LM.
@@ -106,11 +107,19 @@ internal static class AdaptCommand
             excluded.AddRange(prepared.Split.Validation.Rows.Select(r => r.Text));
             excluded.AddRange(prepared.Split.Test.Rows.Select(r => r.Text));
             extra.Add(($"{dataPath} (train split)", prepared.Split.Train.Rows.Select(r => r.Text)));
-            split = new { Data = Path.GetFullPath(dataPath), Fingerprint = prepared.Split.Fingerprint, Train = prepared.Split.Train.Rows.Count, ExcludedValidation = prepared.Split.Validation.Rows.Count, ExcludedTest = prepared.Split.Test.Rows.Count };
+            split = new AdaptLabelledSplitRecord
+            {
+                Data = Path.GetFullPath(dataPath), Fingerprint = prepared.Split.Fingerprint, Train = prepared.Split.Train.Rows.Count,
+                ExcludedValidation = prepared.Split.Validation.Rows.Count, ExcludedTest = prepared.Split.Test.Rows.Count,
+            };
         }
         if (excludeFile is not null) excluded.AddRange(TextRowReader.ReadAllTexts(excludeFile));
         // --text-column names the corpus files' column only when --data does not claim it.
         var corpus = AdaptationCorpus.Load(files, dataPath is null ? textColumn : null, extra, excluded, heldOutShare: 0.02);
-        return (corpus, new { LabelledSplit = split, ExcludedTextsFrom = excludeFile is null ? null : Path.GetFullPath(excludeFile), ExcludedTexts = excluded.Count, Matching = "TextMatchKey: lower-cased letters and digits, mentions and links removed" });
+        return (corpus, new AdaptCorpusDetailsRecord
+        {
+            LabelledSplit = split, ExcludedTextsFrom = excludeFile is null ? null : Path.GetFullPath(excludeFile), ExcludedTexts = excluded.Count,
+            Matching = "TextMatchKey: lower-cased letters and digits, mentions and links removed",
+        });
     }
 }

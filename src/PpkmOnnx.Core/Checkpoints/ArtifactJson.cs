@@ -7,7 +7,7 @@ using PpkmOnnx.Core.Platform;
 namespace PpkmOnnx.Core.Checkpoints;
 
 /// <summary>
-/// Writes the JSON records ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json, bench.json,
+/// Writes the JSON records ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json, adapt.json, bench.json,
 /// baseline.json, split.json, resume.json): atomically, and stamped with the tool that wrote them
 /// (<c>"tool": "ppkm", "tool_version": "0.1.0+&lt;commit&gt;"</c>, see <see cref="ToolInfo"/>). Every such record goes through here.
 /// The typed records (<see cref="ArtifactRecord"/>) are also read back here, strictly: see <see cref="Read{T}(string, JsonTypeInfo{T})"/>.
@@ -95,6 +95,19 @@ public static class ArtifactJson
     {
         ArgumentNullException.ThrowIfNull(type);
         RequireKnownVersion(json, source);
+        return Deserialize(json, source, type);
+    }
+
+    /// <summary>
+    /// Deserializes <paramref name="json"/> (<paramref name="source"/> names it in messages) with a strict source-generated
+    /// <paramref name="type"/>, without a version check: the one place a record's <see cref="JsonException"/> becomes a
+    /// message naming the file and the field (<c>path: epochs[0].seconds: must be a number, got "x".</c>). For files with
+    /// their own version field (bench.json's camelCase <c>schemaVersion</c>), checked by their reader first.
+    /// </summary>
+    /// <exception cref="UserInputException">Not JSON, null, or a missing, null or mistyped field the contract forbids.</exception>
+    public static T Deserialize<T>(ReadOnlyMemory<byte> json, string source, JsonTypeInfo<T> type) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(type);
         try
         {
             return JsonSerializer.Deserialize(json.Span, type) ?? throw new UserInputException($"{source}: expected a JSON object, got null.");

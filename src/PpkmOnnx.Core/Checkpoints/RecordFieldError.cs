@@ -23,7 +23,7 @@ internal static partial class RecordFieldError
         // The message names the record being filled, not the field's type: the field's type comes from the contract.
         if (e.Message.Contains("could not be converted", StringComparison.Ordinal) && field is not null && TypeAt(root, e.Path!) is { } expected)
         {
-            var got = ValueAt(json, e.Path!) is { } raw ? $", got {raw}" : "";
+            var got = ValueAt(json, e.Path!, root.Options) is { } raw ? $", got {raw}" : "";
             return new UserInputException(source, field, $"must be {expected}{got}.", e);
         }
         var line = e.LineNumber is { } l ? $"line {l + 1}: " : "";
@@ -64,16 +64,19 @@ internal static partial class RecordFieldError
             _ when type == typeof(double) || type == typeof(float) => "a number",
             _ when type == typeof(bool) => "true or false",
             _ when type == typeof(string) => "a string",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "an ISO 8601 date and time",
             _ when type == typeof(JsonArray) => "an array",
             _ => "an object",
         };
     }
 
     // The raw JSON at a System.Text.Json path ("$.a[0].b", "$['odd key']"), or null when the path does not lead to a value.
-    private static string? ValueAt(ReadOnlyMemory<byte> json, string path)
+    private static string? ValueAt(ReadOnlyMemory<byte> json, string path, JsonSerializerOptions options)
     {
         JsonNode? node;
-        try { node = JsonNode.Parse(json.Span); }
+        // Parsed as the record was read (comments and trailing commas where its contract allows them).
+        var document = new JsonDocumentOptions { CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas };
+        try { node = JsonNode.Parse(json.Span, documentOptions: document); }
         catch (JsonException) { return null; }
         foreach (Match step in PathStep().Matches(path))
         {

@@ -10,7 +10,7 @@ namespace PpkmOnnx.Core.Packaging;
 /// <summary>
 /// The facts of a model package (or training checkpoint) folder, read in one place with one rule each: the class
 /// labels, the model type, the tokenizer and its settings, the maximum sequence length, the variants present, and the
-/// typed records beside them (training.json, export.json, quantize.json).
+/// typed records beside them (training.json, export.json, quantize.json, adapt.json).
 /// The Runtime, bench, the quantizer and the CLI all read a package through this class, so serving and benchmarking
 /// see the same labels in the same order and truncate texts at the same length.
 /// </summary>
@@ -123,6 +123,13 @@ public sealed class ModelPackage
     /// </summary>
     /// <exception cref="UserInputException">No such file, not JSON, a newer schema, or a missing or mistyped field (the message names it).</exception>
     public static TrainingRecord ReadTrainingRecord(string path) => ArtifactJson.Read(path, ArtifactRecordJsonContext.Default.TrainingRecord);
+
+    /// <summary>
+    /// Reads an adapt.json (<see cref="AdaptRecord"/>, written by <c>ppkm adapt</c> beside an adapted checkpoint) strictly,
+    /// as <see cref="ReadTrainingRecord"/> reads a training.json: the one reader of adaptation records.
+    /// </summary>
+    /// <exception cref="UserInputException">No such file, not JSON, a newer schema, or a missing or mistyped field (the message names it).</exception>
+    public static AdaptRecord ReadAdaptRecord(string path) => ArtifactJson.Read(path, ArtifactRecordJsonContext.Default.AdaptRecord);
 
     /// <summary>Reads the facts of <paramref name="folder"/>.</summary>
     /// <param name="folder">A model package or checkpoint folder.</param>

@@ -6,7 +6,8 @@ namespace PpkmOnnx.Server.CommandLine;
 
 /// <summary>
 /// Which flag of a command gave which library setting, so that an <see cref="InvalidSettingException"/> (library wording:
-/// <c>MaxLength: must be …</c>) reaches the user worded with the flag they typed (<c>--max-length: must be …</c>). A
+/// <c>MaxLength: must be …</c>) or a <see cref="SettingsAdviceException"/> (<c>Resume was given but …</c>) reaches the user
+/// worded with the flag they typed (<c>--max-length: must be …</c>, <c>--resume was given but …</c>). A
 /// setting finds its flag by name (<c>MaxLength</c> is <c>--max-length</c>) unless a command binds it to another
 /// (<see cref="Bind"/>).
 /// </summary>
@@ -46,8 +47,11 @@ public static class SettingFlags
     }
 
     /// <summary>The message of <paramref name="e"/> with its settings worded as the flags of the command that ran.</summary>
-    public static string Word(UserInputException e, ParseResult parseResult) =>
-        e is InvalidSettingException setting ? setting.Word(s => FlagFor(parseResult, s)) : e.Message;
+    public static string Word(UserInputException e, ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Word(s => FlagFor(parseResult, s));
+    }
 
     private static string KebabCase(string name)
     {

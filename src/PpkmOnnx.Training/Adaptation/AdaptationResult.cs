@@ -1,3 +1,5 @@
+using PpkmOnnx.Core.Packaging.Records;
+
 namespace PpkmOnnx.Training.Adaptation;
 
 /// <summary>What an adaptation run did (also in adapt.json).</summary>
@@ -8,7 +10,7 @@ public sealed record AdaptationResult
     /// <summary>Optimizer steps done.</summary>
     public required long Steps { get; init; }
     /// <summary>The loss curve.</summary>
-    public required IReadOnlyList<AdaptationCurvePoint> Curve { get; init; }
+    public required IReadOnlyList<AdaptCurvePointRecord> Curve { get; init; }
     /// <summary>The vocabulary move, or null when the vocabulary was kept.</summary>
     public VocabularyTransferPlan? Transfer { get; init; }
     /// <summary>Head tensors that started fresh.</summary>

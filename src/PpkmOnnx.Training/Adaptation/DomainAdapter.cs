@@ -4,6 +4,7 @@ using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
+using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Training;
@@ -21,24 +22,24 @@ namespace PpkmOnnx.Training.Adaptation;
 /// </summary>
 public static class DomainAdapter
 {
-    /// <summary>The record file of a run.</summary>
-    public const string RecordFile = "adapt.json";
+    /// <summary>The record file of a run (<see cref="AdaptRecord"/>).</summary>
+    public const string RecordFile = AdaptRecord.FileName;
     /// <summary>The loss-curve log.</summary>
     public const string LogFile = "adapt-log.jsonl";
     private const string ResumeFolder = "resume";
     private const string ResumeStateFile = "state.json";
 
-    private sealed record ResumePoint(long Step, string CorpusFingerprint, string Vocabulary, List<AdaptationCurvePoint> Curve, double Seconds);
+    private sealed record ResumePoint(long Step, string CorpusFingerprint, string Vocabulary, List<AdaptCurvePointRecord> Curve, double Seconds);
 
     /// <summary>Runs the adaptation.</summary>
     /// <param name="options">Hyperparameters and folders.</param>
     /// <param name="corpus">The texts (evaluation splits already excluded).</param>
-    /// <param name="describeCorpus">Extra facts about the corpus for adapt.json (sources, exclusions).</param>
+    /// <param name="corpusDetails">Where the corpus and its exclusions came from, for adapt.json's <c>corpus.details</c> (may be null).</param>
     /// <param name="progress">Per-step progress (may be null).</param>
     /// <param name="cancellationToken">Cancelling writes a resume point and throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">Bad options.</exception>
     /// <exception cref="UserInputException">The checkpoint, vocabulary or resume point is unusable.</exception>
-    public static AdaptationResult Run(AdaptationRunOptions options, AdaptationCorpus corpus, object? describeCorpus = null,
+    public static AdaptationResult Run(AdaptationRunOptions options, AdaptationCorpus corpus, AdaptCorpusDetailsRecord? corpusDetails = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
@@ -81,7 +82,7 @@ public static class DomainAdapter
 
         // Every token in order: a resumed run must see the very vocabulary its weights were trained with.
         var vocabularyId = AdaptationCorpus.FingerprintOf(tokenizer.TokensById);
-        var curve = new List<AdaptationCurvePoint>();
+        var curve = new List<AdaptCurvePointRecord>();
         long step = 0;
         double secondsBefore = 0;
         if (options.Resume)
@@ -109,7 +110,7 @@ public static class DomainAdapter
         void Record(int epoch)
         {
             double? held = heldOut.Count == 0 ? null : HeldOutLoss(model, heldOut, masker, options, device);
-            var point = new AdaptationCurvePoint(step, epoch, lossCount == 0 ? null : lossSince / lossCount, held, lastLr, Math.Round(Seconds(), 1));
+            var point = new AdaptCurvePointRecord(step, epoch, lossCount == 0 ? null : lossSince / lossCount, held, lastLr, Math.Round(Seconds(), 1));
             if (point.TrainLoss is { } t && !double.IsFinite(t) || held is { } h && !double.IsFinite(h))
                 throw new InvalidSettingException(nameof(AdaptationRunOptions.LearningRate), $"the masked-LM loss is {point.TrainLoss} at step {step}; lower the learning rate (the last resume point is kept).");
             curve.Add(point);
@@ -185,12 +186,14 @@ public static class DomainAdapter
             OutputPath = output, Steps = step, Curve = curve, Transfer = plan, FreshHeadTensors = model.FreshHeadTensors,
             MeanTokensPerText = train.MeanLength, WallTime = clock.Elapsed, ResumedAtStep = resumedAt,
         };
-        WriteRecord(options, corpus, describeCorpus, model, tokenizer, sourceTokenizer, result, Seconds(), device);
+        var record = AdaptationRecord.Create(options, corpus, corpusDetails, model, tokenizer, sourceTokenizer, result, Seconds(), device.type == DeviceType.CUDA);
+        ArtifactJson.Write(Path.Combine(output, RecordFile), record, ArtifactRecordJsonContext.Default.AdaptRecord);
         try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
         return result;
     }
 
-    private static readonly JsonSerializerOptions JsonLine = new(TrainingLoop.Json) { WriteIndented = false };
+    // adapt-log.jsonl: one curve point a line, through the records' source-generated serializer.
+    private static readonly JsonSerializerOptions JsonLine = new(ArtifactRecordJsonContext.Default.Options) { WriteIndented = false };
 
     /// <summary>Reads a vocabulary file (or a folder holding one).</summary>
     // A vocab.txt reads with the tokenizer_config.json / special_tokens_map.json beside it, as in a model folder.
@@ -220,63 +223,5 @@ public static class DomainAdapter
             batches++;
         }
         return Math.Round(sum / Math.Max(1, batches), 5);
-    }
-
-    private static void WriteRecord(AdaptationRunOptions o, AdaptationCorpus corpus, object? describeCorpus, MaskedLanguageModel model,
-        BertWordPieceTokenizer tokenizer, BertWordPieceTokenizer sourceTokenizer, AdaptationResult r, double seconds, Device device)
-    {
-        var record = new
-        {
-            Stage = "adapt",
-            Status = "completed",
-            Model = Path.GetFullPath(o.ModelPath),
-            Architecture = model.Config.Architecture.ToString(),
-            Vocabulary = new
-            {
-                Source = o.VocabularyPath is null ? "kept" : Path.GetFullPath(o.VocabularyPath),
-                SourceSize = sourceTokenizer.VocabularySize,
-                Size = tokenizer.VocabularySize,
-                Transfer = r.Transfer is not { } p ? null : new
-                {
-                    Method = "Fast Vocabulary Transfer: shared tokens copied, special tokens by role, others the mean of their old pieces",
-                    Copied = p.Count(VocabularyTransferKind.Copied),
-                    SpecialRole = p.Count(VocabularyTransferKind.SpecialRole),
-                    MeanOfPieces = p.Count(VocabularyTransferKind.MeanOfPieces),
-                    Unknown = p.Count(VocabularyTransferKind.Unknown),
-                    MeanPiecesPerAveragedToken = Math.Round(p.MeanPiecesPerAveragedToken, 3),
-                },
-                LowerCase = tokenizer.Settings.DoLowerCase,
-            },
-            Corpus = new
-            {
-                corpus.Fingerprint,
-                Sources = corpus.Sources.Select(s => new { s.Source, s.Rows }),
-                Train = corpus.Train.Count,
-                HeldOut = corpus.HeldOut.Count,
-                HeldOutScored = Math.Min(o.EvalTexts, corpus.HeldOut.Count),
-                corpus.Duplicates,
-                corpus.Excluded,
-                MeanTokensPerText = Math.Round(r.MeanTokensPerText, 2),
-                Details = describeCorpus,
-            },
-            Hyperparameters = new
-            {
-                o.LearningRate, o.BatchSize, o.MaxLength, o.Epochs, o.MaxSteps, o.WarmupRatio, o.WeightDecay, o.MaxGradNorm, o.Seed,
-                MaskProbability = o.Masking.Probability, MaskShare = o.Masking.MaskShare, WholeWordMasking = o.Masking.WholeWord,
-                Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
-                Schedule = "linear warmup then linear decay to 0",
-                Attention = o.Compute.AttentionName, Precision = o.Compute.PrecisionName, Dropout = o.Compute.DropoutName,
-            },
-            Head = new { Fresh = r.FreshHeadTensors, Decoder = "tied to the word embeddings" },
-            Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
-            Threads = torch.get_num_threads(),
-            Cpu = CpuFeatures.Current.Summary,
-            Steps = r.Steps,
-            ResumedAtStep = r.ResumedAtStep,
-            TrainingSeconds = Math.Round(seconds, 1),
-            StepsPerSecond = Math.Round((r.Steps - r.ResumedAtStep) / Math.Max(1e-9, r.WallTime.TotalSeconds), 4),
-            Curve = r.Curve,
-        };
-        AtomicFile.WriteAllText(Path.Combine(r.OutputPath, RecordFile), JsonSerializer.Serialize(record, TrainingLoop.Json));
     }
 }

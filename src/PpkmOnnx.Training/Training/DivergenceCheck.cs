@@ -11,14 +11,15 @@ namespace PpkmOnnx.Training.Training;
 internal static class DivergenceCheck
 {
     /// <summary>Returns <paramref name="loss"/> when it is finite.</summary>
-    /// <exception cref="UserInputException">The loss is NaN or infinite: the settings (usually the learning rate) made training diverge.</exception>
+    /// <exception cref="SettingsAdviceException">The loss is NaN or infinite: the settings (usually <see cref="TrainingRunOptions.LearningRate"/>, which the message names) made training diverge.</exception>
     public static float Finite(float loss, int epoch, int step, double learningRate, int bestEpoch, string output)
     {
         if (float.IsFinite(loss)) return loss;
         var kept = bestEpoch > 0
             ? $"the last good checkpoint (epoch {bestEpoch}) is kept in {output}"
             : "no checkpoint was written (no epoch had finished)";
-        throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-            $"training diverged: the loss is {(float.IsNaN(loss) ? "NaN" : loss.ToString(CultureInfo.InvariantCulture))} at epoch {epoch}, step {step} (learning rate {learningRate:G3}); {kept}. Lower --lr (or check the data) and train again."));
+        var lossText = float.IsNaN(loss) ? "NaN" : loss.ToString(CultureInfo.InvariantCulture);
+        throw new SettingsAdviceException(name => string.Create(CultureInfo.InvariantCulture,
+            $"training diverged: the loss is {lossText} at epoch {epoch}, step {step} (learning rate {learningRate:G3}); {kept}. Lower {name(nameof(TrainingRunOptions.LearningRate))} (or check the data) and train again."));
     }
 }

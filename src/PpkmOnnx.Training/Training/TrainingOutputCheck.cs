@@ -4,17 +4,23 @@ using PpkmOnnx.Core.Packaging;
 namespace PpkmOnnx.Training.Training;
 
 /// <summary>
-/// What a training run may do with its output folder, decided before any work: <c>--resume</c> needs a resume point
-/// (a silent fresh start would throw away the hours the user meant to keep), and a folder holding a finished checkpoint
-/// or an interrupted run's resume point is replaced only with <c>--force</c>, as <c>ppkm export</c> does.
+/// What a training run may do with its output folder, decided before any work: <see cref="TrainingRunOptions.Resume"/>
+/// needs a resume point (a silent fresh start would throw away the hours the user meant to keep), and a folder holding a
+/// finished checkpoint or an interrupted run's resume point is replaced only with <see cref="TrainingRunOptions.Force"/>,
+/// as <c>ppkm export</c> does. Refusals are <see cref="SettingsAdviceException"/>s naming those settings (a command line
+/// words them with its flags).
 /// </summary>
 public static class TrainingOutputCheck
 {
+    private const string ResumeSetting = nameof(TrainingRunOptions.Resume);
+    private const string ForceSetting = nameof(TrainingRunOptions.Force);
+
     /// <summary>The resume point's file under the output folder, relative.</summary>
     public static readonly string ResumePointFile = Path.Combine(TrainingLoop.ResumeFolder, "resume.json");
 
     /// <summary>Refuses the run when <paramref name="options"/> and the output folder's contents disagree.</summary>
-    /// <exception cref="UserInputException">--resume without a resume point; a finished or interrupted run there without --resume or --force; a training.json there that is not a training record.</exception>
+    /// <exception cref="SettingsAdviceException">Resume without a resume point; a finished or interrupted run there without Resume or Force.</exception>
+    /// <exception cref="UserInputException">The output is the model or a file; a training.json there that is not a training record.</exception>
     public static void Check(TrainingRunOptions options)
     {
         var output = Path.GetFullPath(options.OutputPath).TrimEnd('/', '\\');
@@ -30,17 +36,20 @@ public static class TrainingOutputCheck
             var why = status == "completed"
                 ? "the run there finished (training.json says completed), so there is nothing to continue"
                 : $"there is no resume point ({ResumePointFile}) to continue from";
-            throw new UserInputException(options.OutputPath, null, $"--resume was given but {why}; run without --resume to start afresh{(status is null ? "" : " (with --force to replace what is there)")}.");
+            throw new SettingsAdviceException(name =>
+                $"{options.OutputPath}: {name(ResumeSetting)} was given but {why}; run without {name(ResumeSetting)} to start afresh{(status is null ? "" : $" (with {name(ForceSetting)} to replace what is there)")}.", options.OutputPath);
         }
         if (options.Force) return; // replaces what is there, a broken training.json included
         if (RecordedStatus(trainingJson) == "completed")
-            throw new UserInputException(options.OutputPath, null, "holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.");
+            throw new SettingsAdviceException(name =>
+                $"{options.OutputPath}: holds a finished checkpoint (training.json says completed); choose another output or pass {name(ForceSetting)} to replace it.", options.OutputPath);
         if (hasResumePoint)
-            throw new UserInputException(options.OutputPath, null, "holds an interrupted run's resume point; pass --resume to continue it or --force to start afresh.");
+            throw new SettingsAdviceException(name =>
+                $"{options.OutputPath}: holds an interrupted run's resume point; pass {name(ResumeSetting)} to continue it or {name(ForceSetting)} to start afresh.", options.OutputPath);
     }
 
     /// <summary>
-    /// <see cref="Check"/>, then removes the files of the run that <c>--force</c> replaces, so that an interrupted new run
+    /// <see cref="Check"/>, then removes the files of the run that <see cref="TrainingRunOptions.Force"/> replaces, so that an interrupted new run
     /// never pairs the old weights with its own training.json.
     /// </summary>
     /// <exception cref="UserInputException">As <see cref="Check"/>.</exception>

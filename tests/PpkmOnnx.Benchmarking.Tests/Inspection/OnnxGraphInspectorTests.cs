@@ -1,6 +1,7 @@
 using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Inspection;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Benchmarking.Tests.Inspection;
 
@@ -11,7 +12,7 @@ public class OnnxGraphInspectorTests
     {
         using var temp = TestPaths.NewTempFolder();
         var path = temp.Combine("model.onnx");
-        TinyClassifierPackage.Reference().WriteOnnx(path);
+        TinyPackage.HandSet().WriteOnnx(path);
         // Hand: embeddings 15×3 + weight 3×3 + bias 3 = 57.
         Assert.Equal(57, OnnxGraphInspector.CountParameters(path));
     }

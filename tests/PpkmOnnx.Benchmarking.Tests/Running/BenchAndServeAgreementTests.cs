@@ -3,6 +3,7 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Runtime.Sessions;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Benchmarking.Tests.Running;
 
@@ -18,7 +19,7 @@ public class BenchAndServeAgreementTests
     private static BenchmarkOptions Options(string package) => new()
     {
         Models = [BenchmarkModelInput.ForPackage(package)],
-        Dataset = BenchmarkDataset.Create(["good", "bad", "ok", LongText], [2, 0, 1, 2], TinyClassifierPackage.Labels, "agreement"),
+        Dataset = BenchmarkDataset.Create(["good", "bad", "ok", LongText], [2, 0, 1, 2], TinyPackage.LabelNames, "agreement"),
         Provider = ExecutionProviderPreference.Cpu,
         IntraOpThreads = 1,
         BatchSizes = [],
@@ -27,8 +28,8 @@ public class BenchAndServeAgreementTests
     private static string Package(TempFolder temp, int? exportedMaxLength, int maxPositions, string[]? id2label = null)
     {
         var package = temp.Combine("package");
-        TinyClassifierPackage.WriteSideFiles(package, id2label, maxPositions); // tokenizer_config.json says model_max_length 64
-        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.onnx"), maxLength: exportedMaxLength);
+        // tokenizer_config.json says model_max_length 64; the ONNX metadata's ppkm.max_length is the exported length, if any.
+        TinyPackage.HandSet().WriteTo(package, labels: id2label, maxPositions: maxPositions, exportedMaxLength: exportedMaxLength);
         return package;
     }
 
@@ -58,8 +59,8 @@ public class BenchAndServeAgreementTests
         using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
         using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
         {
-            Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
-            Assert.Equal(TinyClassifierPackage.Labels, benched.Labels);
+            Assert.Equal(TinyPackage.LabelNames, served.Labels);
+            Assert.Equal(TinyPackage.LabelNames, benched.Labels);
         }
 
         // Keys written out of order still mean ids: serve reads negative, neutral, positive and so must bench.
@@ -68,8 +69,8 @@ public class BenchAndServeAgreementTests
         using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
         using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
         {
-            Assert.Equal(TinyClassifierPackage.Labels, served.Labels);
-            Assert.Equal(TinyClassifierPackage.Labels, benched.Labels);
+            Assert.Equal(TinyPackage.LabelNames, served.Labels);
+            Assert.Equal(TinyPackage.LabelNames, benched.Labels);
         }
 
         Directory.Delete(package, recursive: true);
@@ -94,7 +95,7 @@ public class BenchAndServeAgreementTests
         using var inputs = ClassifierInputs.Create(benched.Tokenizer.EncodeBatch(texts, benched.MaxLength));
         var benchLogits = benched.Variants[0].Session.Logits(inputs);
         var servedResults = served.Classify(texts);
-        var reference = TinyClassifierPackage.Reference();
+        var reference = TinyPackage.HandSet();
         for (int i = 0; i < texts.Length; i++)
         {
             // The hand computation sees the tokens both truncate to.

@@ -8,12 +8,14 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Benchmarking.Tests.Running;
 
 public class BenchmarkRunnerTests
 {
     private const int MaxLength = 16;
+    private const int MaxPositions = 64;
 
     // Gold labels are the truth a reader would give; the tiny model gets some wrong (e.g. "not good", and the long
     // text whose positive words fall past the 16-token truncation).
@@ -26,7 +28,7 @@ public class BenchmarkRunnerTests
     ];
 
     private static BenchmarkDataset Dataset() =>
-        BenchmarkDataset.Create(Split.Select(s => s.Text).ToArray(), Split.Select(s => s.Gold).ToArray(), TinyClassifierPackage.Labels, "tiny-test");
+        BenchmarkDataset.Create(Split.Select(s => s.Text).ToArray(), Split.Select(s => s.Gold).ToArray(), TinyPackage.LabelNames, "tiny-test");
 
     private static BenchmarkOptions Options(string package) => new()
     {
@@ -48,9 +50,8 @@ public class BenchmarkRunnerTests
     private static string MakePackage(TempFolder temp, bool withTokenTypeIds = false)
     {
         var package = temp.Combine("package");
-        TinyClassifierPackage.WriteSideFiles(package);
-        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.onnx"), withTokenTypeIds, MaxLength);
-        TinyClassifierPackage.Reference().Rounded().WriteOnnx(Path.Combine(package, "model.int8.onnx"), withTokenTypeIds, MaxLength);
+        TinyPackage.HandSet(withTokenTypeIds).WriteTo(package, maxPositions: MaxPositions, exportedMaxLength: MaxLength);
+        TinyPackage.HandSet(withTokenTypeIds).Rounded().WriteTo(package, ModelVariant.Int8, maxPositions: MaxPositions, exportedMaxLength: MaxLength);
         var checkpoint = temp.Combine("checkpoint");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "training.json"), """
@@ -69,7 +70,7 @@ public class BenchmarkRunnerTests
     }
 
     /// <summary>The hand reference: tokenize, truncate to [CLS] + 14 pieces + [SEP], run the model's arithmetic in double.</summary>
-    private static int[] HandPredictions(TinyClassifierPackage weights, BertWordPieceTokenizer tokenizer) =>
+    private static int[] HandPredictions(TinyPackage weights, BertWordPieceTokenizer tokenizer) =>
         Split.Select(s => weights.Predict(Tokens(tokenizer, s.Text))).ToArray();
 
     private static int[] Tokens(BertWordPieceTokenizer tokenizer, string text) =>
@@ -81,7 +82,12 @@ public class BenchmarkRunnerTests
         using var temp = TestPaths.NewTempFolder();
         var package = MakePackage(temp);
         var tokenizer = BertWordPieceTokenizer.FromFolder(package);
-        var reference = TinyClassifierPackage.Reference();
+        var reference = TinyPackage.HandSet();
+        // "good movie" is [CLS] good movie [SEP]; the mean of their embeddings (columns negative, neutral, positive):
+        // ((0.05 + 0.1 + 0.3 + 0.03) / 4, (0.11 + 0.2 + 0.33 + 0.10) / 4, (0.02 + 1.9 + 0.31 + 0.01) / 4) = (0.12, 0.185, 0.56);
+        // · W + b: negative 0.12·1 + 0.185·0.05 − 0.56·0.1 + 0.01 = 0.08325, neutral 0.12·0.1 + 0.185·0.9 + 0.56·0.1 + 0.02 = 0.2545,
+        // positive −0.12·0.1 + 0.56·1.05 − 0.01 = 0.566: positive (weights are float32, hence the tolerance).
+        Assert.Equal([0.08325, 0.2545, 0.566], reference.Logits(Tokens(tokenizer, "good movie")), (a, b) => Math.Abs(a - b) < 1e-6);
         Assert.Equal(2, reference.Predict(Tokens(tokenizer, "good movie")));
         Assert.Equal(0, reference.Predict(Tokens(tokenizer, "awful")));
         Assert.Equal(1, reference.Predict(Tokens(tokenizer, "ok")));
@@ -102,9 +108,9 @@ public class BenchmarkRunnerTests
         var gold = Split.Select(s => s.Gold).ToArray();
         var model = Assert.Single(report.Models);
         Assert.Equal(["fp32", "int8"], model.Variants.Select(v => v.Variant));
-        foreach (var (variant, weights) in new[] { ("fp32", TinyClassifierPackage.Reference()), ("int8", TinyClassifierPackage.Reference().Rounded()) })
+        foreach (var (variant, weights) in new[] { ("fp32", TinyPackage.HandSet()), ("int8", TinyPackage.HandSet().Rounded()) })
         {
-            var expected = ClassificationMetrics.Compute(gold, HandPredictions(weights, tokenizer), TinyClassifierPackage.Labels);
+            var expected = ClassificationMetrics.Compute(gold, HandPredictions(weights, tokenizer), TinyPackage.LabelNames);
             var measured = model.FindVariant(variant)!;
             Assert.Equal(expected.ConfusionMatrix, measured.Metrics.ConfusionMatrix);
             Assert.Equal(expected.Accuracy, measured.Metrics.Accuracy, 12);
@@ -112,12 +118,12 @@ public class BenchmarkRunnerTests
             Assert.Equal(expected.MacroF1, measured.Metrics.MacroF1, 12);
             Assert.Equal(expected.PerClass, measured.Metrics.PerClass);
             Assert.InRange(measured.Metrics.Accuracy, 0.5, 0.95); // the split was built so the model is neither useless nor perfect
-            Assert.Equal(TinyClassifierPackage.ParameterCount, measured.ParameterCount);
+            Assert.Equal(57, measured.ParameterCount); // by hand: embeddings 15×3 + W 3×3 + b 3 (rounding keeps the shapes)
             Assert.Equal(new FileInfo(Path.Combine(package, measured.ModelFile)).Length, measured.FileSizeBytes);
             Assert.Equal("CPU", measured.ExecutionProvider);
             Assert.Null(measured.ProviderNote);
         }
-        Assert.Equal(TinyClassifierPackage.ParameterCount, model.ParameterCount);
+        Assert.Equal(57, model.ParameterCount);
 
         // Timings: 2 shapes × 2 batch sizes, each 2 repeats × 3 calls.
         var fp32 = model.FindVariant("fp32")!;
@@ -144,7 +150,7 @@ public class BenchmarkRunnerTests
 
         // Package facts, training.json via export.json's checkpoint, baseline, dataset, environment.
         Assert.Equal(MaxLength, model.MaxLength);
-        Assert.Equal("bert", model.ModelType);
+        Assert.Equal("distilbert", model.ModelType); // config.json's model_type: a graph without token_type_ids is a DistilBERT package
         Assert.Equal(57, model.TrainableParameters);
         Assert.Equal(42.5, model.TrainingSeconds);
         Assert.Equal([1, 2], model.Training!.Epochs.Select(e => e.Epoch));
@@ -187,7 +193,7 @@ public class BenchmarkRunnerTests
         var package = MakePackage(temp, withTokenTypeIds: true);
         var report = BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Fp32], BatchSizes = [2] });
         var tokenizer = BertWordPieceTokenizer.FromFolder(package);
-        var expected = ClassificationMetrics.Compute(Split.Select(s => s.Gold).ToArray(), HandPredictions(TinyClassifierPackage.Reference(), tokenizer), TinyClassifierPackage.Labels);
+        var expected = ClassificationMetrics.Compute(Split.Select(s => s.Gold).ToArray(), HandPredictions(TinyPackage.HandSet(), tokenizer), TinyPackage.LabelNames);
         var variant = Assert.Single(report.Models[0].Variants);
         Assert.Equal(expected.ConfusionMatrix, variant.Metrics.ConfusionMatrix);
         Assert.Equal(2, variant.Timings.Count);
@@ -198,7 +204,7 @@ public class BenchmarkRunnerTests
     {
         using var temp = TestPaths.NewTempFolder();
         var package = MakePackage(temp);
-        TinyClassifierPackage.Reference().WriteOnnx(Path.Combine(package, "model.fp16.onnx"), maxLength: MaxLength);
+        TinyPackage.HandSet().WriteTo(package, ModelVariant.Fp16, maxPositions: MaxPositions, exportedMaxLength: MaxLength);
         var options = Options(package) with { BatchSizes = [] };
 
         var skipped = BenchmarkRunner.Run(options).Models[0];
@@ -254,19 +260,19 @@ public class BenchmarkRunnerTests
         var tooLong = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with { SequenceLengths = [128] }));
         Assert.Contains("max_position_embeddings 64", tooLong.Message);
 
-        TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "positive", "neutral"]);
+        TinyPackage.HandSet().WriteSideFiles(package, labels: ["negative", "positive", "neutral"], maxPositions: MaxPositions);
         var swapped = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
         Assert.Contains("config.json", swapped.Message);
         Assert.Contains("id2label[1] is 'positive'", swapped.Message);
 
         // A package whose labels disagree with its graph is refused when the variant opens, by the Runtime's rule (serve's).
         // (Placeholder names LABEL_0, … without a classification head mean "no labels" under ModelPackage's one rule, so real names here.)
-        TinyClassifierPackage.WriteSideFiles(package, id2label: ["negative", "neutral"]);
+        TinyPackage.HandSet().WriteSideFiles(package, labels: ["negative", "neutral"], maxPositions: MaxPositions);
         var graph = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
         Assert.Contains("model.onnx: the graph outputs 3 logits but the package names 2 labels", graph.Message);
 
         // A package that agrees with its graph but not with the test split.
-        TinyClassifierPackage.WriteSideFiles(package);
+        TinyPackage.HandSet().WriteSideFiles(package, maxPositions: MaxPositions);
         var count = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with
         {
             Dataset = BenchmarkDataset.Create(["good", "bad"], [1, 0], ["negative", "positive"]),
@@ -281,8 +287,8 @@ public class BenchmarkRunnerTests
         var package = MakePackage(temp);
         Assert.Contains("repeats", Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { Repeats = 0 })).Message);
         Assert.Contains("batch sizes", Assert.Throws<ArgumentException>(() => BenchmarkRunner.Run(Options(package) with { BatchSizes = [0] })).Message);
-        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a"], [3], TinyClassifierPackage.Labels));
-        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a", "b"], [1], TinyClassifierPackage.Labels));
+        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a"], [3], TinyPackage.LabelNames));
+        Assert.Throws<ArgumentException>(() => BenchmarkDataset.Create(["a", "b"], [1], TinyPackage.LabelNames));
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => BenchmarkRunner.Run(Options(package), null, cancelled.Token));

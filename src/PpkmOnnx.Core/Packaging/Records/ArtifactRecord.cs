@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace PpkmOnnx.Core.Packaging.Records;
 
 /// <summary>
-/// What every typed JSON record ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json) carries:
+/// What every typed JSON record ppkm leaves beside its artifacts (training.json, export.json, quantize.json, prune.json, adapt.json) carries:
 /// its schema version and the tool that wrote it. Read and written through <see cref="PpkmOnnx.Core.Checkpoints.ArtifactJson"/>
 /// with <see cref="ArtifactRecordJsonContext"/>.
 /// </summary>

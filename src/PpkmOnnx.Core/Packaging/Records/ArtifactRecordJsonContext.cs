@@ -18,6 +18,7 @@ namespace PpkmOnnx.Core.Packaging.Records;
 [JsonSerializable(typeof(ExportRecord))]
 [JsonSerializable(typeof(QuantizeRecord))]
 [JsonSerializable(typeof(PruneFileRecord))]
+[JsonSerializable(typeof(AdaptRecord))]
 [JsonSerializable(typeof(EpochRecord))]
 [JsonSerializable(typeof(TrainingHyperparametersRecord))]
 [JsonSerializable(typeof(ClassificationMetrics))]
