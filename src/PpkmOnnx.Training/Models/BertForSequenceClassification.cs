@@ -74,10 +74,7 @@ public sealed class BertForSequenceClassification : SequenceClassifier
     /// <inheritdoc />
     public override Tensor Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, List<Tensor>? hiddenStates = null)
     {
-        long seq = inputIds.shape[1];
-        if (seq > Config.MaxPositionEmbeddings)
-            throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
-        var positions = torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var positions = PositionIds(inputIds);
         var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions) + _tokenTypeEmbeddings.forward(tokenTypeIds);
         x = Dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb);
         hiddenStates?.Add(x);

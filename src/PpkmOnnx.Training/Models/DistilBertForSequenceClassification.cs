@@ -70,10 +70,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
     /// <inheritdoc />
     public override Tensor Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, List<Tensor>? hiddenStates = null)
     {
-        long seq = inputIds.shape[1];
-        if (seq > Config.MaxPositionEmbeddings)
-            throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
-        var positions = torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var positions = PositionIds(inputIds);
         var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions);
         x = Dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb);
         hiddenStates?.Add(x);

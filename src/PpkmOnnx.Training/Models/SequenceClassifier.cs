@@ -104,6 +104,16 @@ public abstract class SequenceClassifier : nn.Module
                 torch.tensor(batch.TokenTypeIds, shape).to(device));
     }
 
+    /// <summary>Position ids <c>[1, sequence]</c> (0, 1, …) for <paramref name="inputIds"/>, on its device.</summary>
+    /// <exception cref="ArgumentException">The sequence is longer than the position embeddings.</exception>
+    protected Tensor PositionIds(Tensor inputIds)
+    {
+        long seq = inputIds.shape[1];
+        if (seq > Config.MaxPositionEmbeddings)
+            throw new ArgumentException($"sequence length {seq} exceeds max_position_embeddings {Config.MaxPositionEmbeddings}.", nameof(inputIds));
+        return torch.arange(seq, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+    }
+
     /// <summary>
     /// Hugging Face's extended attention mask: <c>(1 − mask)·finfo(float32).min</c> shaped <c>[batch, 1, 1, sequence]</c>,
     /// added to the attention scores.
