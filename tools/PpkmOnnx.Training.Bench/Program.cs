@@ -1,7 +1,7 @@
 // Training step time of a MiniLM-sized BERT (6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522; random init)
 // and of the 3-layer DistilBERT student built from it, at batch × sequence (default 32 × 64), measured side by side
 // on this machine. Usage: dotnet run -c Release --project tools/PpkmOnnx.Training.Bench -- [steps] [batch] [seq] [threads]
-// `-- step teacher|student [warmup] [steps] [batch] [seq] [threads]` times one model's fine-tune step alone and prints
+// `-- step teacher|student [warmup] [steps] [batch] [seq] [threads] [fp32|bf16] [libtorch|counter]` times one model's fine-tune step alone and prints
 // one JSON line (tools/PytorchStepCompare/compare.sh pairs it with the same step in PyTorch).
 // `-- efficiency [rounds] [steps] [batch] [seq] [threads]` (EfficiencyBench.cs): phase times of the step with TorchSharp's
 // AdamW and with FlatAdamW alternating, FLOPs, the machine's SGEMM peak at the model's shapes and the ratio, as JSON.
@@ -89,6 +89,19 @@ static void StepMode(string[] args)
     int batch = args.Length > 4 ? int.Parse(args[4]) : 32;
     int seq = args.Length > 5 ? int.Parse(args[5]) : 64;
     torch.set_num_threads(args.Length > 6 ? int.Parse(args[6]) : 2);
+    var compute = new ModelComputeOptions
+    {
+        Precision = (args.Length > 7 ? args[7] : "fp32") switch
+        {
+            "fp32" => ComputePrecision.Float32, "bf16" => ComputePrecision.BFloat16,
+            var other => throw new ArgumentException($"step: precision must be fp32 or bf16, got '{other}'."),
+        },
+        Dropout = (args.Length > 8 ? args[8] : "libtorch") switch
+        {
+            "libtorch" => DropoutKernel.Libtorch, "counter" => DropoutKernel.Counter,
+            var other => throw new ArgumentException($"step: dropout must be libtorch or counter, got '{other}'."),
+        },
+    };
 
     torch.manual_seed(1);
     var teacherConfig = new ModelConfig
@@ -97,8 +110,8 @@ static void StepMode(string[] args)
         NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
     };
     using SequenceClassifier model = which == "teacher"
-        ? BertForSequenceClassification.Create(teacherConfig)
-        : DistilBertForSequenceClassification.Create(StudentBuilder.StudentConfig(teacherConfig, 3));
+        ? BertForSequenceClassification.Create(teacherConfig, compute)
+        : DistilBertForSequenceClassification.Create(StudentBuilder.StudentConfig(teacherConfig, 3), compute);
     var ids = torch.randint(5, 30522, new long[] { batch, seq });
     var mask = torch.ones(batch, seq, dtype: int64);
     var types = torch.zeros(batch, seq, dtype: int64);
@@ -131,7 +144,7 @@ static void StepMode(string[] args)
     {
         ["impl"] = "torchsharp", ["optimizer"] = "FlatAdamW", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
-        ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["params"] = model.TrainableParameterCount(),
+        ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["precision"] = compute.PrecisionName, ["dropout"] = compute.DropoutName, ["params"] = model.TrainableParameterCount(),
         ["step_seconds"] = times,
         ["phase_seconds"] = new Dictionary<string, double>
         {

@@ -3,9 +3,11 @@
 # side: runs alternate TorchSharp, PyTorch, TorchSharp, PyTorch … so load from other jobs hits both alike.
 # Prints the median s/step of each side and the ratio TorchSharp/PyTorch for the 6-layer teacher (MiniLM-L6 shape)
 # and the 3-layer DistilBERT student.
-# Usage: tools/PytorchStepCompare/compare.sh   (env: ROUNDS=3 WARMUP=1 STEPS=3 BATCH=32 SEQ=64 THREADS=2 SKIP_BUILD=0)
+# Usage: tools/PytorchStepCompare/compare.sh   (env: ROUNDS=3 WARMUP=1 STEPS=3 BATCH=32 SEQ=64 THREADS=2 SKIP_BUILD=0
+#        PRECISION=fp32|bf16 DROPOUT=libtorch|counter: the TorchSharp side's opt-in compute choices; PyTorch stays fp32)
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-1}; STEPS=${STEPS:-3}; BATCH=${BATCH:-32}; SEQ=${SEQ:-64}; THREADS=${THREADS:-2}
+PRECISION=${PRECISION:-fp32}; DROPOUT=${DROPOUT:-libtorch}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 py=/usr/bin/python3   # Debian's interpreter: `python3` on PATH may be a pyenv shim without torch
@@ -23,7 +25,7 @@ trap 'rm -f "$results"' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   for model in teacher student; do
     echo "round $round/$ROUNDS $model: TorchSharp" >&2
-    dotnet "$bench_dll" step "$model" "$WARMUP" "$STEPS" "$BATCH" "$SEQ" "$THREADS" | grep '^{' | sed "s/^{/{\"round\":$round,/" >>"$results"
+    dotnet "$bench_dll" step "$model" "$WARMUP" "$STEPS" "$BATCH" "$SEQ" "$THREADS" "$PRECISION" "$DROPOUT" | grep '^{' | sed "s/^{/{\"round\":$round,/" >>"$results"
     echo "round $round/$ROUNDS $model: PyTorch" >&2
     "$py" "$here/bert_step.py" --model "$model" --warmup "$WARMUP" --steps "$STEPS" --batch "$BATCH" --seq "$SEQ" --threads "$THREADS" \
       | sed "s/^{/{\"round\":$round,/" >>"$results"
@@ -40,7 +42,7 @@ print(f"batch {first['batch']} x seq {first['seq']}, {first['threads']} threads,
       f"{len(first['step_seconds'])} timed steps per run, {max(r['round'] for r in runs)} alternating rounds")
 for impl in ("torchsharp", "pytorch"):
     r = next(r for r in runs if r["impl"] == impl)
-    extra = f" (libtorch {libtorch})" if impl == "torchsharp" else f" (Debian python3-torch {debian}; BLAS {', '.join(r.get('blas', [])) or '?'})"
+    extra = f" (libtorch {libtorch}; precision {r.get('precision', 'fp32')}, dropout {r.get('dropout', 'libtorch')})" if impl == "torchsharp" else f" (Debian python3-torch {debian}; BLAS {', '.join(r.get('blas', [])) or '?'})"
     print(f"{impl:<10} {r['version']}{extra}")
 print(f"{'model':<28} {'TorchSharp s/step':>18} {'PyTorch s/step':>15} {'ratio TS/PT':>12}   per-round ratios")
 for model in ("teacher", "student"):
