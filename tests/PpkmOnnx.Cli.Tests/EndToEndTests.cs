@@ -196,6 +196,27 @@ public sealed partial class EndToEndTests
     }
 
     [Fact]
+    public async Task Train_with_bf16_and_counter_dropout_records_them_or_refuses_bf16_on_a_cpu_without_it()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var (demo, model) = SmallDemoAndTinyBert(temp);
+        var output = temp.Combine("out");
+        string[] args = ["train", model, "-o", output, "--data", demo, "--epochs", "1", "--lr", "1e-3", "--device", "cpu", "--precision", "bf16", "--dropout", "counter"];
+        if (!PpkmOnnx.Core.Platform.CpuFeatures.Current.HasBf16)
+        {
+            var (code, _, stderr) = await Ppkm(args);
+            Assert.Equal(2, code);
+            Assert.StartsWith("ppkm: error: --precision: bf16 needs a CPU with AMX-BF16 or AVX-512-BF16", stderr.Trim());
+            Assert.False(Directory.Exists(output));
+            return;
+        }
+        var stdout = await RunOk(args);
+        Assert.Contains("bf16", stdout);
+        var hyper = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "training.json")))!["hyperparameters"]!;
+        Assert.Equal(("bf16", "counter", "eager"), ((string)hyper["precision"]!, (string)hyper["dropout"]!, (string)hyper["attention"]!));
+    }
+
+    [Fact]
     public async Task Train_with_a_pseudo_label_file_naming_another_class_is_a_user_error()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -58,14 +58,31 @@ public sealed class ErrorDesignTests : IDisposable
     }
 
     [Theory]
+    [InlineData("train", "--precision", "'fp32'", "'bf16'")]
+    [InlineData("distill", "--dropout", "'libtorch'", "'counter'")]
+    [InlineData("adapt", "--precision", "'fp32'", "'bf16'")]
+    [InlineData("adapt", "--dropout", "'libtorch'", "'counter'")]
+    public void A_precision_or_dropout_kernel_out_of_its_choices_is_a_one_line_error(string command, string flag, string first, string second)
+    {
+        var result = PpkmProcess.Run(_tmp.Path, command, _package, "--data", _input, "-o", "out", flag, "bogus");
+        AssertUserError(result, flag, "bogus", first, second);
+        Assert.False(Directory.Exists(_tmp.Combine("out")));
+    }
+
+    [Theory]
     [InlineData("train")]
     [InlineData("distill")]
-    public void The_attention_option_is_documented_in_help(string command)
+    [InlineData("adapt")]
+    public void The_compute_options_are_documented_in_help(string command)
     {
         var r = PpkmProcess.Run(_tmp.Path, command, "--help");
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
         Assert.Contains("--attention", r.Stdout);
         Assert.Contains("scaled_dot_product_attention", r.Stdout);
+        Assert.Contains("--precision", r.Stdout);
+        Assert.Contains("AMX-BF16", r.Stdout);
+        Assert.Contains("--dropout", r.Stdout);
+        Assert.Contains("counter-based hash", r.Stdout);
     }
 
     [Fact]
