@@ -98,14 +98,14 @@ public class ComputePrecisionTests
         var cpu = Cpu(avx512Bf16, amxBf16);
         if (refused)
         {
-            var e = Assert.Throws<InvalidSettingException>(() => SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CPU, cpu));
+            var e = Assert.Throws<InvalidSettingException>(() => bf16.EnsureSupportedOn(DeviceType.CPU, cpu));
             Assert.Equal("Precision", e.Setting);
             Assert.StartsWith("bf16 needs a CPU with AMX-BF16 or AVX-512-BF16, and this one (AMD EPYC 7B13; AVX2, FMA, AVX-512F", e.Problem);
         }
-        else SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CPU, cpu);
+        else bf16.EnsureSupportedOn(DeviceType.CPU, cpu);
         // fp32 is never refused, and a GPU is not this CPU's business.
-        SequenceClassifierTrainer.CheckPrecision(ModelComputeOptions.Default, DeviceType.CPU, cpu);
-        SequenceClassifierTrainer.CheckPrecision(bf16, DeviceType.CUDA, cpu);
+        ModelComputeOptions.Default.EnsureSupportedOn(DeviceType.CPU, cpu);
+        bf16.EnsureSupportedOn(DeviceType.CUDA, cpu);
     }
 
     [Fact]

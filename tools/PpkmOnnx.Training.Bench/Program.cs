@@ -89,19 +89,8 @@ static void StepMode(string[] args)
     int batch = args.Length > 4 ? int.Parse(args[4]) : 32;
     int seq = args.Length > 5 ? int.Parse(args[5]) : 64;
     torch.set_num_threads(args.Length > 6 ? int.Parse(args[6]) : 2);
-    var compute = new ModelComputeOptions
-    {
-        Precision = (args.Length > 7 ? args[7] : "fp32") switch
-        {
-            "fp32" => ComputePrecision.Float32, "bf16" => ComputePrecision.BFloat16,
-            var other => throw new ArgumentException($"step: precision must be fp32 or bf16, got '{other}'."),
-        },
-        Dropout = (args.Length > 8 ? args[8] : "libtorch") switch
-        {
-            "libtorch" => DropoutKernel.Libtorch, "counter" => DropoutKernel.Counter,
-            var other => throw new ArgumentException($"step: dropout must be libtorch or counter, got '{other}'."),
-        },
-    };
+    var compute = ModelComputeOptions.Parse(ModelComputeOptions.AttentionNames[0],
+        args.Length > 7 ? args[7] : ModelComputeOptions.PrecisionNames[0], args.Length > 8 ? args[8] : ModelComputeOptions.DropoutNames[0]);
 
     torch.manual_seed(1);
     var teacherConfig = new ModelConfig

@@ -64,7 +64,7 @@ public static class DomainAdapter
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = DeviceSelector.Resolve(options.Device);
-        SequenceClassifierTrainer.CheckPrecision(options.Compute, device.type, CpuFeatures.Current);
+        options.Compute.EnsureSupportedOn(device.type, CpuFeatures.Current);
         using var model = MaskedLanguageModel.Create(config, SafeTensorsFile.Read(weightsPath), weightsPath,
             plan is null ? null : (plan, tokenizer.PadId), options.Compute);
         model.To(device);

@@ -4,7 +4,6 @@ using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
-using PpkmOnnx.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,17 +49,7 @@ public static class SequenceClassifierTrainer
         // The seed fixes the fresh head's initialisation; epochs reseed from it for dropout.
         torch.manual_seed(options.Seed);
         var device = DeviceSelector.Resolve(options.Device);
-        CheckPrecision(options.Compute, device.type, CpuFeatures.Current);
+        options.Compute.EnsureSupportedOn(device.type, CpuFeatures.Current);
         return device;
-    }
-
-    /// <summary>Refuses bfloat16 products on a CPU without native bfloat16 instructions, where libtorch would emulate them.</summary>
-    /// <exception cref="InvalidSettingException">bf16 on such a CPU.</exception>
-    internal static void CheckPrecision(ModelComputeOptions compute, DeviceType device, CpuFeatures cpu)
-    {
-        if (compute.Precision == ComputePrecision.BFloat16 && device == DeviceType.CPU && !cpu.HasBf16)
-            throw new InvalidSettingException("Precision",
-                $"bf16 needs a CPU with AMX-BF16 or AVX-512-BF16, and this one ({cpu.ModelName}; {string.Join(", ", cpu.InstructionSets)}) has neither: "
-                + "libtorch would emulate the bfloat16 products, slower than fp32. Train with fp32.");
     }
 }
