@@ -13,10 +13,12 @@ using static TorchSharp.torch;
 /// forward + loss, backward, clip, optimizer, dispose), for TorchSharp's per-parameter AdamW ("torch_adamw", the old
 /// path), <see cref="FlatAdamW"/> ("flat_adamw", the trainers' default) and FlatAdamW with
 /// <see cref="AttentionKernel.Fused"/> attention ("flat_adamw_fused_attention", <c>--attention fused</c>), with
-/// <see cref="DropoutKernel.Counter"/> dropout (<c>--dropout counter</c>) and, on CPUs with native bfloat16, with
+/// <see cref="DropoutKernel.Counter"/> dropout (<c>--dropout counter</c>), with libtorch's own <c>bernoulli_</c> drawing the
+/// default dropout's masks ("flat_adamw_native_dropout": the same masks as <see cref="LibtorchDropout"/>, the way before it)
+/// and, on CPUs with native bfloat16, with
 /// <see cref="ComputePrecision.BFloat16"/> products alone and with counter dropout (<c>--precision bf16</c>), all from the
 /// same seed and initialisation, alternating in one process, beside the machine's SGEMM rate at the model's shapes;
-/// prints one JSON object.
+/// prints one JSON object, with the three dropout kernels' cost per element at the step's dropout shapes.
 /// </summary>
 internal static class EfficiencyBench
 {
@@ -79,6 +81,7 @@ internal static class EfficiencyBench
             Flat("flat_adamw", ModelComputeOptions.Default),
             Flat("flat_adamw_fused_attention", new ModelComputeOptions { Attention = AttentionKernel.Fused }),
             Flat("flat_adamw_counter_dropout", new ModelComputeOptions { Dropout = DropoutKernel.Counter }),
+            Flat("flat_adamw_native_dropout", new ModelComputeOptions { NativeLibtorchDropout = true }),
         };
         // bfloat16 products only where the CPU has native bfloat16 (the trainer refuses it elsewhere).
         if (cpu.HasBf16)
@@ -172,6 +175,7 @@ internal static class EfficiencyBench
             };
         }
         report["results"] = results;
+        report["dropout_ns_per_element"] = DropoutCost(batch, seq, config.HiddenSize, config.NumAttentionHeads);
         double FlatMedian(string name) => Median(variants.Single(v => v.Name == name).Steps.Select(st => st.Sum()));
         report["speedup_over_flat_adamw"] = variants.Skip(2).ToDictionary(v => v.Name, v => (object?)Math.Round(FlatMedian("flat_adamw") / FlatMedian(v.Name), 3));
         report["speedup_flat_over_torch"] = Math.Round(Median(variants[0].Steps.Select(s => s.Sum())) / Median(variants[1].Steps.Select(s => s.Sum())), 3);
@@ -183,5 +187,35 @@ internal static class EfficiencyBench
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var optimizer in optimizers) optimizer.Dispose();
         foreach (var m in models) m.Dispose();
+    }
+
+    /// <summary>
+    /// Median nanoseconds per element of one training-mode dropout (p = 0.1) at the step's hidden-state and
+    /// attention-probability shapes, for libtorch's own kernel, <see cref="LibtorchDropout"/> (the default, same masks) and
+    /// <see cref="CounterDropout"/>, alternating.
+    /// </summary>
+    private static Dictionary<string, object?> DropoutCost(int batch, int seq, int hidden, int heads)
+    {
+        var kernels = new (string Name, Func<Tensor, Tensor> Apply)[]
+        {
+            ("libtorch_native", t => nn.functional.dropout(t, 0.1, true)),
+            ("libtorch_replayed", t => LibtorchDropout.Apply(t, 0.1)),
+            ("counter", t => CounterDropout.Apply(t, 0.1)),
+        };
+        var result = new Dictionary<string, object?>();
+        foreach (var (shapeName, shape) in new[] { ("hidden", new long[] { batch, seq, hidden }), ("attention_probs", new long[] { batch, heads, seq, seq }) })
+        {
+            using var x = torch.randn(shape);
+            var times = kernels.ToDictionary(k => k.Name, _ => new List<double>());
+            for (int r = 0; r < 8; r++)
+                foreach (var (name, apply) in kernels)
+                {
+                    var clock = Stopwatch.StartNew();
+                    apply(x).Dispose();
+                    if (r > 0) times[name].Add(clock.Elapsed.TotalSeconds * 1e9 / x.numel()); // round 0 warms up
+                }
+            result[shapeName] = times.ToDictionary(t => t.Key, t => (object?)Math.Round(t.Value.Order().ElementAt(t.Value.Count / 2), 2));
+        }
+        return result;
     }
 }

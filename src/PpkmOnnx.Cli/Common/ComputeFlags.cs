@@ -17,8 +17,8 @@ internal sealed class ComputeFlags
         + "weights, optimizer and everything else (PyTorch's CPU autocast); on CPUs with AMX several times faster products, an error on CPUs "
         + "without AMX-BF16 or AVX-512-BF16. Results differ from fp32 beyond float tolerance: check validation macro-F1.");
     public Option<string> Dropout { get; } = Choice("--dropout", ModelComputeOptions.DropoutNames,
-        "libtorch: torch's dropout (the same random draws as earlier releases). counter: the same Bernoulli masks from a counter-based hash, "
-        + "several times cheaper on CPU (dropout was a third of a step); seeded and resumable, but different draws, so runs are not "
+        "libtorch: torch's dropout masks, bit for bit the random draws of earlier releases (drawn in vectorised C#). counter: the same "
+        + "Bernoulli masks from a counter-based hash, computed on every thread; seeded and resumable, but different draws, so runs are not "
         + "comparable step for step with libtorch ones.");
 
     /// <summary>The three flags, for a command's option list.</summary>

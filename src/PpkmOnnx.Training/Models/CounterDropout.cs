@@ -11,7 +11,9 @@ namespace PpkmOnnx.Training.Models;
 /// <c>H(k, i) ≥ round(p·2³²)</c>, with H two rounds of Wellons' <c>lowbias32</c> mixer; kept elements are scaled by
 /// 1/(1 − p) as libtorch does. The key is one int64 drawn from torch's default generator per call, so
 /// <c>torch.manual_seed</c> fixes every mask and a resume point that restores the generator continues the same masks.
-/// Every element is independent of the thread that computed it: results do not depend on the thread count.
+/// Every element is independent of the thread that computed it: results do not depend on the thread count. Since
+/// <see cref="LibtorchDropout"/> draws the default's masks in C# too, this kernel's remaining edge is that its fill runs
+/// on every torch thread where the Mersenne Twister is one sequential stream.
 /// </summary>
 internal static unsafe class CounterDropout
 {

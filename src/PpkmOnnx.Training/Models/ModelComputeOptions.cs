@@ -23,6 +23,12 @@ public sealed record ModelComputeOptions
     /// <summary>How dropout masks are drawn in training mode.</summary>
     public DropoutKernel Dropout { get; init; } = DropoutKernel.Libtorch;
 
+    /// <summary>
+    /// With <see cref="DropoutKernel.Libtorch"/>, whether libtorch's own <c>bernoulli_</c> draws the masks instead of
+    /// <see cref="LibtorchDropout"/>: the same masks, slower. Only the benchmark that measures the difference sets it.
+    /// </summary>
+    internal bool NativeLibtorchDropout { get; init; }
+
     /// <summary>How training.json and <c>--attention</c> spell each <see cref="AttentionKernel"/>, indexed by its value (the default first).</summary>
     public static IReadOnlyList<string> AttentionNames { get; } = ["eager", "fused"];
 

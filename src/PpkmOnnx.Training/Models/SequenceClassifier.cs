@@ -174,7 +174,9 @@ public abstract class SequenceClassifier : nn.Module
     /// <see cref="ModelComputeOptions.Dropout"/> says.
     /// </summary>
     protected Tensor Dropout(Tensor x, double p) => !training ? x
-        : Compute.Dropout == DropoutKernel.Counter ? CounterDropout.Apply(x, p) : nn.functional.dropout(x, p, true);
+        : Compute.Dropout == DropoutKernel.Counter ? CounterDropout.Apply(x, p)
+        : Compute.NativeLibtorchDropout ? nn.functional.dropout(x, p, true)
+        : LibtorchDropout.Apply(x, p);
 
     /// <summary>
     /// Multi-head scaled dot-product attention of layer <paramref name="layer"/>, with that layer's own head count (pruned
