@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -85,6 +86,8 @@ internal static unsafe class CounterDropout
         return x;
     }
 
+    // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillRange(float* mask, long start, long count, ulong key, uint threshold, float scale)
     {
         int width = Vector<uint>.Count;

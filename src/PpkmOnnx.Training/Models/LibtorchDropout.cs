@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,6 +57,8 @@ internal static unsafe class LibtorchDropout
         }
     }
 
+    // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transform(ulong* pairs, float* mask, int elements, long limit, float scale)
     {
         // Read as little-endian 64-bit words, pair i is v = a | (b ≪ 32), so k = ((v mod 2²¹) ≪ 32) | (v ≫ 32).

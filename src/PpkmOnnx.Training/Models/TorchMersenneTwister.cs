@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,6 +71,8 @@ internal sealed unsafe class TorchMersenneTwister
     }
 
     /// <summary>Fills <paramref name="output"/> with the next outputs, in order, as that many <c>engine_()</c> calls would.</summary>
+    // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(Span<uint> output)
     {
         while (!output.IsEmpty)
@@ -93,6 +96,7 @@ internal sealed unsafe class TorchMersenneTwister
     }
 
     /// <summary>The Mersenne Twister's tempering of <paramref name="words"/> into <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Temper(ReadOnlySpan<uint> words, Span<uint> output)
     {
         int width = Vector<uint>.Count, i = 0;
@@ -124,6 +128,7 @@ internal sealed unsafe class TorchMersenneTwister
     /// xor the twist of words i and i + 1. A vector of words reads i + 1.. before it stores i.., and reads words at
     /// i − (N − M) that an earlier vector already replaced, so vectors no wider than N − M keep the scalar order's results.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Regenerate()
     {
         fixed (uint* s = _words)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -42,6 +43,8 @@ internal static unsafe class AdamWKernel
         });
     }
 
+    // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateRange(float* p, float* g, float* m, float* v, long count, Coefficients c)
     {
         long i = 0;
