@@ -5,6 +5,7 @@
 // one JSON line (tools/PytorchStepCompare/compare.sh pairs it with the same step in PyTorch).
 // `-- efficiency [rounds] [steps] [batch] [seq] [threads]` (EfficiencyBench.cs): phase times of the step with TorchSharp's
 // AdamW and with FlatAdamW alternating, FLOPs, the machine's SGEMM peak at the model's shapes and the ratio, as JSON.
+// `-- breakdown [batch] [seq] [threads]` (BreakdownBench.cs): the step's forward + backward timed piece by piece, as JSON.
 using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
@@ -17,6 +18,11 @@ using static TorchSharp.torch;
 if (args.Length > 0 && args[0] == "efficiency")
 {
     EfficiencyBench.Run(args);
+    return;
+}
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    BreakdownBench.Run(args);
     return;
 }
 if (args.Length > 0 && args[0] == "step")
