@@ -9,9 +9,12 @@ internal static class PpkmProcess
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>Runs <c>ppkm <paramref name="args"/></c> in <paramref name="workingDirectory"/> to completion.</summary>
-    public static Result Run(string workingDirectory, params string[] args)
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>ppkm <paramref name="args"/></c> with <paramref name="environment"/> added to its environment.</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(120))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"ppkm {string.Join(' ', args)} did not exit."); }
@@ -79,12 +82,13 @@ internal static class PpkmProcess
         return own.ToString();
     }
 
-    private static Process Start(string workingDirectory, string[] args)
+    private static Process Start(string workingDirectory, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ppkm.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 

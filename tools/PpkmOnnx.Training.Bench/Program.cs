@@ -15,6 +15,9 @@ using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
+// Before the first GEMM: oneMKL settles its kernels then (PPKM_MKL_KERNELS chooses how its vendor check is answered).
+var mkl = PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured();
+Console.Error.WriteLine($"oneMKL kernels: mode {mkl.ModeName}, vendor check answered {(mkl.AnsweredIntel is { } a ? (a ? "Intel" : "not Intel") : "by the CPU")}, code path {mkl.CodePath}{(mkl.Failure is null ? "" : $" ({mkl.Failure})")}");
 if (args.Length > 0 && args[0] == "efficiency")
 {
     EfficiencyBench.Run(args);

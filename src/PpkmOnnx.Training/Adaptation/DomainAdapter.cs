@@ -7,6 +7,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Training.Performance;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -61,6 +62,7 @@ public static class DomainAdapter
         if (plan is null)
             ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, Path.Combine(options.ModelPath, ModelPackage.VocabularyFile), "config.json's vocab_size");
         // torch starts only once the inputs are known to be good, so bad input fails fast.
+        MklKernels.EnsureConfigured(); // before the first GEMM, which settles oneMKL's kernels
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = DeviceSelector.Resolve(options.Device);

@@ -43,6 +43,14 @@ internal sealed class TrainingThroughput
         _flops += TrainingStepFlops.Of(_weights.Tokenwise, _weights.PerSequence, _weights.Width, batch, sequence);
     }
 
+    private static JsonObject MklJson(MklKernelState mkl) => new()
+    {
+        ["mode"] = mkl.ModeName,
+        ["vendor_check"] = mkl.AnsweredIntel switch { true => "answered Intel", false => "answered not Intel", null => "asked the CPU" },
+        ["code_path"] = mkl.CodePath,
+        ["failure"] = mkl.Failure,
+    };
+
     public JsonObject ToJson()
     {
         var cpu = CpuFeatures.Current;
@@ -64,6 +72,7 @@ internal sealed class TrainingThroughput
             ["gemm_peak_shape"] = _peak?.Shape.ToString(),
             ["gemm_peak_source"] = _peak is null ? "not measured (not on CPU)" : "libtorch fp32 GEMM, best of the model's Linear shapes at batch x max length rows",
             ["fraction_of_peak"] = achieved is { } b && _peak is not null ? Math.Round(b / _peak.GflopPerSecond, 3) : null,
+            ["mkl_kernels"] = MklJson(MklKernels.EnsureConfigured()),
         };
     }
 }

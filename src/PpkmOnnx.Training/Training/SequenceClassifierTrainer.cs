@@ -4,6 +4,7 @@ using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
+using PpkmOnnx.Training.Performance;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,10 +42,13 @@ public static class SequenceClassifierTrainer
         return TrainingLoop.Run(job, progress, cancellationToken) with { HeadOutcome = loaded.HeadOutcome };
     }
 
-    /// <summary>Seeds torch, sets its thread count and picks the device for a run.</summary>
-    /// <exception cref="InvalidSettingException">bfloat16 products on a CPU without native bfloat16 instructions.</exception>
+    /// <summary>Chooses oneMKL's kernels (<see cref="MklKernels"/>), seeds torch, sets its thread count and picks the device for a run.</summary>
+    /// <exception cref="InvalidSettingException">
+    /// bfloat16 products on a CPU without native bfloat16 instructions, or <c>PPKM_MKL_KERNELS</c> set to an unknown mode.
+    /// </exception>
     internal static Device Prepare(TrainingRunOptions options)
     {
+        MklKernels.EnsureConfigured(); // before the first GEMM, which settles oneMKL's kernels
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         // The seed fixes the fresh head's initialisation; epochs reseed from it for dropout.
         torch.manual_seed(options.Seed);
