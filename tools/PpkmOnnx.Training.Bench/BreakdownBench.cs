@@ -3,6 +3,7 @@ using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Training.Models;
+using PpkmOnnx.Training.Performance;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -116,6 +117,7 @@ internal static class BreakdownBench
             ["machine"] = new Dictionary<string, object?>
             {
                 ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
+                ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
             },
             ["shape"] = new Dictionary<string, object?> { ["batch"] = batch, ["seq"] = seq, ["model"] = "MiniLM-L6 (BERT 6 x 384, 12 heads, FFN 1536)" },
             ["whole_model"] = whole,

@@ -134,6 +134,7 @@ internal static class EfficiencyBench
             ["avx2"] = cpu.Avx2, ["avx512f"] = cpu.Avx512F, ["vnni"] = cpu.HasVnni, ["avx512_bf16"] = cpu.Avx512Bf16, ["amx_bf16"] = cpu.AmxBf16,
             ["logical_processors"] = Environment.ProcessorCount, ["torch_threads"] = threads,
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
+            ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
         };
         report["shape"] = new Dictionary<string, object?>
         {

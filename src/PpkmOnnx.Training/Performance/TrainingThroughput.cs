@@ -43,7 +43,8 @@ internal sealed class TrainingThroughput
         _flops += TrainingStepFlops.Of(_weights.Tokenwise, _weights.PerSequence, _weights.Width, batch, sequence);
     }
 
-    private static JsonObject MklJson(MklKernelState mkl) => new()
+    /// <summary>How training.json (and the training benches) write <paramref name="mkl"/>.</summary>
+    internal static JsonObject MklJson(MklKernelState mkl) => new()
     {
         ["mode"] = mkl.ModeName,
         ["vendor_check"] = mkl.AnsweredIntel switch { true => "answered Intel", false => "answered not Intel", null => "asked the CPU" },
