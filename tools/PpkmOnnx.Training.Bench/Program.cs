@@ -143,6 +143,7 @@ static void StepMode(string[] args)
         ["impl"] = "torchsharp", ["optimizer"] = "FlatAdamW", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
         ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["precision"] = compute.PrecisionName, ["dropout"] = compute.DropoutName, ["params"] = model.TrainableParameterCount(),
+        ["mkl_kernels"] = PpkmOnnx.Training.Performance.TrainingThroughput.MklJson(PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured()),
         ["step_seconds"] = times,
         ["phase_seconds"] = new Dictionary<string, double>
         {

@@ -42,7 +42,9 @@ print(f"batch {first['batch']} x seq {first['seq']}, {first['threads']} threads,
       f"{len(first['step_seconds'])} timed steps per run, {max(r['round'] for r in runs)} alternating rounds")
 for impl in ("torchsharp", "pytorch"):
     r = next(r for r in runs if r["impl"] == impl)
-    extra = f" (libtorch {libtorch}; precision {r.get('precision', 'fp32')}, dropout {r.get('dropout', 'libtorch')})" if impl == "torchsharp" else f" (Debian python3-torch {debian}; BLAS {', '.join(r.get('blas', [])) or '?'})"
+    mkl = r.get("mkl_kernels") or {}
+    mkl_text = f"; oneMKL code path {mkl.get('code_path')}, vendor check {mkl.get('vendor_check')} (PPKM_MKL_KERNELS={mkl.get('mode')})" if mkl else ""
+    extra = f" (libtorch {libtorch}; precision {r.get('precision', 'fp32')}, dropout {r.get('dropout', 'libtorch')}{mkl_text})" if impl == "torchsharp" else f" (Debian python3-torch {debian}; BLAS {', '.join(r.get('blas', [])) or '?'})"
     print(f"{impl:<10} {r['version']}{extra}")
 print(f"{'model':<28} {'TorchSharp s/step':>18} {'PyTorch s/step':>15} {'ratio TS/PT':>12}   per-round ratios")
 for model in ("teacher", "student"):
