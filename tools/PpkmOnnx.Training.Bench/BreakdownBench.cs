@@ -22,14 +22,11 @@ internal static class BreakdownBench
         int batch = args.Length > 1 ? int.Parse(args[1]) : 32;
         int seq = args.Length > 2 ? int.Parse(args[2]) : 64;
         torch.set_num_threads(args.Length > 3 ? int.Parse(args[3]) : 2);
-        const int hidden = 384, heads = 12, ffn = 1536, layers = 6, vocab = 30522, headSize = hidden / heads;
+        var config = BenchModel.MiniLmConfig();
+        int hidden = config.HiddenSize, heads = config.NumAttentionHeads, ffn = config.IntermediateSize, layers = config.NumHiddenLayers, vocab = config.VocabSize;
+        int headSize = hidden / heads;
         long tokens = (long)batch * seq;
 
-        var config = new ModelConfig
-        {
-            Architecture = ModelArchitecture.Bert, VocabSize = vocab, HiddenSize = hidden, NumHiddenLayers = layers,
-            NumAttentionHeads = heads, IntermediateSize = ffn, Labels = new[] { "negative", "neutral", "positive" },
-        };
         torch.manual_seed(1);
         using var model = BertForSequenceClassification.Create(config);
         var ids = torch.randint(5, vocab, new long[] { batch, seq });

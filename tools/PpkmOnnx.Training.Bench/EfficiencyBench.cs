@@ -43,11 +43,7 @@ internal static class EfficiencyBench
         torch.set_num_threads(args.Length > 5 ? int.Parse(args[5]) : 2);
         int threads = torch.get_num_threads();
 
-        var config = new ModelConfig
-        {
-            Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
-            NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
-        };
+        var config = BenchModel.MiniLmConfig();
         var ids = torch.randint(5, 30522, new long[] { batch, seq });
         var mask = torch.ones(batch, seq, dtype: int64);
         var types = torch.zeros(batch, seq, dtype: int64);

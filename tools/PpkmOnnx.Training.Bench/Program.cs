@@ -41,11 +41,7 @@ if (args.Length > 3) torch.set_num_threads(int.Parse(args[3]));
 Console.WriteLine($"torch threads {torch.get_num_threads()}, batch {batch} × seq {seq}, {steps} timed steps after 1 warm-up");
 
 torch.manual_seed(1);
-var config = new ModelConfig
-{
-    Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
-    NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
-};
+var config = BenchModel.MiniLmConfig();
 using var teacher = BertForSequenceClassification.Create(config);
 using var student = StudentBuilder.FromTeacher(teacher, new[] { 0, 2, 4 });
 var ids = torch.randint(5, 30522, new long[] { batch, seq });
@@ -102,11 +98,7 @@ static void StepMode(string[] args)
         args.Length > 7 ? args[7] : ModelComputeOptions.PrecisionNames[0], args.Length > 8 ? args[8] : ModelComputeOptions.DropoutNames[0]);
 
     torch.manual_seed(1);
-    var teacherConfig = new ModelConfig
-    {
-        Architecture = ModelArchitecture.Bert, VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6,
-        NumAttentionHeads = 12, IntermediateSize = 1536, Labels = new[] { "negative", "neutral", "positive" },
-    };
+    var teacherConfig = BenchModel.MiniLmConfig();
     using SequenceClassifier model = which == "teacher"
         ? BertForSequenceClassification.Create(teacherConfig, compute)
         : DistilBertForSequenceClassification.Create(StudentBuilder.StudentConfig(teacherConfig, 3), compute);
