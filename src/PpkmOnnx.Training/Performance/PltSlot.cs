@@ -29,8 +29,7 @@ internal sealed unsafe partial class PltSlot
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return null;
         // The mapping of the file's first page starts at the load address (shared libraries are linked at address 0).
-        var mapping = File.ReadLines("/proc/self/maps").Select(MapsLine.Parse)
-            .FirstOrDefault(m => m is { Offset: 0 } && Path.GetFileName(m.Path) == libraryFile);
+        var mapping = Mappings().FirstOrDefault(m => m.Offset == 0 && Path.GetFileName(m.Path) == libraryFile);
         if (mapping is null) return null;
         using var file = MemoryMappedFile.CreateFromFile(mapping.Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         using var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
@@ -52,7 +51,7 @@ internal sealed unsafe partial class PltSlot
     public string? Point(IntPtr function)
     {
         long page = _address & ~4095L;
-        var mapping = File.ReadLines("/proc/self/maps").Select(MapsLine.Parse).FirstOrDefault(m => m is not null && m.Start <= _address && _address < m.End);
+        var mapping = Mappings().FirstOrDefault(m => m.Start <= _address && _address < m.End);
         if (mapping is null || mapping.Path != _libraryPath) return $"the slot at 0x{_address:x} is not in {_libraryPath}'s mapping";
         bool readOnly = !mapping.Permissions.Contains('w');
         if (readOnly && mprotect((IntPtr)page, 4096, ProtRead | ProtWrite) != 0) return $"mprotect failed (errno {Marshal.GetLastPInvokeError()})";
@@ -60,6 +59,9 @@ internal sealed unsafe partial class PltSlot
         if (readOnly) mprotect((IntPtr)page, 4096, ProtRead);
         return null;
     }
+
+    /// <summary>This process's memory mappings, from <c>/proc/self/maps</c>.</summary>
+    private static IEnumerable<MapsLine> Mappings() => File.ReadLines("/proc/self/maps").Select(MapsLine.Parse).OfType<MapsLine>();
 
     /// <summary>
     /// The slot's link-time address and that of the file's first page (the segment at file offset 0, which the mapping
@@ -83,10 +85,11 @@ internal sealed unsafe partial class PltSlot
         Section At(int i) => new(image + sectionTable + (long)i * sectionSize);
         var names = At(namesIndex);
         var wanted = Encoding.ASCII.GetBytes(symbol + "\0");
+        var pltRelocations = Encoding.ASCII.GetBytes(".rela.plt\0");
         for (int i = 0; i < sectionCount; i++)
         {
             var relocations = At(i);
-            if (relocations.Type != ShtRela || !Matches(image + names.Offset + relocations.Name, Encoding.ASCII.GetBytes(".rela.plt\0"))) continue;
+            if (relocations.Type != ShtRela || !Matches(image + names.Offset + relocations.Name, pltRelocations)) continue;
             var symbols = At((int)relocations.Link);
             var strings = At((int)symbols.Link);
             for (long r = 0; r + 24 <= relocations.Size; r += 24)
