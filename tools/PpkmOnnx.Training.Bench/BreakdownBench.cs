@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 /// `breakdown [batch] [seq] [threads]`: what a MiniLM-L6-shaped training forward + backward is made of, timed piece by
 /// piece at the step's shapes: the whole model (training and eval mode), each Linear GEMM's three products (forward
 /// x·Wᵀ, input gradient g·W, weight gradient gᵀ·x) with their GFLOP/s, the attention products, and the element-wise
-/// layers (LayerNorm, GELU, softmax, scale and mask, dropout, residual adds, word embedding) forward + backward, each
+/// layers (LayerNorm, GELU, softmax, scale and mask, dropout, residual adds, word embedding with its sparse and its dense gradient) forward + backward, each
 /// scaled by how often a step runs it. Medians of 5 after a warm-up; prints one JSON object. It tells how much of the
 /// step is GEMM time at the rates the model's own shapes reach, against the best shape the efficiency peak uses.
 /// </summary>
@@ -89,6 +89,7 @@ internal static class BreakdownBench
         var additiveMask = torch.zeros(batch, 1, 1, seq);
         using var norm = nn.LayerNorm(hidden);
         using var embedding = nn.Embedding(vocab, hidden);
+        embedding.forward(ids).sum().backward(); // gives the table its gradient buffer
         var elementwise = new Dictionary<string, double>
         {
             // 2 per layer + the embeddings'
@@ -104,7 +105,10 @@ internal static class BreakdownBench
                 LibtorchDropout.Apply(hiddenStates, 0.1).sum().backward();
             }) + Milliseconds(() => LibtorchDropout.Apply(hiddenStates, 0.1).sum().backward()),
             ["residual_adds"] = 2 * layers * Milliseconds(() => (hiddenStates + hiddenStates).sum().backward()),
-            ["word_embedding"] = Milliseconds(() => { embedding.zero_grad(); embedding.forward(ids).sum().backward(); }),
+            // Into the table's existing gradient buffer, as under FlatAdamW: the default's sparse backward (rows added in
+            // place), and libtorch's dense one (a vocabulary x hidden zero tensor filled, then added whole).
+            ["word_embedding"] = Milliseconds(() => SparseRowLookup.Apply(embedding.weight!, ids).sum().backward()),
+            ["word_embedding_dense_gradient"] = Milliseconds(() => embedding.forward(ids).sum().backward()),
         };
 
         var cpu = CpuFeatures.Current;
@@ -115,6 +119,7 @@ internal static class BreakdownBench
             {
                 ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
                 ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
+                ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
             },
             ["shape"] = new Dictionary<string, object?> { ["batch"] = batch, ["seq"] = seq, ["model"] = "MiniLM-L6 (BERT 6 x 384, 12 heads, FFN 1536)" },
             ["whole_model"] = whole,

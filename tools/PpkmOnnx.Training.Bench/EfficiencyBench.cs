@@ -14,8 +14,9 @@ using static TorchSharp.torch;
 /// path), <see cref="FlatAdamW"/> ("flat_adamw", the trainers' default) and FlatAdamW with
 /// <see cref="AttentionKernel.Fused"/> attention ("flat_adamw_fused_attention", <c>--attention fused</c>), with
 /// <see cref="DropoutKernel.Counter"/> dropout (<c>--dropout counter</c>), with libtorch's own <c>bernoulli_</c> drawing the
-/// default dropout's masks ("flat_adamw_native_dropout": the same masks as <see cref="LibtorchDropout"/>, the way before it)
-/// and, on CPUs with native bfloat16, with
+/// default dropout's masks ("flat_adamw_native_dropout": the same masks as <see cref="LibtorchDropout"/>, the way before it),
+/// with libtorch's dense word-embedding backward ("flat_adamw_dense_word_gradients": the same gradients as the default's
+/// sparse one, the way before it) and, on CPUs with native bfloat16, with
 /// <see cref="ComputePrecision.BFloat16"/> products alone and with counter dropout (<c>--precision bf16</c>), all from the
 /// same seed and initialisation, alternating in one process, beside the machine's SGEMM rate at the model's shapes;
 /// prints one JSON object, with the three dropout kernels' cost per element at the step's dropout shapes.
@@ -78,6 +79,7 @@ internal static class EfficiencyBench
             Flat("flat_adamw_fused_attention", new ModelComputeOptions { Attention = AttentionKernel.Fused }),
             Flat("flat_adamw_counter_dropout", new ModelComputeOptions { Dropout = DropoutKernel.Counter }),
             Flat("flat_adamw_native_dropout", new ModelComputeOptions { NativeLibtorchDropout = true }),
+            Flat("flat_adamw_dense_word_gradients", new ModelComputeOptions { DenseWordGradients = true }),
         };
         // bfloat16 products only where the CPU has native bfloat16 (the trainer refuses it elsewhere).
         if (cpu.HasBf16)
@@ -131,6 +133,7 @@ internal static class EfficiencyBench
             ["logical_processors"] = Environment.ProcessorCount, ["torch_threads"] = threads,
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
             ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
+            ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
         };
         report["shape"] = new Dictionary<string, object?>
         {

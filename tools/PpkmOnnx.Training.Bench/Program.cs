@@ -17,6 +17,8 @@ using static TorchSharp.torch;
 
 // Before the first GEMM: oneMKL settles its kernels then (PPKM_MKL_KERNELS chooses how its vendor check is answered).
 var mkl = PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured();
+var heap = PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured(); // PPKM_MALLOC chooses (reuse by default)
+Console.Error.WriteLine($"glibc heap: {heap.ModeName}{(heap.Failure is null ? "" : $" ({heap.Failure})")}");
 Console.Error.WriteLine($"oneMKL kernels: mode {mkl.ModeName}, vendor check answered {(mkl.AnsweredIntel is { } a ? (a ? "Intel" : "not Intel") : "by the CPU")}, code path {mkl.CodePath}{(mkl.Failure is null ? "" : $" ({mkl.Failure})")}");
 if (args.Length > 0 && args[0] == "efficiency")
 {
@@ -136,6 +138,7 @@ static void StepMode(string[] args)
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
         ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["precision"] = compute.PrecisionName, ["dropout"] = compute.DropoutName, ["params"] = model.TrainableParameterCount(),
         ["mkl_kernels"] = PpkmOnnx.Training.Performance.TrainingThroughput.MklJson(PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured()),
+        ["malloc"] = PpkmOnnx.Training.Performance.TrainingThroughput.HeapJson(PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured()),
         ["step_seconds"] = times,
         ["phase_seconds"] = new Dictionary<string, double>
         {

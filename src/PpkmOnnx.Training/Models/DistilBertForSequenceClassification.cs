@@ -71,7 +71,7 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
     public override Tensor Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, List<Tensor>? hiddenStates = null)
     {
         var positions = PositionIds(inputIds);
-        var x = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions);
+        var x = EmbedWords(_wordEmbeddings, inputIds) + _positionEmbeddings.forward(positions);
         x = Dropout(_embeddingNorm.forward(x), Config.HiddenDropoutProb);
         hiddenStates?.Add(x);
         var mask = AdditiveMask(attentionMask, x.dtype);

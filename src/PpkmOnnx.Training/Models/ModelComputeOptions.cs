@@ -29,6 +29,13 @@ public sealed record ModelComputeOptions
     /// </summary>
     internal bool NativeLibtorchDropout { get; init; }
 
+    /// <summary>
+    /// Whether the word-embedding lookup always uses libtorch's dense backward, even where the table already has a dense
+    /// gradient buffer to add its rows into (see <see cref="SequenceClassifier.EmbedWords"/>): the same gradients, slower.
+    /// Only the benchmark that measures the difference sets it.
+    /// </summary>
+    internal bool DenseWordGradients { get; init; }
+
     /// <summary>How training.json and <c>--attention</c> spell each <see cref="AttentionKernel"/>, indexed by its value (the default first).</summary>
     public static IReadOnlyList<string> AttentionNames { get; } = ["eager", "fused"];
 

@@ -170,6 +170,33 @@ public abstract class SequenceClassifier : nn.Module
         : a.to(ScalarType.BFloat16).matmul(b.to(ScalarType.BFloat16)).to(a.dtype);
 
     /// <summary>
+    /// The rows of <paramref name="words"/> at <paramref name="inputIds"/>. Training on the CPU with a dense gradient buffer
+    /// already attached to the table (<see cref="Training.FlatAdamW"/> gives every parameter one), the lookup's backward is
+    /// sparse (<see cref="SparseRowLookup"/>, libtorch's <c>sparse=True</c> gradient), and autograd adds its rows into
+    /// that buffer in place. The dense backward instead fills a vocabulary × hidden zero tensor every step (47 MB for
+    /// 30,522 × 384: above glibc's largest heap threshold, so mapped and page-faulted afresh each time), adds the rows into
+    /// it, then adds all of it to the buffer. Both add a row's contributions in token order, so a step's gradient from
+    /// zeroed buffers is the same bit for bit (tested); where the table has a second use (the masked-LM decoder tied to
+    /// it) the same values are summed in another association, a float-rounding difference. Everywhere else (evaluation,
+    /// no gradient buffer yet, other devices) it is the module's own lookup.
+    /// </summary>
+    protected Tensor EmbedWords(TorchSharp.Modules.Embedding words, Tensor inputIds)
+    {
+        if (!TakesSparseWordGradient(words)) return words.forward(inputIds);
+        return SparseRowLookup.Apply(words.weight!, inputIds);
+    }
+
+    /// <summary>Whether <see cref="EmbedWords"/> looks <paramref name="words"/> up with the sparse backward now.</summary>
+    internal bool TakesSparseWordGradient(TorchSharp.Modules.Embedding words)
+    {
+        if (!training || Compute.DenseWordGradients || !torch.is_grad_enabled()) return false;
+        var weight = words.weight!;
+        if (!weight.requires_grad || weight.device_type != DeviceType.CPU) return false;
+        using var grad = weight.grad;
+        return grad is not null && !grad.is_sparse;
+    }
+
+    /// <summary>
     /// Dropout with probability <paramref name="p"/> in training mode (identity in eval mode), its masks drawn as
     /// <see cref="ModelComputeOptions.Dropout"/> says.
     /// </summary>

@@ -52,6 +52,14 @@ internal sealed class TrainingThroughput
         ["failure"] = mkl.Failure,
     };
 
+    internal static JsonObject HeapJson(HeapState heap) => new()
+    {
+        ["mode"] = heap.ModeName,
+        ["mmap_threshold_bytes"] = heap.MmapThresholdBytes,
+        ["trim_threshold_bytes"] = heap.TrimThresholdBytes,
+        ["failure"] = heap.Failure,
+    };
+
     public JsonObject ToJson()
     {
         var cpu = CpuFeatures.Current;
@@ -74,6 +82,7 @@ internal sealed class TrainingThroughput
             ["gemm_peak_source"] = _peak is null ? "not measured (not on CPU)" : "libtorch fp32 GEMM, best of the model's Linear shapes at batch x max length rows",
             ["fraction_of_peak"] = achieved is { } b && _peak is not null ? Math.Round(b / _peak.GflopPerSecond, 3) : null,
             ["mkl_kernels"] = MklJson(MklKernels.EnsureConfigured()),
+            ["malloc"] = HeapJson(HeapSettings.EnsureConfigured()),
         };
     }
 }
