@@ -1,11 +1,10 @@
-using System.Runtime.InteropServices;
 using PpkmOnnx.Core;
 using PpkmOnnx.Training.Performance;
 
 namespace PpkmOnnx.Training.Tests;
 
 /// <summary>
-/// <see cref="HeapSettings"/>' mode spellings, and what its default does to glibc's allocator in this process. What a
+/// <see cref="HeapSettings"/>' mode spellings, and that glibc accepts its default settings. What a
 /// training run records for each mode is shown end to end in separate processes (<c>HeapSettingsCliTests</c>).
 /// </summary>
 public class HeapSettingsTests
@@ -25,29 +24,16 @@ public class HeapSettingsTests
         Assert.Equal("PPKM_MALLOC: expected reuse or glibc, got 'tcmalloc'.", e.Message);
     }
 
-    /// <summary>Whether glibc served the block at <paramref name="pointer"/> by its own mmap: bit 1 (IS_MMAPPED) of the chunk's size word, just before it.</summary>
-    private static bool IsMapped(IntPtr pointer) => (Marshal.ReadInt64(pointer, -8) & 2) != 0;
-
     [Fact]
-    public void Reuse_serves_tensor_sized_blocks_from_the_heap_and_larger_ones_by_mmap()
+    public void Glibc_accepts_the_default_thresholds()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return; // glibc x86-64 chunk layout
+        if (!OperatingSystem.IsLinux()) return; // glibc's mallopt
         if (HeapSettings.ReadMode() != HeapMode.Reuse) return; // PPKM_MALLOC=glibc set for this test run
+        // mallopt returns 0 for a value glibc refuses (an mmap threshold above HEAP_MAX_SIZE / 2, 32 MiB on 64-bit), which
+        // EnsureConfigured reports as a failure. Whether a block is then mapped or taken from the heap depends on the
+        // heap's free space as well (a never-trimmed heap serves even large blocks), so no allocation is asserted here.
         var state = HeapSettings.EnsureConfigured();
         Assert.Null(state.Failure);
-        // 25 MB: a 32 × 128 attention-probabilities tensor of MiniLM. glibc's default threshold starts at 128 KiB.
-        // Marshal.AllocHGlobal is malloc on Unix.
-        IntPtr tensorSized = Marshal.AllocHGlobal(25_165_824);
-        IntPtr overThreshold = Marshal.AllocHGlobal(40 << 20);
-        try
-        {
-            Assert.False(IsMapped(tensorSized));
-            Assert.True(IsMapped(overThreshold));
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(tensorSized);
-            Marshal.FreeHGlobal(overThreshold);
-        }
+        Assert.Equal((HeapMode.Reuse, 32 << 20, int.MaxValue), (state.Mode, state.MmapThresholdBytes!.Value, state.TrimThresholdBytes!.Value));
     }
 }
