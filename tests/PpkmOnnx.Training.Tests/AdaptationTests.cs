@@ -6,6 +6,7 @@ using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Training.Adaptation;
+using PpkmOnnx.Training.Performance;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
@@ -212,6 +213,11 @@ public sealed class AdaptationTests
         Assert.Equal((corpus.Train.Count, corpus.HeldOut.Count, corpus.Fingerprint), (record.Corpus.Train, record.Corpus.HeldOut, record.Corpus.Fingerprint));
         Assert.Equal((3e-3, 16, 16, 80, 9), (record.Hyperparameters.LearningRate, record.Hyperparameters.BatchSize, record.Hyperparameters.MaxLength, record.Hyperparameters.MaxSteps, record.Hyperparameters.Seed));
         Assert.Null(record.Corpus.Details);
+        // The process settings training.json records too, here the defaults (each mode is tested end to end in
+        // MklKernelsCliTests and HeapSettingsCliTests).
+        if (Environment.GetEnvironmentVariable(MklKernels.ModeVariable) is null && Environment.GetEnvironmentVariable(HeapSettings.ModeVariable) is null && OperatingSystem.IsLinux())
+            Assert.Equal(("auto", "reuse", 32 << 20), ((string)record.Performance!["mkl_kernels"]!["mode"]!,
+                (string)record.Performance["malloc"]!["mode"]!, (int)record.Performance["malloc"]!["mmap_threshold_bytes"]!));
         Assert.False(Directory.Exists(temp.Combine("full", "resume")));
 
         // Cancelled at step 30, then resumed: the same weights as the uninterrupted run.

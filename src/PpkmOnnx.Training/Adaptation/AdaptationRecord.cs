@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Training.Performance;
 using TorchSharp;
 
 namespace PpkmOnnx.Training.Adaptation;
@@ -61,6 +63,11 @@ internal static class AdaptationRecord
         Device = cuda ? "cuda" : "cpu",
         Threads = torch.get_num_threads(),
         Cpu = CpuFeatures.Current.Summary,
+        Performance = new JsonObject
+        {
+            ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
+            ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
+        },
         Steps = r.Steps,
         ResumedAtStep = r.ResumedAtStep,
         TrainingSeconds = Math.Round(seconds, 1),

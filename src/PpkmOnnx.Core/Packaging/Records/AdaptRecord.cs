@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 namespace PpkmOnnx.Core.Packaging.Records;
 
 /// <summary>
@@ -33,6 +34,12 @@ public sealed record AdaptRecord : ArtifactRecord
     public int? Threads { get; init; }
     /// <summary><c>cpu</c>: the CPU's vendor, model and instruction sets, or null.</summary>
     public string? Cpu { get; init; }
+    /// <summary>
+    /// <c>performance</c>: how this process ran libtorch (<c>mkl_kernels</c>: oneMKL's code path and vendor-check answer;
+    /// <c>malloc</c>: glibc's heap settings), as in training.json's <c>performance</c>; null in files written before it
+    /// existed. Kept as JSON: its shape belongs to the Training project.
+    /// </summary>
+    public JsonObject? Performance { get; init; }
     /// <summary><c>steps</c>: optimizer steps done.</summary>
     public required long Steps { get; init; }
     /// <summary><c>resumed_at_step</c>: the step the last process started at (0 for an uninterrupted run), or null.</summary>

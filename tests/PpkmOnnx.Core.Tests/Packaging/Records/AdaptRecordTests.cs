@@ -92,9 +92,12 @@ public sealed class AdaptRecordTests
         var written = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         Assert.Equal(ArtifactRecord.CurrentSchemaVersion, written["schema_version"]!.GetValue<int>());
         Assert.Equal("ppkm", written["tool"]!.GetValue<string>());
-        // Every field of the hand-written file is written back under its own name and value; the compute choices it lacks
-        // (files from before they existed) come back as null.
+        // Every field of the hand-written file is written back under its own name and value; the compute choices and the
+        // performance section it lacks (files from before they existed) come back as null.
         foreach (var field in new[] { "schema_version", "tool", "tool_version" }) written.Remove(field);
+        Assert.True(written.ContainsKey("performance"));
+        Assert.Null(written["performance"]);
+        written.Remove("performance");
         foreach (var added in new[] { "attention", "precision", "dropout" })
         {
             Assert.Null(written["hyperparameters"]![added]);
