@@ -214,7 +214,7 @@ public sealed class AdaptationTests
         Assert.Equal((3e-3, 16, 16, 80, 9), (record.Hyperparameters.LearningRate, record.Hyperparameters.BatchSize, record.Hyperparameters.MaxLength, record.Hyperparameters.MaxSteps, record.Hyperparameters.Seed));
         Assert.Null(record.Corpus.Details);
         // The process settings training.json records too, here the defaults (each mode is tested end to end in
-        // MklKernelsCliTests and HeapSettingsCliTests).
+        // ProcessSettingsCliTests).
         if (Environment.GetEnvironmentVariable(MklKernels.ModeVariable) is null && Environment.GetEnvironmentVariable(HeapSettings.ModeVariable) is null && OperatingSystem.IsLinux())
             Assert.Equal(("auto", "reuse", 32 << 20), ((string)record.Performance!["mkl_kernels"]!["mode"]!,
                 (string)record.Performance["malloc"]!["mode"]!, (int)record.Performance["malloc"]!["mmap_threshold_bytes"]!));

@@ -5,7 +5,7 @@ namespace PpkmOnnx.Training.Tests;
 
 /// <summary>
 /// <see cref="HeapSettings"/>' mode spellings, and that glibc accepts its default settings. What a
-/// training run records for each mode is shown end to end in separate processes (<c>HeapSettingsCliTests</c>).
+/// training run records for each mode is shown end to end in separate processes (<c>ProcessSettingsCliTests</c>).
 /// </summary>
 public class HeapSettingsTests
 {

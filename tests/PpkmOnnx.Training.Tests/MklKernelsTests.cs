@@ -5,7 +5,7 @@ namespace PpkmOnnx.Training.Tests;
 
 /// <summary>
 /// <see cref="MklKernels"/>' mode spellings and <see cref="PltSlot"/>'s lookup in libtorch's own library. Whether the
-/// redirect reaches oneMKL is shown end to end in separate processes (<c>MklKernelsCliTests</c>).
+/// redirect reaches oneMKL is shown end to end in separate processes (<c>ProcessSettingsCliTests</c>).
 /// </summary>
 public class MklKernelsTests
 {
