@@ -48,7 +48,7 @@ public static partial class HeapSettings
         if (!OperatingSystem.IsLinux()) return new HeapState(mode, null, null, "not Linux: glibc's mallopt is not there");
         try
         {
-            // Both or neither: setting either one turns glibc's adaptive mmap threshold off, and no trimming under a fixed
+            // Both together: setting either one turns glibc's adaptive mmap threshold off, and no trimming under a fixed
             // 128 KiB threshold maps nearly every tensor afresh (measured: 340,000 faults a step).
             if (mallopt(M_MMAP_THRESHOLD, MmapThresholdBytes) != 1) return new HeapState(mode, null, null, "mallopt refused the mmap threshold");
             if (mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) != 1) return new HeapState(mode, MmapThresholdBytes, null, "mallopt refused the trim threshold");
