@@ -35,12 +35,7 @@ public static partial class HeapSettings
 
     /// <summary>The mode spelled <paramref name="value"/> (null or empty: <see cref="HeapMode.Reuse"/>).</summary>
     /// <exception cref="InvalidSettingException">Any other value than reuse or glibc.</exception>
-    public static HeapMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "reuse" => HeapMode.Reuse,
-        "glibc" => HeapMode.Glibc,
-        _ => throw new InvalidSettingException(ModeVariable, $"expected reuse or glibc, got '{value}'."),
-    };
+    public static HeapMode ParseMode(string? value) => EnvironmentChoice.Parse<HeapMode>(ModeVariable, value);
 
     private static HeapState Configure(HeapMode mode)
     {

@@ -8,5 +8,5 @@ namespace PpkmOnnx.Training.Performance;
 public sealed record HeapState(HeapMode Mode, int? MmapThresholdBytes, int? TrimThresholdBytes, string? Failure)
 {
     /// <summary>The mode as <c>PPKM_MALLOC</c> spells it.</summary>
-    public string ModeName => Mode.ToString().ToLowerInvariant();
+    public string ModeName => EnvironmentChoice.Spell(Mode);
 }

@@ -11,5 +11,5 @@ namespace PpkmOnnx.Training.Performance;
 public sealed record MklKernelState(MklKernelMode Mode, bool? AnsweredIntel, int? CodePath, string? Failure)
 {
     /// <summary>The mode as <c>PPKM_MKL_KERNELS</c> spells it.</summary>
-    public string ModeName => Mode.ToString().ToLowerInvariant();
+    public string ModeName => EnvironmentChoice.Spell(Mode);
 }

@@ -36,13 +36,7 @@ public static unsafe partial class MklKernels
 
     /// <summary>The mode spelled <paramref name="value"/> (null or empty: <see cref="MklKernelMode.Auto"/>).</summary>
     /// <exception cref="InvalidSettingException">Any other value than auto, vendor or generic.</exception>
-    public static MklKernelMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "auto" => MklKernelMode.Auto,
-        "vendor" => MklKernelMode.Vendor,
-        "generic" => MklKernelMode.Generic,
-        _ => throw new InvalidSettingException(ModeVariable, $"expected auto, vendor or generic, got '{value}'."),
-    };
+    public static MklKernelMode ParseMode(string? value) => EnvironmentChoice.Parse<MklKernelMode>(ModeVariable, value);
 
     private static MklKernelState Configure(MklKernelMode mode, CpuFeatures cpu)
     {
