@@ -131,6 +131,8 @@ public class TrainerTests
         Assert.True(perf["steps_per_second"]!.GetValue<double>() > 0);
         Assert.True(perf["step_gflops"]!.GetValue<double>() > 0);
         Assert.True(perf["gemm_peak_gflops"]!.GetValue<double>() > 0);
+        // At its peak the process held at least the weights, FlatAdamW's gradient buffer and both moments: 16 bytes a parameter.
+        Assert.True(perf["peak_resident_mb"]!.GetValue<double>() >= result.TrainableParameters * 16 / 1048576.0);
         Assert.Equal(Core.Platform.CpuFeatures.Current.Vendor, perf["cpu_vendor"]!.GetValue<string>());
         Assert.Equal(Core.Platform.CpuFeatures.Current.InstructionSets, perf["isa"]!.AsArray().Select(n => n!.GetValue<string>()));
 

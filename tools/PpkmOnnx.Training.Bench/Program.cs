@@ -109,6 +109,8 @@ static void StepMode(string[] args)
     var types = torch.zeros(batch, seq, dtype: int64);
     var labels = torch.randint(0, 3, new long[] { batch });
     model.train();
+    // Resident memory before the optimizer and the first step, as bert_step.py reads it: growth to the peak is what training needs.
+    long residentBefore = Environment.WorkingSet;
     using var optimizer = WeightDecayGroups.CreateFlatAdamW(model, 2e-5, 0.01);
     var times = new List<double>();
     var phases = new double[4]; // forward (incl. zero_grad, loss), backward, clip, optimizer (+ scope dispose)
@@ -132,6 +134,7 @@ static void StepMode(string[] args)
         times.Add(Math.Round(marks[4], 4));
         for (int j = 0; j < 4; j++) phases[j] += (marks[j + 1] - marks[j]) / steps;
     }
+    using var self = Process.GetCurrentProcess();
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["impl"] = "torchsharp", ["optimizer"] = "FlatAdamW", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
@@ -140,6 +143,8 @@ static void StepMode(string[] args)
         ["mkl_kernels"] = PpkmOnnx.Training.Performance.TrainingThroughput.MklJson(PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured()),
         ["malloc"] = PpkmOnnx.Training.Performance.TrainingThroughput.HeapJson(PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured()),
         ["step_seconds"] = times,
+        ["resident_mb_before_steps"] = Math.Round(residentBefore / 1048576.0, 1),
+        ["peak_resident_mb"] = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
         ["phase_seconds"] = new Dictionary<string, double>
         {
             ["forward"] = Math.Round(phases[0], 4), ["backward"] = Math.Round(phases[1], 4),

@@ -122,6 +122,15 @@ def loaded_blas():
         return []
 
 
+def resident_mb(key):
+    """VmRSS or VmHWM (the peak) of this process in MB from /proc/self/status, as .NET's WorkingSet and PeakWorkingSet64 read them."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", choices=["teacher", "student"], default="teacher")
@@ -142,6 +151,7 @@ def main():
     mask = torch.ones(a.batch, a.seq, dtype=torch.int64)
     types = torch.zeros(a.batch, a.seq, dtype=torch.int64)
     labels = torch.randint(0, LABELS, (a.batch,))
+    resident_before = resident_mb("VmRSS")  # before the optimizer and the first step, as the TorchSharp side reads it
     optimizer = adamw(model, 2e-5, 0.01)
     parameters = list(model.parameters())
 
@@ -166,6 +176,7 @@ def main():
         "impl": "pytorch", "version": torch.__version__, "model": a.model, "layers": layers,
         "batch": a.batch, "seq": a.seq, "threads": torch.get_num_threads(), "warmup": a.warmup,
         "params": sum(p.numel() for p in parameters), "blas": loaded_blas(), "step_seconds": [round(t, 4) for t in times],
+        "resident_mb_before_steps": resident_before, "peak_resident_mb": resident_mb("VmHWM"),
         "phase_seconds": dict(zip(("forward", "backward", "clip", "optimizer"), (round(x, 4) for x in phases))),
     }))
 

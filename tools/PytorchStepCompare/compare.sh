@@ -64,4 +64,10 @@ for model in ("teacher", "student"):
         ph = [r["phase_seconds"] for r in mine if r["impl"] == impl and "phase_seconds" in r]
         if ph:
             print(f"  {impl:<10} mean phases s: " + ", ".join(f"{k} {statistics.mean(p[k] for p in ph):.3f}" for k in ph[0]))
+    # Memory: growth from before the optimizer to the process's peak (optimizer state, gradients, activations), medians over runs.
+    growth = {impl: [r["peak_resident_mb"] - r["resident_mb_before_steps"] for r in mine if r["impl"] == impl and r.get("peak_resident_mb")]
+              for impl in ("torchsharp", "pytorch")}
+    if growth["torchsharp"] and growth["pytorch"]:
+        gts, gpt = statistics.median(growth["torchsharp"]), statistics.median(growth["pytorch"])
+        print(f"  resident memory for training (peak minus before the optimizer): TorchSharp {gts:.0f} MB, PyTorch {gpt:.0f} MB, ratio {gts / gpt:.2f}")
 PY

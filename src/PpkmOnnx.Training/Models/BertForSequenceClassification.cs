@@ -81,14 +81,20 @@ public sealed class BertForSequenceClassification : SequenceClassifier
         var mask = AdditiveMask(attentionMask, x.dtype);
         for (int i = 0; i < _layers.Length; i++)
         {
-            var l = _layers[i];
-            var context = Attention(i, Dense(l.Query, x), Dense(l.Key, x), Dense(l.Value, x), mask);
-            var attended = l.AttentionNorm.forward(Dropout(Dense(l.AttentionOutput, context), Config.HiddenDropoutProb) + x);
-            var inner = MaskFfn(i, Activate(Dense(l.Intermediate, attended), Config.HiddenAct));
-            x = l.OutputNorm.forward(Dropout(Dense(l.Output, inner), Config.HiddenDropoutProb) + attended);
+            x = InLayerScope(() => EncoderLayer(i, x, mask));
             hiddenStates?.Add(x);
         }
         return x;
+    }
+
+    /// <summary>Encoder layer <paramref name="i"/> (post-LN self-attention, then the feed-forward block) applied to <paramref name="x"/>.</summary>
+    private Tensor EncoderLayer(int i, Tensor x, Tensor additiveMask)
+    {
+        var l = _layers[i];
+        var context = Attention(i, Dense(l.Query, x), Dense(l.Key, x), Dense(l.Value, x), additiveMask);
+        var attended = l.AttentionNorm.forward(Dropout(Dense(l.AttentionOutput, context), Config.HiddenDropoutProb) + x);
+        var inner = MaskFfn(i, Activate(Dense(l.Intermediate, attended), Config.HiddenAct));
+        return l.OutputNorm.forward(Dropout(Dense(l.Output, inner), Config.HiddenDropoutProb) + attended);
     }
 
     /// <inheritdoc />

@@ -77,13 +77,19 @@ public sealed class DistilBertForSequenceClassification : SequenceClassifier
         var mask = AdditiveMask(attentionMask, x.dtype);
         for (int i = 0; i < _layers.Length; i++)
         {
-            var b = _layers[i];
-            var attended = b.AttentionNorm.forward(Dense(b.Output, Attention(i, Dense(b.Query, x), Dense(b.Key, x), Dense(b.Value, x), mask)) + x);
-            var ffn = Dense(b.Lin2, MaskFfn(i, Activate(Dense(b.Lin1, attended), Config.HiddenAct)));
-            x = b.OutputNorm.forward(Dropout(ffn, Config.HiddenDropoutProb) + attended);
+            x = InLayerScope(() => TransformerBlock(i, x, mask));
             hiddenStates?.Add(x);
         }
         return x;
+    }
+
+    /// <summary>Transformer block <paramref name="i"/> (post-LN self-attention, then the feed-forward block) applied to <paramref name="x"/>.</summary>
+    private Tensor TransformerBlock(int i, Tensor x, Tensor additiveMask)
+    {
+        var b = _layers[i];
+        var attended = b.AttentionNorm.forward(Dense(b.Output, Attention(i, Dense(b.Query, x), Dense(b.Key, x), Dense(b.Value, x), additiveMask)) + x);
+        var ffn = Dense(b.Lin2, MaskFfn(i, Activate(Dense(b.Lin1, attended), Config.HiddenAct)));
+        return b.OutputNorm.forward(Dropout(ffn, Config.HiddenDropoutProb) + attended);
     }
 
     /// <inheritdoc />

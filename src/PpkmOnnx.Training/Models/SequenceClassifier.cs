@@ -197,6 +197,20 @@ public abstract class SequenceClassifier : nn.Module
     }
 
     /// <summary>
+    /// Runs one encoder layer in a dispose scope of its own and hands its output to the caller's scope. Tensors the layer
+    /// makes that autograd does not keep for the backward (raw scores, a dense output before its dropout, a dropout output
+    /// once summed, the heads' copies before merging) are freed when the layer ends rather than when the caller's scope
+    /// does, at the end of the training step: what PyTorch's reference counting does per tensor, done per layer. Autograd
+    /// holds what it saved through its own references, so the arithmetic is unchanged. <paramref name="layer"/> runs at once,
+    /// before this returns.
+    /// </summary>
+    protected static Tensor InLayerScope(Func<Tensor> layer)
+    {
+        using var scope = torch.NewDisposeScope();
+        return layer().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Dropout with probability <paramref name="p"/> in training mode (identity in eval mode), its masks drawn as
     /// <see cref="ModelComputeOptions.Dropout"/> says.
     /// </summary>
@@ -228,7 +242,9 @@ public abstract class SequenceClassifier : nn.Module
     /// <summary>Hugging Face's eager attention on <c>[batch, heads, sequence, head_size]</c> tensors.</summary>
     private Tensor EagerAttention(int layer, Tensor q, Tensor k, Tensor v, Tensor additiveMask, int headSize)
     {
-        var scores = Product(q, k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask;
+        // Scaled and masked in the product's own buffer: neither op's backward reads its input, so this is the same arithmetic
+        // without two more score-sized tensors a layer.
+        var scores = Product(q, k.transpose(-1, -2)).div_(Math.Sqrt(headSize)).add_(additiveMask);
         var probs = nn.functional.softmax(scores, -1);
         probs = Dropout(probs, Config.AttentionProbsDropoutProb);
         if (HeadMasks is { } masks) probs = probs * masks[layer];

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Training.Models;
@@ -63,6 +64,7 @@ internal sealed class TrainingThroughput
     public JsonObject ToJson()
     {
         var cpu = CpuFeatures.Current;
+        using var process = Process.GetCurrentProcess();
         double? achieved = _seconds > 0 ? _flops / _seconds / 1e9 : null;
         return new JsonObject
         {
@@ -83,6 +85,8 @@ internal sealed class TrainingThroughput
             ["fraction_of_peak"] = achieved is { } b && _peak is not null ? Math.Round(b / _peak.GflopPerSecond, 3) : null,
             ["mkl_kernels"] = MklJson(MklKernels.EnsureConfigured()),
             ["malloc"] = HeapJson(HeapSettings.EnsureConfigured()),
+            // The process's high-water resident set (VmHWM) so far: model, optimizer state, the largest step, evaluation.
+            ["peak_resident_mb"] = Math.Round(process.PeakWorkingSet64 / 1048576.0, 1),
         };
     }
 }
