@@ -3,7 +3,8 @@
 #   1. Training.Bench efficiency + breakdown under two oneMKL modes: `vendor` against `auto` on CPUs that are not
 #      Intel's (the AMD lever), `generic` against `auto` on Intel's (the same lever in reverse);
 #   2. `ppkm train` on IFest sheet 1 (stratified ROWS rows, EPOCHS epochs, seed 42): the pre-#12 build (BASE_REV, with
-#      oneMKL as it was: generic on non-Intel CPUs), the current build under both modes;
+#      oneMKL as it was: generic on non-Intel CPUs), the current build under both modes, and on an AVX-512 CPU the
+#      current build with oneMKL capped at AVX2 (MKL_ENABLE_INSTRUCTIONS=AVX2: what `auto` gives an AVX2-only CPU);
 #   3. tools/PytorchStepCompare when COMPARE=1 and Debian's python3-torch is installed.
 # Everything lands in OUT as JSON, and a summary with the machine, the ratios and each run's validation macro-F1 is
 # printed and written to OUT/summary.txt.
@@ -56,6 +57,8 @@ train() { # name, then environment assignments and the ppkm binary
 }
 if [ -n "$BASE_REV" ]; then train base "$OUT/bin/base/ppkm"; fi
 for mode in $modes; do train "current-$mode" PPKM_MKL_KERNELS=$mode "$OUT/bin/current/ppkm"; done
+# On an AVX-512 CPU, oneMKL capped at its AVX2 kernels stands in for an AVX2-only CPU (AMD Zen3) under `auto`.
+if grep -qw avx512f /proc/cpuinfo; then train current-auto-avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 "$OUT/bin/current/ppkm"; fi
 
 if [ "$COMPARE" = 1 ]; then
   echo "== tools/PytorchStepCompare"
@@ -76,15 +79,19 @@ for m in modes:
           f"Linear GEMMs {b['linear_gemms_average_gflops']} GFLOP/s")
 print("\nppkm train (epochs' seconds, validation / test macro-F1):")
 runs = (["base"] if base else []) + [f"current-{m}" for m in modes]
+runs += ["current-auto-avx2"] if os.path.isdir(os.path.join(out, "train-current-auto-avx2")) else []
 seconds = {}
 for r in runs:
     t = json.load(open(os.path.join(out, f"train-{r}", "training.json")))
     seconds[r] = sum(e["seconds"] for e in t["epochs"])
     best = t["epochs"][t["best_epoch"] - 1]["validation"]["macro_f1"]
-    print(f"  {r:>16}: {seconds[r]:8.1f} s, {100 * best:.2f} / {100 * t['test']['macro_f1']:.2f}")
+    peak = (t.get("performance") or {}).get("peak_resident_mb")  # absent before session 10's builds
+    print(f"  {r:>17}: {seconds[r]:8.1f} s, {100 * best:.2f} / {100 * t['test']['macro_f1']:.2f}" + (f", peak RSS {peak:.0f} MB" if peak else ""))
 slow, fast = f"current-{modes[0]}", "current-auto"
 print(f"\n  auto over {modes[0]}: {seconds[slow] / seconds[fast]:.2f}x")
 if base:
     print(f"  current (auto) over base {base}: {seconds['base'] / seconds[fast]:.2f}x (issue #12's end-to-end target: >= 1.5x where training is slowest)")
+    if "current-auto-avx2" in seconds:
+        print(f"  current (auto, oneMKL capped at AVX2) over base {base}: {seconds['base'] / seconds['current-auto-avx2']:.2f}x")
 PY
 echo "== written to $OUT"
