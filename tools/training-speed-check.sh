@@ -58,16 +58,17 @@ train() { # name, then environment assignments and the ppkm binary
 if [ -n "$BASE_REV" ]; then train base "$OUT/bin/base/ppkm"; fi
 for mode in $modes; do train "current-$mode" PPKM_MKL_KERNELS=$mode "$OUT/bin/current/ppkm"; done
 # On an AVX-512 CPU, oneMKL capped at its AVX2 kernels stands in for an AVX2-only CPU (AMD Zen3) under `auto`.
-if grep -qw avx512f /proc/cpuinfo; then train current-auto-avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 "$OUT/bin/current/ppkm"; fi
+avx2_run=0; rm -rf "$OUT/train-current-auto-avx2"
+if grep -qw avx512f /proc/cpuinfo; then avx2_run=1; train current-auto-avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 "$OUT/bin/current/ppkm"; fi
 
 if [ "$COMPARE" = 1 ]; then
   echo "== tools/PytorchStepCompare"
   SKIP_BUILD=1 THREADS=$THREADS "$here/PytorchStepCompare/compare.sh" > "$OUT/pytorch-compare.txt" 2>&1 || echo "   (failed: see $OUT/pytorch-compare.txt)"
 fi
 
-/usr/bin/python3 - "$OUT" "$modes" "$BASE_REV" <<'PY' | tee "$OUT/summary.txt"
+/usr/bin/python3 - "$OUT" "$modes" "$BASE_REV" "$avx2_run" <<'PY' | tee "$OUT/summary.txt"
 import json, os, sys
-out, modes, base = sys.argv[1], sys.argv[2].split(), sys.argv[3]
+out, modes, base, avx2_run = sys.argv[1], sys.argv[2].split(), sys.argv[3], sys.argv[4] == "1"
 print(open(os.path.join(out, "machine.txt")).read().strip())
 print("\nTraining.Bench (MiniLM-L6 shape, batch 32 x 64):")
 for m in modes:
@@ -79,7 +80,7 @@ for m in modes:
           f"Linear GEMMs {b['linear_gemms_average_gflops']} GFLOP/s")
 print("\nppkm train (epochs' seconds, validation / test macro-F1):")
 runs = (["base"] if base else []) + [f"current-{m}" for m in modes]
-runs += ["current-auto-avx2"] if os.path.isdir(os.path.join(out, "train-current-auto-avx2")) else []
+runs += ["current-auto-avx2"] if avx2_run else []
 seconds = {}
 for r in runs:
     t = json.load(open(os.path.join(out, f"train-{r}", "training.json")))

@@ -134,8 +134,8 @@ public class ModelTests
     /// <summary>
     /// A training-mode forward and backward in a caller's dispose scope: the tensors that scope holds afterwards. Each encoder
     /// layer runs in a scope of its own and hands over only its output, so a layer more leaves one tensor more (the layer's
-    /// attention scores, dropout outputs and head copies, some 40 handles, are released as the layer ends); the backward
-    /// then still finds everything autograd saved.
+    /// attention scores, dropout outputs and head copies, 27–29 handles a layer, are released as the layer ends); the
+    /// backward then still finds everything autograd saved.
     /// </summary>
     [Theory]
     [InlineData(ModelArchitecture.Bert)]
