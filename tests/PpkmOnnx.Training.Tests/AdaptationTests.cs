@@ -218,6 +218,10 @@ public sealed class AdaptationTests
         if (Environment.GetEnvironmentVariable(MklKernels.ModeVariable) is null && Environment.GetEnvironmentVariable(HeapSettings.ModeVariable) is null && OperatingSystem.IsLinux())
             Assert.Equal(("auto", "reuse", 32 << 20), ((string)record.Performance!["mkl_kernels"]!["mode"]!,
                 (string)record.Performance["malloc"]!["mode"]!, (int)record.Performance["malloc"]!["mmap_threshold_bytes"]!));
+        // At its peak the process held the weights, FlatAdamW's gradient buffer and both moments: four float32 copies of
+        // what model.safetensors stores, so at least three times that file (its header is small).
+        long savedWeights = new FileInfo(temp.Combine("full", "model.safetensors")).Length;
+        Assert.True((double)record.Performance!["peak_resident_mb"]! >= 3.0 * savedWeights / 1048576.0);
         Assert.False(Directory.Exists(temp.Combine("full", "resume")));
 
         // Cancelled at step 30, then resumed: the same weights as the uninterrupted run.

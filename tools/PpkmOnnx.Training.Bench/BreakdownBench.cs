@@ -113,14 +113,14 @@ internal static class BreakdownBench
 
         var cpu = CpuFeatures.Current;
         double step = (double)whole["train_forward_backward_ms"]!;
+        var machine = new Dictionary<string, object?>
+        {
+            ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
+        };
+        foreach (var (key, value) in TrainingThroughput.ProcessFacts()) machine[key] = value;
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["machine"] = new Dictionary<string, object?>
-            {
-                ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
-                ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
-                ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
-            },
+            ["machine"] = machine,
             ["shape"] = new Dictionary<string, object?> { ["batch"] = batch, ["seq"] = seq, ["model"] = "MiniLM-L6 (BERT 6 x 384, 12 heads, FFN 1536)" },
             ["whole_model"] = whole,
             ["linear_gemms"] = gemms,

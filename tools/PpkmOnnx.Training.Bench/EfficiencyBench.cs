@@ -126,15 +126,15 @@ internal static class EfficiencyBench
 
         static double Median(IEnumerable<double> xs) { var l = xs.OrderBy(x => x).ToList(); return l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2; }
         var report = new Dictionary<string, object?>();
-        report["machine"] = new Dictionary<string, object?>
+        var machine = new Dictionary<string, object?>
         {
             ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets,
             ["avx2"] = cpu.Avx2, ["avx512f"] = cpu.Avx512F, ["vnni"] = cpu.HasVnni, ["avx512_bf16"] = cpu.Avx512Bf16, ["amx_bf16"] = cpu.AmxBf16,
             ["logical_processors"] = Environment.ProcessorCount, ["torch_threads"] = threads,
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
-            ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
-            ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
         };
+        foreach (var (key, value) in TrainingThroughput.ProcessFacts()) machine[key] = value;
+        report["machine"] = machine;
         report["shape"] = new Dictionary<string, object?>
         {
             ["model"] = "MiniLM-L6 (BERT, 6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522; random init)", ["batch"] = batch, ["seq"] = seq,

@@ -134,21 +134,19 @@ static void StepMode(string[] args)
         times.Add(Math.Round(marks[4], 4));
         for (int j = 0; j < 4; j++) phases[j] += (marks[j + 1] - marks[j]) / steps;
     }
-    using var self = Process.GetCurrentProcess();
-    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    var line = new Dictionary<string, object?>
     {
         ["impl"] = "torchsharp", ["optimizer"] = "FlatAdamW", ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version,
         ["model"] = which, ["layers"] = model.Config.NumHiddenLayers, ["batch"] = batch, ["seq"] = seq,
         ["threads"] = torch.get_num_threads(), ["warmup"] = warmup, ["precision"] = compute.PrecisionName, ["dropout"] = compute.DropoutName, ["params"] = model.TrainableParameterCount(),
-        ["mkl_kernels"] = PpkmOnnx.Training.Performance.TrainingThroughput.MklJson(PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured()),
-        ["malloc"] = PpkmOnnx.Training.Performance.TrainingThroughput.HeapJson(PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured()),
         ["step_seconds"] = times,
         ["resident_mb_before_steps"] = Math.Round(residentBefore / 1048576.0, 1),
-        ["peak_resident_mb"] = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
         ["phase_seconds"] = new Dictionary<string, double>
         {
             ["forward"] = Math.Round(phases[0], 4), ["backward"] = Math.Round(phases[1], 4),
             ["clip"] = Math.Round(phases[2], 4), ["optimizer"] = Math.Round(phases[3], 4),
         },
-    }));
+    };
+    foreach (var (key, value) in PpkmOnnx.Training.Performance.TrainingThroughput.ProcessFacts()) line[key] = value; // mkl_kernels, malloc, peak_resident_mb
+    Console.WriteLine(JsonSerializer.Serialize(line));
 }

@@ -63,11 +63,7 @@ internal static class AdaptationRecord
         Device = cuda ? "cuda" : "cpu",
         Threads = torch.get_num_threads(),
         Cpu = CpuFeatures.Current.Summary,
-        Performance = new JsonObject
-        {
-            ["mkl_kernels"] = TrainingThroughput.MklJson(MklKernels.EnsureConfigured()),
-            ["malloc"] = TrainingThroughput.HeapJson(HeapSettings.EnsureConfigured()),
-        },
+        Performance = new JsonObject(TrainingThroughput.ProcessFacts()),
         Steps = r.Steps,
         ResumedAtStep = r.ResumedAtStep,
         TrainingSeconds = Math.Round(seconds, 1),

@@ -44,6 +44,23 @@ internal sealed class TrainingThroughput
         _flops += TrainingStepFlops.Of(_weights.Tokenwise, _weights.PerSequence, _weights.Width, batch, sequence);
     }
 
+    /// <summary>
+    /// How this process ran libtorch and what it held, as training.json, adapt.json and the training benches record it:
+    /// <c>mkl_kernels</c> (<see cref="MklJson"/>), <c>malloc</c> (<see cref="HeapJson"/>) and <c>peak_resident_mb</c>, the
+    /// process's high-water resident set (VmHWM) so far: model, optimizer state, the largest step, evaluation. Fresh
+    /// nodes on every call, ready to add to any record.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, JsonNode?>> ProcessFacts()
+    {
+        using var process = Process.GetCurrentProcess();
+        return
+        [
+            new("mkl_kernels", MklJson(MklKernels.EnsureConfigured())),
+            new("malloc", HeapJson(HeapSettings.EnsureConfigured())),
+            new("peak_resident_mb", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1)),
+        ];
+    }
+
     /// <summary>How training.json (and the training benches) write <paramref name="mkl"/>.</summary>
     internal static JsonObject MklJson(MklKernelState mkl) => new()
     {
@@ -64,9 +81,8 @@ internal sealed class TrainingThroughput
     public JsonObject ToJson()
     {
         var cpu = CpuFeatures.Current;
-        using var process = Process.GetCurrentProcess();
         double? achieved = _seconds > 0 ? _flops / _seconds / 1e9 : null;
-        return new JsonObject
+        var json = new JsonObject
         {
             ["cpu_model"] = cpu.ModelName,
             ["cpu_vendor"] = cpu.Vendor,
@@ -83,10 +99,8 @@ internal sealed class TrainingThroughput
             ["gemm_peak_shape"] = _peak?.Shape.ToString(),
             ["gemm_peak_source"] = _peak is null ? "not measured (not on CPU)" : "libtorch fp32 GEMM, best of the model's Linear shapes at batch x max length rows",
             ["fraction_of_peak"] = achieved is { } b && _peak is not null ? Math.Round(b / _peak.GflopPerSecond, 3) : null,
-            ["mkl_kernels"] = MklJson(MklKernels.EnsureConfigured()),
-            ["malloc"] = HeapJson(HeapSettings.EnsureConfigured()),
-            // The process's high-water resident set (VmHWM) so far: model, optimizer state, the largest step, evaluation.
-            ["peak_resident_mb"] = Math.Round(process.PeakWorkingSet64 / 1048576.0, 1),
         };
+        foreach (var (key, value) in ProcessFacts()) json[key] = value;
+        return json;
     }
 }

@@ -36,8 +36,8 @@ public sealed record AdaptRecord : ArtifactRecord
     public string? Cpu { get; init; }
     /// <summary>
     /// <c>performance</c>: how this process ran libtorch (<c>mkl_kernels</c>: oneMKL's code path and vendor-check answer;
-    /// <c>malloc</c>: glibc's heap settings), as in training.json's <c>performance</c>; null in files written before it
-    /// existed. Kept as JSON: its shape belongs to the Training project.
+    /// <c>malloc</c>: glibc's heap settings) and its peak resident memory (<c>peak_resident_mb</c>), as in training.json's
+    /// <c>performance</c>; null in files written before it existed. Kept as JSON: its shape belongs to the Training project.
     /// </summary>
     public JsonObject? Performance { get; init; }
     /// <summary><c>steps</c>: optimizer steps done.</summary>
