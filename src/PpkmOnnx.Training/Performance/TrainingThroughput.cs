@@ -61,8 +61,8 @@ internal sealed class TrainingThroughput
         ];
     }
 
-    /// <summary>How training.json (and the training benches) write <paramref name="mkl"/>.</summary>
-    internal static JsonObject MklJson(MklKernelState mkl) => new()
+    /// <summary>How the records write <paramref name="mkl"/>.</summary>
+    private static JsonObject MklJson(MklKernelState mkl) => new()
     {
         ["mode"] = mkl.ModeName,
         ["vendor_check"] = mkl.AnsweredIntel switch { true => "answered Intel", false => "answered not Intel", null => "asked the CPU" },
@@ -70,7 +70,8 @@ internal sealed class TrainingThroughput
         ["failure"] = mkl.Failure,
     };
 
-    internal static JsonObject HeapJson(HeapState heap) => new()
+    /// <summary>How the records write <paramref name="heap"/>.</summary>
+    private static JsonObject HeapJson(HeapState heap) => new()
     {
         ["mode"] = heap.ModeName,
         ["mmap_threshold_bytes"] = heap.MmapThresholdBytes,
