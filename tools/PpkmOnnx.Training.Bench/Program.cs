@@ -19,7 +19,7 @@ using static TorchSharp.torch;
 var mkl = PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured();
 var heap = PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured(); // PPKM_MALLOC chooses (reuse by default)
 Console.Error.WriteLine($"glibc heap: {heap.ModeName}{(heap.Failure is null ? "" : $" ({heap.Failure})")}");
-Console.Error.WriteLine($"oneMKL kernels: mode {mkl.ModeName}, vendor check answered {(mkl.AnsweredIntel is { } a ? (a ? "Intel" : "not Intel") : "by the CPU")}, code path {mkl.CodePath}{(mkl.Failure is null ? "" : $" ({mkl.Failure})")}");
+Console.Error.WriteLine($"oneMKL kernels: mode {mkl.ModeName}, vendor check {mkl.VendorCheck}, code path {mkl.CodePath}{(mkl.Failure is null ? "" : $" ({mkl.Failure})")}");
 if (args.Length > 0 && args[0] == "efficiency")
 {
     EfficiencyBench.Run(args);

@@ -12,4 +12,7 @@ public sealed record MklKernelState(MklKernelMode Mode, bool? AnsweredIntel, int
 {
     /// <summary>The mode as <c>PPKM_MKL_KERNELS</c> spells it.</summary>
     public string ModeName => EnvironmentChoice.Spell(Mode);
+
+    /// <summary>How oneMKL's vendor check is answered, as the records and the benches word it.</summary>
+    public string VendorCheck => AnsweredIntel switch { true => "answered Intel", false => "answered not Intel", null => "asked the CPU" };
 }

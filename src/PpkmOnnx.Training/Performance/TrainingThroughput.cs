@@ -65,7 +65,7 @@ internal sealed class TrainingThroughput
     private static JsonObject MklJson(MklKernelState mkl) => new()
     {
         ["mode"] = mkl.ModeName,
-        ["vendor_check"] = mkl.AnsweredIntel switch { true => "answered Intel", false => "answered not Intel", null => "asked the CPU" },
+        ["vendor_check"] = mkl.VendorCheck,
         ["code_path"] = mkl.CodePath,
         ["failure"] = mkl.Failure,
     };
