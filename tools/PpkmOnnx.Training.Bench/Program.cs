@@ -15,9 +15,8 @@ using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Before the first GEMM: oneMKL settles its kernels then (PPKM_MKL_KERNELS chooses how its vendor check is answered).
-var mkl = PpkmOnnx.Training.Performance.MklKernels.EnsureConfigured();
-var heap = PpkmOnnx.Training.Performance.HeapSettings.EnsureConfigured(); // PPKM_MALLOC chooses (reuse by default)
+// Before the first GEMM: oneMKL settles its kernels then (PPKM_MKL_KERNELS and PPKM_MALLOC choose).
+var (mkl, heap) = PpkmOnnx.Training.Performance.ProcessSettings.EnsureConfigured();
 Console.Error.WriteLine($"glibc heap: {heap.ModeName}{(heap.Failure is null ? "" : $" ({heap.Failure})")}");
 Console.Error.WriteLine($"oneMKL kernels: mode {mkl.ModeName}, vendor check {mkl.VendorCheck}, code path {mkl.CodePath}{(mkl.Failure is null ? "" : $" ({mkl.Failure})")}");
 if (args.Length > 0 && args[0] == "efficiency")

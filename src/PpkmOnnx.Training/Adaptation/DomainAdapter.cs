@@ -62,8 +62,7 @@ public static class DomainAdapter
         if (plan is null)
             ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, Path.Combine(options.ModelPath, ModelPackage.VocabularyFile), "config.json's vocab_size");
         // torch starts only once the inputs are known to be good, so bad input fails fast.
-        MklKernels.EnsureConfigured(); // before the first GEMM, which settles oneMKL's kernels
-        HeapSettings.EnsureConfigured(); // before training's first allocations
+        ProcessSettings.EnsureConfigured(); // before the first GEMM and training's first allocations
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = DeviceSelector.Resolve(options.Device);

@@ -53,10 +53,11 @@ internal sealed class TrainingThroughput
     internal static IReadOnlyList<KeyValuePair<string, JsonNode?>> ProcessFacts()
     {
         using var process = Process.GetCurrentProcess();
+        var (mkl, heap) = ProcessSettings.EnsureConfigured();
         return
         [
-            new("mkl_kernels", MklJson(MklKernels.EnsureConfigured())),
-            new("malloc", HeapJson(HeapSettings.EnsureConfigured())),
+            new("mkl_kernels", MklJson(mkl)),
+            new("malloc", HeapJson(heap)),
             new("peak_resident_mb", Math.Round(process.PeakWorkingSet64 / 1048576.0, 1)),
         ];
     }

@@ -42,14 +42,13 @@ public static class SequenceClassifierTrainer
         return TrainingLoop.Run(job, progress, cancellationToken) with { HeadOutcome = loaded.HeadOutcome };
     }
 
-    /// <summary>Chooses oneMKL's kernels (<see cref="MklKernels"/>) and glibc's heap settings (<see cref="HeapSettings"/>), seeds torch, sets its thread count and picks the device for a run.</summary>
+    /// <summary>Applies the per-process settings (<see cref="ProcessSettings"/>: oneMKL's kernels, glibc's heap), seeds torch, sets its thread count and picks the device for a run.</summary>
     /// <exception cref="InvalidSettingException">
     /// bfloat16 products on a CPU without native bfloat16 instructions, or <c>PPKM_MKL_KERNELS</c> or <c>PPKM_MALLOC</c> set to an unknown mode.
     /// </exception>
     internal static Device Prepare(TrainingRunOptions options)
     {
-        MklKernels.EnsureConfigured(); // before the first GEMM, which settles oneMKL's kernels
-        HeapSettings.EnsureConfigured(); // before training's first allocations
+        ProcessSettings.EnsureConfigured(); // before the first GEMM and training's first allocations
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         // The seed fixes the fresh head's initialisation; epochs reseed from it for dropout.
         torch.manual_seed(options.Seed);
