@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using PpkmOnnx.Training.Performance;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,17 +43,7 @@ internal static unsafe class CounterDropout
     {
         uint threshold = Threshold(p);
         float scale = (float)(1.0 / (1.0 - p));
-        long chunks = (count + ChunkElements - 1) / ChunkElements;
-        if (threads <= 1 || chunks == 1)
-        {
-            FillRange((float*)mask, 0, count, key, threshold, scale);
-            return;
-        }
-        Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
-        {
-            long start = chunk * ChunkElements;
-            FillRange((float*)mask, start, Math.Min(ChunkElements, count - start), key, threshold, scale);
-        });
+        TorchThreadTeam.For(count, ChunkElements, threads, (start, end) => FillRange((float*)mask, start, end - start, key, threshold, scale));
     }
 
     /// <summary>The drop threshold: p·2³² rounded, so P(H &lt; threshold) equals p to within 2⁻³³.</summary>

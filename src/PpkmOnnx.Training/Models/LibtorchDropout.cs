@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using PpkmOnnx.Training.Performance;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,11 +13,15 @@ namespace PpkmOnnx.Training.Models;
 /// element at a time on one thread under the generator's lock (its MKL path is compiled out), 7.5–13.5 ns an element here and a
 /// fifth of a MiniLM training step at 32 × 64; this class steps the same Mersenne Twister (<see cref="TorchMersenneTwister"/>) in vectors
 /// from the default generator's state, applies the same Bernoulli transform, scales by float32's 1/(1 − p) and stores the
-/// generator's state back, so the output, its gradient and every later draw equal libtorch's bit for bit.
+/// generator's state back, so the output, its gradient and every later draw equal libtorch's bit for bit. Only the
+/// twister's regeneration is sequential; tempering and the transform run on libtorch's threads.
 /// </summary>
 internal static unsafe class LibtorchDropout
 {
-    private const int ChunkElements = 4096;
+    // A chunk's words (2 per element, 256 KB) stay in the L2 cache between the draw and the transform; a grain keeps each
+    // thread's share a whole number of vectors.
+    private const int ChunkElements = 1 << 15;
+    private const int Grain = 1024;
     private static readonly Generator DefaultGenerator = Generator.Default;
 
     /// <summary>
@@ -31,7 +37,7 @@ internal static unsafe class LibtorchDropout
         var engine = TorchMersenneTwister.Load(DefaultGenerator);
         if (engine is null) return nn.functional.dropout(x, p, true);
         var mask = torch.empty(x.shape, dtype: ScalarType.Float32);
-        Fill(engine, TensorMemory.Float32Address(mask), mask.numel(), 1 - p);
+        Fill(engine, TensorMemory.Float32Address(mask), mask.numel(), 1 - p, torch.get_num_threads());
         engine.Store(DefaultGenerator);
         return x * mask;
     }
@@ -40,48 +46,58 @@ internal static unsafe class LibtorchDropout
     /// Writes <paramref name="count"/> mask elements drawn from <paramref name="engine"/> as <c>bernoulli_(keep)</c> followed by
     /// <c>div_(keep)</c> would: each element takes two 32-bit outputs a, b; u = (((a ≪ 32) | b) mod 2⁵³)·2⁻⁵³ (libtorch's
     /// <c>uniform_real_distribution&lt;double&gt;</c>); the element is kept when u &lt; keep, and kept elements hold
-    /// 1f / (float)keep.
+    /// 1f / (float)keep. Chunk by chunk, the engine's words are drawn in order on this thread, then tempered and turned
+    /// into mask elements on <paramref name="threads"/> of libtorch's threads (<see cref="TorchThreadTeam"/>).
     /// </summary>
-    internal static void Fill(TorchMersenneTwister engine, IntPtr mask, long count, double keep)
+    internal static void Fill(TorchMersenneTwister engine, IntPtr mask, long count, double keep, int threads)
     {
         // u < keep ⇔ k < keep·2⁵³ for the 53-bit integer k = u·2⁵³; keep·2⁵³ is exact, so k < ⌈keep·2⁵³⌉.
         long limit = (long)Math.Ceiling(keep * 9007199254740992.0);
         float scale = 1f / (float)keep;
-        var outputs = new uint[2 * ChunkElements];
-        var target = (float*)mask;
-        fixed (uint* pairs = outputs)
+        var words = ArrayPool<uint>.Shared.Rent(2 * ChunkElements);
+        try
         {
-            for (long start = 0; start < count; start += ChunkElements)
+            fixed (uint* pinned = words)
             {
-                int elements = (int)Math.Min(ChunkElements, count - start);
-                engine.Fill(outputs.AsSpan(0, 2 * elements));
-                Transform((ulong*)pairs, target + start, elements, limit, scale);
+                var pairs = (IntPtr)pinned;
+                for (long start = 0; start < count; start += ChunkElements)
+                {
+                    int elements = (int)Math.Min(ChunkElements, count - start);
+                    engine.FillUntempered(words.AsSpan(0, 2 * elements));
+                    var target = mask + start * sizeof(float);
+                    TorchThreadTeam.For(elements, Grain, threads, (first, end) =>
+                        TemperAndTransform((uint*)pairs + 2 * first, (float*)target + first, (int)(end - first), limit, scale));
+                }
             }
         }
+        finally { ArrayPool<uint>.Shared.Return(words); }
     }
 
     // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transform(ulong* pairs, float* mask, int elements, long limit, float scale)
+    private static void TemperAndTransform(uint* words, float* mask, int elements, long limit, float scale)
     {
-        // Read as little-endian 64-bit words, pair i is v = a | (b ≪ 32), so k = ((v mod 2²¹) ≪ 32) | (v ≫ 32).
+        // Read as little-endian 64-bit words, the tempered pair i is v = a | (b ≪ 32), so k = ((v mod 2²¹) ≪ 32) | (v ≫ 32).
         int width = Vector<long>.Count, i = 0;
         var low21 = new Vector<ulong>((1UL << 21) - 1);
         var limits = new Vector<long>(limit);
         var kept = new Vector<float>(scale);
         for (; i + 2 * width <= elements; i += 2 * width)
         {
-            var first = Vector.LessThan(Key(Vector.Load(pairs + i), low21), limits);
-            var second = Vector.LessThan(Key(Vector.Load(pairs + i + width), low21), limits);
+            var first = Vector.LessThan(Key(Tempered(words + 2 * i), low21), limits);
+            var second = Vector.LessThan(Key(Tempered(words + 2 * i + 2 * width), low21), limits);
             Vector.ConditionalSelect(Vector.Narrow(first, second), kept, Vector<float>.Zero).Store(mask + i);
         }
         for (; i < elements; i++)
         {
-            ulong v = pairs[i];
+            ulong v = TorchMersenneTwister.Temper(words[2 * i]) | ((ulong)TorchMersenneTwister.Temper(words[2 * i + 1]) << 32);
             long k = (long)(((v & ((1UL << 21) - 1)) << 32) | (v >> 32));
             mask[i] = k < limit ? scale : 0f;
         }
     }
+
+    /// <summary>The tempered words at <paramref name="words"/> as pairs (one vector of 64-bit lanes).</summary>
+    private static Vector<ulong> Tempered(uint* words) => Vector.AsVectorUInt64(TorchMersenneTwister.Temper(Vector.Load(words)));
 
     private static Vector<long> Key(Vector<ulong> v, Vector<ulong> low21) =>
         Vector.AsVectorInt64(Vector.ShiftLeft(v & low21, 32) | Vector.ShiftRightLogical(v, 32));

@@ -70,10 +70,14 @@ internal sealed unsafe class TorchMersenneTwister
         generator.set_state(updated);
     }
 
-    /// <summary>Fills <paramref name="output"/> with the next outputs, in order, as that many <c>engine_()</c> calls would.</summary>
+    /// <summary>
+    /// Fills <paramref name="output"/> with the state words the next that many <c>engine_()</c> calls would read, in order
+    /// and before tempering: <see cref="Temper(uint)"/> of each is what the call returns. Tempering is left to the caller so
+    /// it can run on several threads; this part is sequential, each regeneration depending on the last.
+    /// </summary>
     // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Fill(Span<uint> output)
+    public void FillUntempered(Span<uint> output)
     {
         while (!output.IsEmpty)
         {
@@ -88,39 +92,29 @@ internal sealed unsafe class TorchMersenneTwister
                 ready = N;
             }
             int take = Math.Min(ready, output.Length);
-            Temper(_words.AsSpan(_next, take), output[..take]);
+            _words.AsSpan(_next, take).CopyTo(output);
             _next += take;
             _left -= take;
             output = output[take..];
         }
     }
 
-    /// <summary>The Mersenne Twister's tempering of <paramref name="words"/> into <paramref name="output"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Temper(ReadOnlySpan<uint> words, Span<uint> output)
+    /// <summary>The Mersenne Twister's tempering of one state word: what <c>engine_()</c> returns for it.</summary>
+    public static uint Temper(uint y)
     {
-        int width = Vector<uint>.Count, i = 0;
-        fixed (uint* source = words, target = output)
-        {
-            for (; i + width <= words.Length; i += width)
-            {
-                var y = Vector.Load(source + i);
-                y ^= Vector.ShiftRightLogical(y, 11);
-                y ^= Vector.ShiftLeft(y, 7) & new Vector<uint>(0x9d2c5680u);
-                y ^= Vector.ShiftLeft(y, 15) & new Vector<uint>(0xefc60000u);
-                y ^= Vector.ShiftRightLogical(y, 18);
-                y.Store(target + i);
-            }
-        }
-        for (; i < words.Length; i++)
-        {
-            uint y = words[i];
-            y ^= y >> 11;
-            y ^= (y << 7) & 0x9d2c5680u;
-            y ^= (y << 15) & 0xefc60000u;
-            y ^= y >> 18;
-            output[i] = y;
-        }
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        return y ^ (y >> 18);
+    }
+
+    /// <summary><see cref="Temper(uint)"/> of every lane.</summary>
+    public static Vector<uint> Temper(Vector<uint> y)
+    {
+        y ^= Vector.ShiftRightLogical(y, 11);
+        y ^= Vector.ShiftLeft(y, 7) & new Vector<uint>(0x9d2c5680u);
+        y ^= Vector.ShiftLeft(y, 15) & new Vector<uint>(0xefc60000u);
+        return y ^ Vector.ShiftRightLogical(y, 18);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using PpkmOnnx.Training.Performance;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -26,22 +27,13 @@ internal static unsafe class AdamWKernel
 
     private const int ChunkElements = 1 << 15;
 
-    /// <summary>Updates <paramref name="count"/> elements in place, split over <paramref name="threads"/> threads.</summary>
-    public static void Update(IntPtr values, IntPtr gradients, IntPtr expAvg, IntPtr expAvgSq, long count, Coefficients c, int threads)
-    {
-        long chunks = (count + ChunkElements - 1) / ChunkElements;
-        if (threads <= 1 || chunks == 1)
-        {
-            UpdateRange((float*)values, (float*)gradients, (float*)expAvg, (float*)expAvgSq, count, c);
-            return;
-        }
-        Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
-        {
-            long start = chunk * ChunkElements;
-            long n = Math.Min(ChunkElements, count - start);
-            UpdateRange((float*)values + start, (float*)gradients + start, (float*)expAvg + start, (float*)expAvgSq + start, n, c);
-        });
-    }
+    /// <summary>
+    /// Updates <paramref name="count"/> elements in place, split over <paramref name="threads"/> of libtorch's threads
+    /// (<see cref="TorchThreadTeam"/>).
+    /// </summary>
+    public static void Update(IntPtr values, IntPtr gradients, IntPtr expAvg, IntPtr expAvgSq, long count, Coefficients c, int threads) =>
+        TorchThreadTeam.For(count, ChunkElements, threads, (start, end) =>
+            UpdateRange((float*)values + start, (float*)gradients + start, (float*)expAvg + start, (float*)expAvgSq + start, end - start, c));
 
     // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
