@@ -217,6 +217,21 @@ public sealed partial class EndToEndTests
     }
 
     [Fact]
+    public async Task Train_with_frozen_embeddings_says_so_and_records_it()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var (demo, model) = SmallDemoAndTinyBert(temp);
+        var output = temp.Combine("out");
+        var stdout = await RunOk("train", model, "-o", output, "--data", demo, "--epochs", "1", "--lr", "1e-3", "--device", "cpu", "--freeze-embeddings");
+        Assert.Matches(@"embeddings\s*│\s*frozen", stdout);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "training.json")))!;
+        Assert.True((bool)json["hyperparameters"]!["freeze_embeddings"]!);
+        var before = SafeTensorsFile.Read(Path.Combine(model, "model.safetensors"));
+        var after = SafeTensorsFile.Read(Path.Combine(output, "model.safetensors"));
+        Assert.Equal(before["bert.embeddings.word_embeddings.weight"].Data, after["bert.embeddings.word_embeddings.weight"].Data);
+    }
+
+    [Fact]
     public async Task Train_with_a_pseudo_label_file_naming_another_class_is_a_user_error()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -85,6 +85,17 @@ public sealed class ErrorDesignTests : IDisposable
         Assert.Contains("counter-based hash", r.Stdout);
     }
 
+    [Theory]
+    [InlineData("train")]
+    [InlineData("distill")]
+    public void Freezing_the_embeddings_is_documented_in_help(string command)
+    {
+        var r = PpkmProcess.Run(_tmp.Path, command, "--help");
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Contains("--freeze-embeddings", r.Stdout);
+        Assert.Contains("token-type tables and their LayerNorm", r.Stdout);
+    }
+
     [Fact]
     public void Bad_files_and_fields_are_one_line_errors_naming_them()
     {

@@ -161,4 +161,32 @@ public class ModelTests
 
         Assert.Equal(3, TensorsLeft(4) - TensorsLeft(1));
     }
+
+    [Theory]
+    [InlineData(ModelArchitecture.Bert)]
+    [InlineData(ModelArchitecture.DistilBert)]
+    public void Frozen_embeddings_get_no_gradient_while_every_other_parameter_does(ModelArchitecture architecture)
+    {
+        torch.manual_seed(6);
+        using SequenceClassifier model = architecture == ModelArchitecture.Bert
+            ? BertForSequenceClassification.Create(TinyModels.Bert(2))
+            : DistilBertForSequenceClassification.Create(TinyModels.DistilBert(2));
+        string[] expected = architecture == ModelArchitecture.Bert
+            ? ["bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight", "bert.embeddings.token_type_embeddings.weight",
+               "bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias"]
+            : ["distilbert.embeddings.word_embeddings.weight", "distilbert.embeddings.position_embeddings.weight",
+               "distilbert.embeddings.LayerNorm.weight", "distilbert.embeddings.LayerNorm.bias"];
+        Assert.Equal(expected.Order(), model.FreezeEmbeddings().Order());
+
+        model.train();
+        using var scope = torch.NewDisposeScope();
+        var ids = torch.randint(5, model.Config.VocabSize, new long[] { 2, 7 });
+        model.Forward(ids, torch.ones(2, 7, dtype: torch.int64), torch.zeros(2, 7, dtype: torch.int64)).sum().backward();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            bool frozen = expected.Contains(name);
+            Assert.Equal(!frozen, p.requires_grad);
+            Assert.True(frozen == p.grad is null, $"{name}: frozen {frozen}, gradient {(p.grad is null ? "absent" : "present")}");
+        }
+    }
 }

@@ -147,14 +147,18 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(DropoutKernel.Libtorch)]
-    [InlineData(DropoutKernel.Counter)] // its masks are keyed from torch's generator, which resume restores
-    public void CancelledRunResumesToTheSameWeightsAsAnUninterruptedOne(DropoutKernel dropout)
+    [InlineData(DropoutKernel.Libtorch, false)]
+    [InlineData(DropoutKernel.Counter, false)] // its masks are keyed from torch's generator, which resume restores
+    [InlineData(DropoutKernel.Libtorch, true)] // the optimizer's state covers only the trained parameters
+    public void CancelledRunResumesToTheSameWeightsAsAnUninterruptedOne(DropoutKernel dropout, bool freezeEmbeddings)
     {
         using var temp = TestPaths.NewTempFolder();
         var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
         var data = TinyModels.SeparableSplits(train: 64, validation: 16, test: 16);
-        var baseOptions = TinyModels.FastOptions(modelDir, "") with { Epochs = 3, Threads = 1, Compute = new ModelComputeOptions { Dropout = dropout } };
+        var baseOptions = TinyModels.FastOptions(modelDir, "") with
+        {
+            Epochs = 3, Threads = 1, Compute = new ModelComputeOptions { Dropout = dropout }, FreezeEmbeddings = freezeEmbeddings,
+        };
 
         var full = SequenceClassifierTrainer.Run(baseOptions with { OutputPath = temp.Combine("full") }, data);
 
@@ -194,6 +198,51 @@ public class TrainerTests
         var changed = data with { Train = data.Train with { Rows = data.Train.Rows.Skip(1).ToList() } };
         var e = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, changed));
         Assert.Contains("data changed", e.Message);
+    }
+
+    [Fact]
+    public void FrozenEmbeddingsStayAsLoadedWhileTheEncoderTrains()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var config = TinyModels.Bert(layers: 1);
+        var modelDir = TinyModels.SaveFresh(config, temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 64, validation: 16, test: 16);
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2, FreezeEmbeddings = true };
+        var result = SequenceClassifierTrainer.Run(options, data);
+
+        var before = SafeTensorsFile.Read(Path.Combine(modelDir, "model.safetensors"));
+        var after = SafeTensorsFile.Read(temp.Combine("out", "model.safetensors"));
+        string[] embeddings = ["bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
+            "bert.embeddings.token_type_embeddings.weight", "bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias"];
+        foreach (var name in embeddings) Assert.Equal(before[name].Data, after[name].Data);
+        Assert.NotEqual(before["bert.encoder.layer.0.attention.self.query.weight"].Data, after["bert.encoder.layer.0.attention.self.query.weight"].Data);
+        Assert.NotEqual(before["bert.pooler.dense.weight"].Data, after["bert.pooler.dense.weight"].Data);
+
+        // Hidden 32: (vocabulary + 64 positions + 2 token types) rows of 32, and the LayerNorm's weight and bias.
+        long frozen = (config.VocabSize + 64 + 2) * 32 + 2 * 32;
+        long all = after.Values.Sum(t => (long)t.Data.Length);
+        Assert.Equal(all - frozen, result.TrainableParameters);
+        var json = JsonNode.Parse(File.ReadAllText(temp.Combine("out", "training.json")))!;
+        Assert.True(json["hyperparameters"]!["freeze_embeddings"]!.GetValue<bool>());
+        Assert.Equal(all - frozen, json["trainable_parameters"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ResumeRefusesAChangedChoiceOfFrozenEmbeddings(bool frozenBefore)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 32, validation: 8, test: 0);
+        using var cts = new CancellationTokenSource();
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2, FreezeEmbeddings = frozenBefore };
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data,
+            new SyncProgress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+        var e = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true, FreezeEmbeddings = !frozenBefore }, data));
+        Assert.EndsWith(frozenBefore
+            ? "the interrupted run froze the embeddings; resume it with --freeze-embeddings."
+            : "the interrupted run trained the embeddings; resume it without --freeze-embeddings.", e.Message);
     }
 
     [Fact]

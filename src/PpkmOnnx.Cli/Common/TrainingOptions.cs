@@ -36,6 +36,11 @@ internal sealed class TrainingOptions
     public Option<int?> Patience { get; } = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1." }.InRange(1, 1000);
     public Option<string> Device { get; } = new("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
     public ComputeFlags Compute { get; } = new();
+    public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings")
+    {
+        Description = "Keep the embeddings (word, position and token-type tables and their LayerNorm; half of a MiniLM's parameters) as loaded: "
+            + "no gradients, optimizer state or updates for them, so steps are faster and lighter. Results differ from training them: check validation macro-F1.",
+    };
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue an interrupted run in --output from its last completed epoch (an error when there is none)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace a finished checkpoint (or an interrupted run) in --output; without it such a folder is refused." };
@@ -62,7 +67,7 @@ internal sealed class TrainingOptions
     public void Add(Command command)
     {
         command.Arguments.Add(Model);
-        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude }.Concat(Compute.All))
+        foreach (var o in new Option[] { Output, Epochs, LearningRate, BatchSize, MaxLength, Warmup, WeightDecay, ClassWeights, Patience, Device, FreezeEmbeddings, Threads, Resume, Force, PseudoLabels, PseudoMinConfidence, PseudoLimit, PseudoExclude }.Concat(Compute.All))
             command.Options.Add(o);
         Data.Add(command);
     }
@@ -111,6 +116,7 @@ internal sealed class TrainingOptions
             EarlyStoppingPatience = patience,
             Device = p.GetValue(Device)!,
             Compute = Compute.Read(p),
+            FreezeEmbeddings = p.GetValue(FreezeEmbeddings),
             Threads = p.GetValue(Threads),
             Resume = p.GetValue(Resume),
             Force = p.GetValue(Force),
@@ -141,7 +147,8 @@ internal sealed class TrainingOptions
                      ("model", options.ModelPath), ("output", options.OutputPath), ("epochs", $"{options.Epochs}"), ("learning rate", $"{options.LearningRate:G}"),
                      ("batch size", $"{options.BatchSize}"), ("max length", $"{options.MaxLength}"), ("warm-up", $"{options.WarmupRatio:P0} of steps, then linear decay"),
                      ("weight decay", $"{options.WeightDecay}"), ("class weights", $"{options.ClassWeighting}"), ("early stopping", options.EarlyStoppingPatience?.ToString() ?? "off"),
-                     ("device", options.Device), ("attention", options.Compute.AttentionName), ("precision", options.Compute.PrecisionName), ("dropout", options.Compute.DropoutName), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
+                     ("device", options.Device), ("attention", options.Compute.AttentionName), ("precision", options.Compute.PrecisionName), ("dropout", options.Compute.DropoutName),
+                     ("embeddings", options.FreezeEmbeddings ? "frozen" : "trained"), ("seed", $"{options.Seed}"), ("resume", $"{options.Resume}"),
                  }.Concat(extraSettings ?? []))
             settings.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(settings);

@@ -92,6 +92,25 @@ public abstract class SequenceClassifier : nn.Module
         return result;
     }
 
+    /// <summary>
+    /// Stops training the embeddings: every parameter under <c>{BaseModelPrefix}embeddings.</c> (the word, position and
+    /// token-type tables and their LayerNorm; DistilBERT has no token types) stops requiring gradients, as
+    /// <c>model.bert.embeddings.requires_grad_(False)</c> does in PyTorch. Autograd then stops at the first layer's input, and
+    /// an optimizer built afterwards leaves them out, with no gradient or moment buffers for them. Returns the names frozen.
+    /// </summary>
+    public IReadOnlyList<string> FreezeEmbeddings()
+    {
+        string prefix = BaseModelPrefix + "embeddings.";
+        var frozen = new List<string>();
+        foreach (var (name, p) in named_parameters())
+        {
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            p.requires_grad = false;
+            frozen.Add(name);
+        }
+        return frozen;
+    }
+
     /// <summary>Number of trainable parameters (elements).</summary>
     public long TrainableParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 

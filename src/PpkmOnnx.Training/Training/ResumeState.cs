@@ -15,4 +15,6 @@ internal sealed record ResumeState
     public required string WeightsFile { get; init; }
     public required string OptimizerFile { get; init; }
     public required List<EpochRecord> Epochs { get; init; }
+    // Absent in resume points written before the choice existed; those runs trained the embeddings.
+    public bool FreezeEmbeddings { get; init; }
 }

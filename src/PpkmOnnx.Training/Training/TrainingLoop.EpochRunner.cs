@@ -139,7 +139,7 @@ internal static partial class TrainingLoop
                 Epochs = state.Epochs.Append(record).ToList(),
             };
             File.AppendAllText(Path.Combine(output, LogFile), JsonSerializer.Serialize(record, JsonLine) + "\n");
-            SaveResume(resumeDir, job.Model, optimizer, next.ToResume(job.Stage, job.Data.Fingerprint));
+            SaveResume(resumeDir, job.Model, optimizer, next.ToResume(job));
             WriteTrainingJson(next, "running", test: null);
             progress?.Report(new TrainingProgress
             {

@@ -44,6 +44,7 @@ internal static partial class TrainingLoop
         OutputFolder.Create(output);
         var plan = EpochPlan.Create(job);
 
+        if (options.FreezeEmbeddings) job.Model.FreezeEmbeddings();
         using var optimizer = WeightDecayGroups.CreateFlatAdamW(job.Model, options.LearningRate, options.WeightDecay);
         var state = StartOrResume(job, Path.Combine(output, ResumeFolder), optimizer);
         int resumedAfter = state.CompletedEpochs;
@@ -110,9 +111,9 @@ internal static partial class TrainingLoop
         };
 
         /// <summary>The resume point after <see cref="CompletedEpochs"/>, naming the files that epoch's weights and optimizer go to.</summary>
-        public ResumeState ToResume(string stage, string fingerprint) => new()
+        public ResumeState ToResume(TrainingJob job) => new()
         {
-            Stage = stage, DataFingerprint = fingerprint, CompletedEpochs = CompletedEpochs, GlobalStep = GlobalStep, BestEpoch = BestEpoch,
+            Stage = job.Stage, DataFingerprint = job.Data.Fingerprint, FreezeEmbeddings = job.Options.FreezeEmbeddings, CompletedEpochs = CompletedEpochs, GlobalStep = GlobalStep, BestEpoch = BestEpoch,
             BestMacroF1 = BestMacroF1, EpochsWithoutImprovement = EpochsWithoutImprovement, WeightsFile = $"epoch-{CompletedEpochs}.safetensors",
             OptimizerFile = $"epoch-{CompletedEpochs}.optimizer.bin", Epochs = Epochs.ToList(),
         };
@@ -162,6 +163,9 @@ internal static partial class TrainingLoop
             throw new UserInputException($"{path}: the resume state is from a '{state.Stage}' run, not '{job.Stage}'.");
         if (state.DataFingerprint != fingerprint)
             throw new UserInputException($"{path}: the data changed since the interrupted run (fingerprint {state.DataFingerprint}, now {fingerprint}); start a fresh run.");
+        // The optimizer holds state for the parameters that were trained, so the trained set cannot change mid-run.
+        if (state.FreezeEmbeddings != job.Options.FreezeEmbeddings)
+            throw new UserInputException($"{path}: the interrupted run {(state.FreezeEmbeddings ? "froze" : "trained")} the embeddings; resume it {(state.FreezeEmbeddings ? "with" : "without")} --freeze-embeddings.");
         var weights = Path.Combine(resumeDir, state.WeightsFile);
         CheckpointLoader.Assign(job.Model, SafeTensorsFile.Read(weights), weights);
         optimizer.Load(Path.Combine(resumeDir, state.OptimizerFile));

@@ -16,6 +16,7 @@ internal static class TrainingRecords
         LearningRate = o.LearningRate, BatchSize = o.BatchSize, EvalBatchSize = o.EvalBatchSize, Epochs = o.Epochs, MaxLength = o.MaxLength,
         WarmupRatio = o.WarmupRatio, WeightDecay = o.WeightDecay, MaxGradNorm = o.MaxGradNorm, ClassWeighting = o.ClassWeighting.ToString(),
         Seed = o.Seed, EarlyStoppingPatience = o.EarlyStoppingPatience, Attention = o.Compute.AttentionName, Precision = o.Compute.PrecisionName, Dropout = o.Compute.DropoutName,
+        FreezeEmbeddings = o.FreezeEmbeddings,
         Optimizer = "AdamW(beta1=0.9, beta2=0.999, eps=1e-8; no decay on bias/LayerNorm; flat buffers, FlatAdamW)",
         Schedule = "linear warmup then linear decay to 0",
         AutomaticChoices = o.AutomaticChoices,

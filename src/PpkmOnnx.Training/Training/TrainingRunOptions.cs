@@ -38,6 +38,12 @@ public sealed record TrainingRunOptions
     /// but change results beyond float tolerance, so each is opt-in (<see cref="ModelComputeOptions"/>).
     /// </summary>
     public ModelComputeOptions Compute { get; init; } = ModelComputeOptions.Default;
+    /// <summary>
+    /// Keep the embeddings (word, position and token-type tables and their LayerNorm) as loaded: no gradient, optimizer
+    /// state or update for them (<see cref="SequenceClassifier.FreezeEmbeddings"/>). Faster and lighter steps, different
+    /// results, so opt-in.
+    /// </summary>
+    public bool FreezeEmbeddings { get; init; }
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
     /// <summary>Continue from <c>OutputPath/resume</c>; without a resume point there, the run is refused (<see cref="TrainingOutputCheck"/>).</summary>

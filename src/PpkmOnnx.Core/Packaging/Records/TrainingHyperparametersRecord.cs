@@ -34,6 +34,11 @@ public sealed record TrainingHyperparametersRecord
     public string? Precision { get; init; }
     /// <summary><c>dropout</c>: how dropout masks were drawn (<c>libtorch</c>, <c>counter</c>), or null in a file written before the choice existed (those used libtorch's).</summary>
     public string? Dropout { get; init; }
+    /// <summary>
+    /// <c>freeze_embeddings</c>: whether the embeddings (word, position, token type and their LayerNorm) stayed as loaded,
+    /// or null in a file written before the choice existed (those trained them).
+    /// </summary>
+    public bool? FreezeEmbeddings { get; init; }
     /// <summary><c>optimizer</c>: a description of the optimizer.</summary>
     public string? Optimizer { get; init; }
     /// <summary><c>schedule</c>: a description of the learning-rate schedule.</summary>
