@@ -16,7 +16,8 @@ using static TorchSharp.torch;
 /// <see cref="DropoutKernel.Counter"/> dropout (<c>--dropout counter</c>), with libtorch's own <c>bernoulli_</c> drawing the
 /// default dropout's masks ("flat_adamw_native_dropout": the same masks as <see cref="LibtorchDropout"/>, the way before it),
 /// with libtorch's dense word-embedding backward ("flat_adamw_dense_word_gradients": the same gradients as the default's
-/// sparse one, the way before it) and, on CPUs with native bfloat16, with
+/// sparse one, the way before it), with the embeddings frozen ("flat_adamw_frozen_embeddings", <c>--freeze-embeddings</c>:
+/// less work, whose GFLOP/s still count the whole step's FLOPs) and, on CPUs with native bfloat16, with
 /// <see cref="ComputePrecision.BFloat16"/> products alone and with counter dropout (<c>--precision bf16</c>), all from the
 /// same seed and initialisation, alternating in one process, beside the machine's SGEMM rate at the model's shapes;
 /// prints one JSON object, with the three dropout kernels' cost per element at the step's dropout shapes.
@@ -61,9 +62,10 @@ internal static class EfficiencyBench
             models.Add(model);
             return model;
         }
-        Variant Flat(string name, ModelComputeOptions compute)
+        Variant Flat(string name, ModelComputeOptions compute, bool freezeEmbeddings = false)
         {
             var model = NewModel(compute);
+            if (freezeEmbeddings) model.FreezeEmbeddings();
             var flat = WeightDecayGroups.CreateFlatAdamW(model, 2e-5, 0.01);
             optimizers.Add(flat);
             return new Variant(name, model, flat.ZeroGrad, () => flat.ClipGradNorm(1.0), flat.Step);
@@ -80,6 +82,8 @@ internal static class EfficiencyBench
             Flat("flat_adamw_counter_dropout", new ModelComputeOptions { Dropout = DropoutKernel.Counter }),
             Flat("flat_adamw_native_dropout", new ModelComputeOptions { NativeLibtorchDropout = true }),
             Flat("flat_adamw_dense_word_gradients", new ModelComputeOptions { DenseWordGradients = true }),
+            // Less work, not the same work faster: its GFLOP/s and fraction of peak count the whole step's FLOPs.
+            Flat("flat_adamw_frozen_embeddings", ModelComputeOptions.Default, freezeEmbeddings: true),
         };
         // bfloat16 products only where the CPU has native bfloat16 (the trainer refuses it elsewhere).
         if (cpu.HasBf16)

@@ -72,8 +72,8 @@ internal sealed unsafe class TorchMersenneTwister
 
     /// <summary>
     /// Fills <paramref name="output"/> with the state words the next that many <c>engine_()</c> calls would read, in order
-    /// and before tempering: <see cref="Temper(uint)"/> of each is what the call returns. Tempering is left to the caller so
-    /// it can run on several threads; this part is sequential, each regeneration depending on the last.
+    /// and before tempering: <see cref="Temper(uint)"/> of each is what the call returns. Tempering is left to the caller, to
+    /// do in the same pass as whatever it makes of the outputs.
     /// </summary>
     // Vector code is slow until tier-1 compiles it; full optimisation from the first call keeps short runs and benches honest.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
