@@ -111,13 +111,8 @@ internal static class BreakdownBench
             ["word_embedding_dense_gradient"] = Milliseconds(() => embedding.forward(ids).sum().backward()),
         };
 
-        var cpu = CpuFeatures.Current;
         double step = (double)whole["train_forward_backward_ms"]!;
-        var machine = new Dictionary<string, object?>
-        {
-            ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
-        };
-        foreach (var (key, value) in TrainingThroughput.ProcessFacts()) machine[key] = value;
+        var machine = BenchRecord.Machine();
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["machine"] = machine,

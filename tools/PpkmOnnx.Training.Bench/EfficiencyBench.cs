@@ -128,16 +128,12 @@ internal static class EfficiencyBench
         double peak = Math.Max(torchRates.Max(r => r.GflopPerSecond), openBlas.TryGetValue("best_gflops", out var ob) && ob is double o ? o : 0);
         string peakSource = peak == torchRates.Max(r => r.GflopPerSecond) ? "libtorch" : "openblas";
 
-        static double Median(IEnumerable<double> xs) { var l = xs.OrderBy(x => x).ToList(); return l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2; }
         var report = new Dictionary<string, object?>();
-        var machine = new Dictionary<string, object?>
-        {
-            ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets,
-            ["avx2"] = cpu.Avx2, ["avx512f"] = cpu.Avx512F, ["vnni"] = cpu.HasVnni, ["avx512_bf16"] = cpu.Avx512Bf16, ["amx_bf16"] = cpu.AmxBf16,
-            ["logical_processors"] = Environment.ProcessorCount, ["torch_threads"] = threads,
-            ["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString(),
-        };
-        foreach (var (key, value) in TrainingThroughput.ProcessFacts()) machine[key] = value;
+        var machine = BenchRecord.Machine();
+        machine["avx2"] = cpu.Avx2; machine["avx512f"] = cpu.Avx512F; machine["vnni"] = cpu.HasVnni;
+        machine["avx512_bf16"] = cpu.Avx512Bf16; machine["amx_bf16"] = cpu.AmxBf16;
+        machine["logical_processors"] = Environment.ProcessorCount;
+        machine["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString();
         report["machine"] = machine;
         report["shape"] = new Dictionary<string, object?>
         {
@@ -165,8 +161,8 @@ internal static class EfficiencyBench
         foreach (var v in variants)
         {
             var totals = v.Steps.Select(s => s.Sum()).ToList();
-            double step = Median(totals);
-            var phases = Enumerable.Range(0, Phases.Length).ToDictionary(i => Phases[i], i => Math.Round(Median(v.Steps.Select(s => s[i])), 4));
+            double step = BenchRecord.Median(totals);
+            var phases = Enumerable.Range(0, Phases.Length).ToDictionary(i => Phases[i], i => Math.Round(BenchRecord.Median(v.Steps.Select(s => s[i])), 4));
             double bookkeeping = phases["zero_grad"] + phases["clip"] + phases["optimizer"];
             results[v.Name] = new Dictionary<string, object?>
             {
@@ -180,14 +176,14 @@ internal static class EfficiencyBench
         }
         report["results"] = results;
         report["dropout_ns_per_element"] = DropoutCost(batch, seq, config.HiddenSize, config.NumAttentionHeads);
-        double FlatMedian(string name) => Median(variants.Single(v => v.Name == name).Steps.Select(st => st.Sum()));
+        double FlatMedian(string name) => BenchRecord.Median(variants.Single(v => v.Name == name).Steps.Select(st => st.Sum()));
         report["speedup_over_flat_adamw"] = variants.Skip(2).ToDictionary(v => v.Name, v => (object?)Math.Round(FlatMedian("flat_adamw") / FlatMedian(v.Name), 3));
-        report["speedup_flat_over_torch"] = Math.Round(Median(variants[0].Steps.Select(s => s.Sum())) / Median(variants[1].Steps.Select(s => s.Sum())), 3);
+        report["speedup_flat_over_torch"] = Math.Round(BenchRecord.Median(variants[0].Steps.Select(s => s.Sum())) / BenchRecord.Median(variants[1].Steps.Select(s => s.Sum())), 3);
         report["optimizer_speedup_flat_over_torch"] = Math.Round(
-            Median(variants[0].Steps.Select(s => s[0] + s[3] + s[4])) / Median(variants[1].Steps.Select(s => s[0] + s[3] + s[4])), 2);
+            BenchRecord.Median(variants[0].Steps.Select(s => s[0] + s[3] + s[4])) / BenchRecord.Median(variants[1].Steps.Select(s => s[0] + s[3] + s[4])), 2);
         // forward + backward only: attention is all that differs between the two FlatAdamW variants.
         report["forward_backward_speedup_fused_attention_over_flat"] = Math.Round(
-            Median(variants[1].Steps.Select(s => s[1] + s[2])) / Median(variants[2].Steps.Select(s => s[1] + s[2])), 3);
+            BenchRecord.Median(variants[1].Steps.Select(s => s[1] + s[2])) / BenchRecord.Median(variants[2].Steps.Select(s => s[1] + s[2])), 3);
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var optimizer in optimizers) optimizer.Dispose();
         foreach (var m in models) m.Dispose();

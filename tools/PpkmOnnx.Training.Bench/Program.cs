@@ -6,6 +6,8 @@
 // `-- efficiency [rounds] [steps] [batch] [seq] [threads]` (EfficiencyBench.cs): phase times of the step with TorchSharp's
 // AdamW and with FlatAdamW alternating, FLOPs, the machine's SGEMM peak at the model's shapes and the ratio, as JSON.
 // `-- breakdown [batch] [seq] [threads]` (BreakdownBench.cs): the step's forward + backward timed piece by piece, as JSON.
+// `-- freeze [pairs] [batch] [seq] [threads] [minilm|mdistilbert]` (FreezeBench.cs): the step with the embeddings trained
+// and frozen, alternating, as JSON.
 using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
@@ -27,6 +29,11 @@ if (args.Length > 0 && args[0] == "efficiency")
 if (args.Length > 0 && args[0] == "breakdown")
 {
     BreakdownBench.Run(args);
+    return;
+}
+if (args.Length > 0 && args[0] == "freeze")
+{
+    FreezeBench.Run(args);
     return;
 }
 if (args.Length > 0 && args[0] == "step")
