@@ -108,9 +108,9 @@ public sealed class TrainingRecordTests
         Assert.Equal("schema_version", written.First().Key);
         Assert.Equal(1, written["schema_version"]!.GetValue<int>());
         Assert.Equal(["tool", "tool_version"], written.Select(kv => kv.Key).TakeLast(2));
-        // Hyperparameters the file lacked come back as null (attention, precision, dropout); every other field is the file's, in the file's order.
+        // Hyperparameters the file lacked come back as null (attention, precision, dropout, freeze_embeddings); every other field is the file's, in the file's order.
         written.Remove("schema_version");
-        foreach (var added in new[] { "attention", "precision", "dropout" })
+        foreach (var added in new[] { "attention", "precision", "dropout", "freeze_embeddings" })
         {
             Assert.Null(written["hyperparameters"]![added]);
             ((JsonObject)written["hyperparameters"]!).Remove(added);
