@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
-using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Training.Models;
-using PpkmOnnx.Training.Performance;
 using TorchSharp;
 using static TorchSharp.torch;
 
