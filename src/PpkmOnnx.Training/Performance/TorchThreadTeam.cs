@@ -16,9 +16,6 @@ internal static unsafe class TorchThreadTeam
 {
     private static readonly Lazy<OpenMp?> Team = new(Bind, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Whether loops run on libtorch's OpenMP team in this process (false: on <see cref="Parallel"/>).</summary>
-    public static bool UsesOpenMp => Team.Value is not null;
-
     /// <summary>
     /// Calls <paramref name="body"/>(start, end) on contiguous ranges that cover [0, <paramref name="count"/>) once, at most
     /// one range per thread of <paramref name="threads"/>; every range but the last starts and ends at a multiple of
