@@ -145,9 +145,7 @@ public class ModelTests
         int TensorsLeft(int layers)
         {
             torch.manual_seed(5);
-            using SequenceClassifier model = architecture == ModelArchitecture.Bert
-                ? BertForSequenceClassification.Create(TinyModels.Bert(layers))
-                : DistilBertForSequenceClassification.Create(TinyModels.DistilBert(layers));
+            using var model = TinyModel(architecture, layers);
             model.train();
             using var scope = torch.NewDisposeScope();
             var ids = torch.randint(5, model.Config.VocabSize, new long[] { 3, 9 });
@@ -168,9 +166,7 @@ public class ModelTests
     public void Frozen_embeddings_get_no_gradient_while_every_other_parameter_does(ModelArchitecture architecture)
     {
         torch.manual_seed(6);
-        using SequenceClassifier model = architecture == ModelArchitecture.Bert
-            ? BertForSequenceClassification.Create(TinyModels.Bert(2))
-            : DistilBertForSequenceClassification.Create(TinyModels.DistilBert(2));
+        using var model = TinyModel(architecture, layers: 2);
         string[] expected = architecture == ModelArchitecture.Bert
             ? ["bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight", "bert.embeddings.token_type_embeddings.weight",
                "bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias"]
@@ -189,4 +185,8 @@ public class ModelTests
             Assert.True(frozen == p.grad is null, $"{name}: frozen {frozen}, gradient {(p.grad is null ? "absent" : "present")}");
         }
     }
+
+    /// <summary>A freshly initialised tiny model of <paramref name="architecture"/> with <paramref name="layers"/> layers.</summary>
+    private static SequenceClassifier TinyModel(ModelArchitecture architecture, int layers) =>
+        SequenceClassifierFactory.Create(architecture == ModelArchitecture.Bert ? TinyModels.Bert(layers) : TinyModels.DistilBert(layers));
 }

@@ -85,5 +85,4 @@ internal static class FreezeBench
             },
         }, new JsonSerializerOptions { WriteIndented = true }));
     }
-
 }
