@@ -29,6 +29,32 @@ public sealed class AdaptCommandTests
     }
 
     [Fact]
+    public async Task A_finished_adaptation_or_the_model_itself_as_output_is_refused_before_the_corpus_is_read()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var model = ModelFolder(temp);
+        var output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "adapt.json"), "{}");
+        // The corpus does not exist: an error about the output shows the check ran first.
+        var missing = temp.Combine("missing.txt");
+        foreach (var (extra, expected) in new[]
+                 {
+                     (Array.Empty<string>(), $"ppkm: error: {output}: holds a finished checkpoint (adapt.json is there); choose another output or pass --force to replace it."),
+                     (["--resume"], $"ppkm: error: {output}: --resume was given but the run there finished (adapt.json is there), so there is nothing to continue; run without --resume to start afresh (with --force to replace what is there)."),
+                 })
+        {
+            var (code, _, error) = await CliInvocation.RunAsync(["adapt", model, "--corpus", missing, "-o", output, .. extra]);
+            Assert.Equal(2, code);
+            Assert.Equal(expected, error.TrimEnd());
+        }
+        var (selfCode, _, selfError) = await CliInvocation.RunAsync(["adapt", model, "--corpus", missing, "-o", model, "--force"]);
+        Assert.Equal(2, selfCode);
+        Assert.Equal($"ppkm: error: {model}: is the model being adapted; name another folder for the result.", selfError.TrimEnd());
+        Assert.Equal(["adapt.json"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task An_empty_corpus_is_refused()
     {
         using var temp = TestPaths.NewTempFolder();

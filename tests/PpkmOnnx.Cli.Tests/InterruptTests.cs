@@ -99,7 +99,7 @@ public sealed class InterruptTests : IDisposable
     }
 
     [Fact]
-    public void Distill_stops_keeps_no_staging_file_and_says_how_to_resume()
+    public void Distill_stopped_in_its_first_epoch_leaves_no_output_folder()
     {
         var data = _tmp.Combine("demo.tsv");
         DemoDataset.Write(data);
@@ -107,7 +107,24 @@ public sealed class InterruptTests : IDisposable
         var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("epoch 1/", StringComparison.Ordinal), SigInt,
             "distill", teacher, "--data", data, "-o", "student", "--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1");
         AssertCancelled(run);
-        Assert.Contains("continue with --resume", run.Result.Stdout);
+        Assert.Contains("before the first epoch ended: there is nothing to keep or resume", run.Result.Stdout);
+        Assert.DoesNotContain("--resume", run.Result.Stdout);
+        Assert.False(Directory.Exists(_tmp.Combine("student")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
+    public void Train_stopped_after_an_epoch_keeps_that_epoch_and_says_how_to_resume()
+    {
+        var data = _tmp.Combine("demo.tsv");
+        DemoDataset.Write(data);
+        var model = TinyBert.Write(_tmp.Combine("model"), data);
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("epoch 1/200: train loss", StringComparison.Ordinal), SigTerm,
+            "train", model, "--data", data, "-o", "out", "--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1");
+        AssertCancelled(run);
+        Assert.Contains("The best checkpoint so far is in out; continue with --resume.", run.Result.Stdout);
+        Assert.True(File.Exists(_tmp.Combine("out", "resume", "resume.json")));
+        Assert.True(File.Exists(_tmp.Combine("out", "model.safetensors")));
         Assert.Empty(StagingLeft(_tmp.Path));
     }
 

@@ -229,6 +229,13 @@ public sealed class AdaptationTests
         var progress = new SyncProgressForTests(p => { if (p.GlobalStep == 30) cts.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => DomainAdapter.Run(Options(folder, temp.Combine("cut")) with { MaxSteps = 80 }, corpus, null, progress, cts.Token));
         Assert.True(File.Exists(temp.Combine("cut", "resume", "state.json")));
+        // A resume that would end at or before the step it is at would train nothing and write weights it never scored: refused.
+        foreach (var maxSteps in new[] { 30, 20 })
+        {
+            var early = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(Options(folder, temp.Combine("cut")) with { MaxSteps = maxSteps, Resume = true }, corpus));
+            Assert.Contains($"the interrupted run is at step 30, and this run ends at step {maxSteps} (MaxSteps, Epochs); raise them to continue it, or start afresh without Resume.", early.Message);
+        }
+        Assert.True(File.Exists(temp.Combine("cut", "resume", "state.json")));
         var resumed = DomainAdapter.Run(Options(folder, temp.Combine("cut")) with { MaxSteps = 80, Resume = true }, corpus);
         Assert.Equal(30, resumed.ResumedAtStep);
         var a = SafeTensorsFile.Read(temp.Combine("full", "model.safetensors"));
@@ -286,12 +293,46 @@ public sealed class AdaptationTests
     {
         using var temp = TestPaths.NewTempFolder();
         var folder = TinyModels.SaveFresh(TinyModels.Bert(labels: 0), temp.Combine("base"));
-        var e = Assert.Throws<UserInputException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { Resume = true }, Corpus(50)));
-        Assert.Contains("no resume point", e.Message);
+        UserInputException e = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { Resume = true }, Corpus(50)));
+        Assert.Equal($"{temp.Combine("out")}: Resume was given but there is no resume point (resume/state.json) to continue from; run without Resume to start afresh.", e.Message);
         Tokenizer(temp.Combine("nomask"), "[PAD]", "[UNK]", "[CLS]", "[SEP]", "good");
         e = Assert.Throws<UserInputException>(() => DomainAdapter.Run(Options(folder, temp.Combine("out")) with { VocabularyPath = temp.Combine("nomask", "vocab.txt") }, Corpus(50)));
         Assert.Contains("[MASK]", e.Message);
         Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void A_finished_or_interrupted_adaptation_is_replaced_only_with_force_and_never_written_over_its_model()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var folder = TinyModels.SaveFresh(TinyModels.Bert(labels: 0), temp.Combine("base"));
+        var corpus = Corpus(100);
+        var output = temp.Combine("out");
+        var options = Options(folder, output) with { MaxSteps = 3 };
+
+        var intoItself = Assert.Throws<UserInputException>(() => DomainAdapter.Run(options with { OutputPath = folder, Force = true }, corpus));
+        Assert.Equal($"{folder}: is the model being adapted; name another folder for the result.", intoItself.Message);
+
+        DomainAdapter.Run(options, corpus);
+        var weights = File.ReadAllBytes(Path.Combine(output, "model.safetensors"));
+        var finished = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(options, corpus));
+        Assert.Equal($"{output}: holds a finished checkpoint (adapt.json is there); choose another output or pass Force to replace it.", finished.Message);
+        var resumeFinished = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(options with { Resume = true }, corpus));
+        Assert.Equal($"{output}: Resume was given but the run there finished (adapt.json is there), so there is nothing to continue; run without Resume to start afresh (with Force to replace what is there).", resumeFinished.Message);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
+
+        // Interrupted at step 2 of a forced rerun with another seed: the finished run's files are gone, a resume point is there.
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgressForTests(p => { if (p.GlobalStep == 2) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => DomainAdapter.Run(options with { Force = true, Seed = 10 }, corpus, null, progress, cts.Token));
+        Assert.False(File.Exists(Path.Combine(output, "adapt.json")));
+        Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
+        var interrupted = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(options with { Seed = 10 }, corpus));
+        Assert.Equal($"{output}: holds an interrupted run's resume point; pass Resume to continue it or Force to start afresh.", interrupted.Message);
+        var resumed = DomainAdapter.Run(options with { Seed = 10, Resume = true }, corpus);
+        Assert.Equal(2, resumed.ResumedAtStep);
+        Assert.NotEqual(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
+        Assert.False(Directory.Exists(Path.Combine(output, "resume")));
     }
 
     private sealed class SyncProgressForTests(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>

@@ -185,6 +185,36 @@ public class TrainerTests
             for (int i = 0; i < t.Data.Length; i++) Assert.Equal(t.Data[i], b[name].Data[i], 1e-5f);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_run_cancelled_before_its_first_epoch_ended_removes_what_it_wrote(bool outputExisted)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 64, validation: 16, test: 16);
+        var output = temp.Combine("out");
+        // A folder the user made, holding a file of theirs: the run's own files go, the folder and the file stay.
+        if (outputExisted)
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
+        }
+        using var cts = new CancellationTokenSource();
+        bool recordsBegun = false;
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Step != 2) return;
+            recordsBegun = File.Exists(Path.Combine(output, "training.json")) && File.Exists(Path.Combine(output, "training-log.jsonl"));
+            cts.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            SequenceClassifierTrainer.Run(TinyModels.FastOptions(modelDir, output) with { Epochs = 2 }, data, progress, cts.Token));
+        Assert.True(recordsBegun, "training.json and the log should exist while the first epoch runs");
+        if (outputExisted) Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+        else Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public void ResumeRefusesChangedData()
     {

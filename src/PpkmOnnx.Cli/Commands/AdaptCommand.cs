@@ -34,7 +34,8 @@ internal static class AdaptCommand
         var saveEvery = new Option<int>("--save-every") { Description = "Steps between resume points.", DefaultValueFactory = _ => 500 }.InRange(1, 100_000_000);
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for torch (0: torch's default)." }.InRange(0, OptionRules.MaxThreads);
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --output from its last resume point." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --output from its last resume point (an error when there is none)." };
+        var force = new Option<bool>("--force") { Description = "Replace a finished adaptation (adapt.json) or an interrupted run's resume point in --output; without it such a folder is refused." };
         var compute = new ComputeFlags();
         var data = DataOptions.Create();
         data.ExcludeTextsFrom.Description = "Texts of this file never enter the corpus (e.g. a held-out evaluation file). The --data split is made without it.";
@@ -42,7 +43,7 @@ internal static class AdaptCommand
 
         var command = new Command("adapt", "Adapt an encoder to a language and domain with masked-LM training on unlabelled text, optionally moving it to a new vocabulary first.");
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { output, corpus, vocab, epochs, maxSteps, lr, batchSize, maxLength, warmup, mask, wholeWord, evalEvery, saveEvery, device, threads, resume }.Concat(compute.All))
+        foreach (var o in new Option[] { output, corpus, vocab, epochs, maxSteps, lr, batchSize, maxLength, warmup, mask, wholeWord, evalEvery, saveEvery, device, threads, resume, force }.Concat(compute.All))
             command.Options.Add(o);
         data.Add(command);
         command.SetAction((p, ct) =>
@@ -61,9 +62,11 @@ internal static class AdaptCommand
                 LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize), MaxLength = p.GetValue(maxLength), WarmupRatio = p.GetValue(warmup),
                 Masking = new MaskingOptions { Probability = p.GetValue(mask), WholeWord = p.GetValue(wholeWord) },
                 EvalEvery = p.GetValue(evalEvery), SaveEvery = p.GetValue(saveEvery), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-                Resume = p.GetValue(resume), Seed = p.GetValue(data.Seed), Compute = compute.Read(p),
+                Resume = p.GetValue(resume), Force = p.GetValue(force), Seed = p.GetValue(data.Seed), Compute = compute.Read(p),
             };
             options.Validate();
+            // Before minutes of corpus loading: a wrong --resume, or a folder whose finished or interrupted run would be lost.
+            TrainingOutputCheck.Check(options);
             var loaded = LoadCorpus(p, data, files, dataPath);
             console.MarkupLine(Markup.Escape($"corpus: {loaded.Corpus.Train.Count:N0} training texts, {loaded.Corpus.HeldOut.Count:N0} held back for the loss curve, {loaded.Corpus.Duplicates:N0} duplicates and {loaded.Corpus.Excluded:N0} evaluation texts left out"));
             foreach (var (source, rows) in loaded.Corpus.Sources) console.MarkupLine(Markup.Escape($"  {rows,8:N0}  {source}"));

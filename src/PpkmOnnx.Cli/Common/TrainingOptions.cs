@@ -177,7 +177,9 @@ internal sealed class TrainingOptions
         }
         catch (OperationCanceledException) when (interrupt.Interrupted)
         {
-            console.MarkupLine($"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
+            console.MarkupLine(File.Exists(Path.Combine(options.OutputPath, TrainingOutputCheck.ResumePointFile))
+                ? $"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume."
+                : "[yellow]Interrupted[/] before the first epoch ended: there is nothing to keep or resume, and the run left no files.");
             return 130;
         }
         Summarize(console, result, prepared.Dataset.LabelNames);

@@ -43,8 +43,10 @@ public sealed record AdaptationRunOptions
     public ModelComputeOptions Compute { get; init; } = ModelComputeOptions.Default;
     /// <summary>torch intra-op threads; 0 keeps torch's default.</summary>
     public int Threads { get; init; }
-    /// <summary>Continue from <c>OutputPath/resume</c> (an error when there is none).</summary>
+    /// <summary>Continue from <c>OutputPath/resume</c> (an error when there is none; <see cref="Training.TrainingOutputCheck"/>).</summary>
     public bool Resume { get; init; }
+    /// <summary>Replace a finished adaptation or an interrupted run's resume point in <see cref="OutputPath"/>; without it such a folder is refused.</summary>
+    public bool Force { get; init; }
 
     /// <summary>Checks the values are in range.</summary>
     /// <exception cref="ArgumentException">The first bad value, named.</exception>

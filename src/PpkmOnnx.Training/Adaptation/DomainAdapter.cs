@@ -27,8 +27,6 @@ public static class DomainAdapter
     public const string RecordFile = AdaptRecord.FileName;
     /// <summary>The loss-curve log.</summary>
     public const string LogFile = "adapt-log.jsonl";
-    private const string ResumeFolder = "resume";
-    private const string ResumeStateFile = "state.json";
 
     private sealed record ResumePoint(long Step, string CorpusFingerprint, string Vocabulary, List<AdaptCurvePointRecord> Curve, double Seconds);
 
@@ -39,17 +37,17 @@ public static class DomainAdapter
     /// <param name="progress">Per-step progress (may be null).</param>
     /// <param name="cancellationToken">Cancelling writes a resume point and throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentException">Bad options.</exception>
-    /// <exception cref="UserInputException">The checkpoint, vocabulary or resume point is unusable.</exception>
+    /// <exception cref="UserInputException">The checkpoint, vocabulary or resume point is unusable; the output folder holds a
+    /// finished or interrupted run and neither Resume nor Force says what to do with it (<see cref="TrainingOutputCheck"/>).</exception>
     public static AdaptationResult Run(AdaptationRunOptions options, AdaptationCorpus corpus, AdaptCorpusDetailsRecord? corpusDetails = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
         var output = Path.GetFullPath(options.OutputPath);
-        var resumeDir = Path.Combine(output, ResumeFolder);
-        var resumeState = Path.Combine(resumeDir, ResumeStateFile);
-        if (options.Resume && !File.Exists(resumeState))
-            throw new UserInputException($"{output}: no resume point to continue from ({ResumeFolder}/{ResumeStateFile} not found).");
+        var resumeState = Path.Combine(output, TrainingOutputCheck.AdaptationResumePointFile);
+        var resumeDir = Path.GetDirectoryName(resumeState)!;
+        TrainingOutputCheck.Prepare(options);
 
         var sourceTokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var tokenizer = options.VocabularyPath is { } vocab ? LoadVocabulary(vocab) : sourceTokenizer;
@@ -95,6 +93,10 @@ public static class DomainAdapter
                 throw new UserInputException($"{resumeState}: the corpus changed since the interrupted run; start a fresh run.");
             if (point.Vocabulary != vocabularyId)
                 throw new UserInputException($"{resumeState}: the vocabulary changed since the interrupted run; start a fresh run.");
+            // Nothing would run: no step, no held-out loss of the weights it writes, and a record of more steps than asked for.
+            if (point.Step >= totalSteps)
+                throw new SettingsAdviceException(name =>
+                    $"{resumeState}: the interrupted run is at step {point.Step}, and this run ends at step {totalSteps} ({name(nameof(AdaptationRunOptions.MaxSteps))}, {name(nameof(AdaptationRunOptions.Epochs))}); raise them to continue it, or start afresh without {name(nameof(AdaptationRunOptions.Resume))}.", resumeState);
             var weights = Path.Combine(resumeDir, "weights.safetensors");
             model.Load(SafeTensorsFile.Read(weights), weights);
             optimizer.Load(Path.Combine(resumeDir, "optimizer.bin"));

@@ -21,7 +21,8 @@ public static class SequenceClassifierTrainer
     /// <param name="data">The splits; their label names become the model's id2label.</param>
     /// <param name="progress">Receives a report per step and per epoch (may be null).</param>
     /// <param name="cancellationToken">Cancelling stops at the next step with <see cref="OperationCanceledException"/>; the output
-    /// folder keeps the best checkpoint so far and resume/ the last completed epoch.</param>
+    /// folder keeps the best checkpoint so far and resume/ the last completed epoch. Cancelled before the first epoch ended,
+    /// the run removes what it wrote (and the output folder, when it created it), since there is nothing to keep or resume.</param>
     /// <exception cref="ArgumentException">Bad options or data.</exception>
     /// <exception cref="UserInputException">The checkpoint folder is missing files or does not match its config.</exception>
     public static TrainingResult Run(TrainingRunOptions options, DatasetSplit data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -41,6 +41,7 @@ internal static partial class TrainingLoop
         var options = job.Options;
         var output = Path.GetFullPath(options.OutputPath);
         TrainingOutputCheck.Prepare(options);
+        bool outputIsNew = !Directory.Exists(output);
         OutputFolder.Create(output);
         var plan = EpochPlan.Create(job);
 
@@ -52,18 +53,37 @@ internal static partial class TrainingLoop
         var run = new EpochRunner(job, output, plan, optimizer, classWeights, clock, state.GlobalStep, progress, ct);
         run.BeginRecords(state, resumedAfter);
 
-        for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
+        try
         {
-            if (options.EarlyStoppingPatience is { } patience && state.EpochsWithoutImprovement >= patience)
+            for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
             {
-                state = state with { StoppedEarly = true };
-                break;
+                if (options.EarlyStoppingPatience is { } patience && state.EpochsWithoutImprovement >= patience)
+                {
+                    state = state with { StoppedEarly = true };
+                    break;
+                }
+                var epochClock = Stopwatch.StartNew();
+                var (trained, lossSum, steps) = run.TrainEpoch(state, epoch);
+                state = run.ValidateAndKeep(trained, epoch, lossSum, steps, epochClock);
             }
-            var epochClock = Stopwatch.StartNew();
-            var (trained, lossSum, steps) = run.TrainEpoch(state, epoch);
-            state = run.ValidateAndKeep(trained, epoch, lossSum, steps, epochClock);
+        }
+        catch (OperationCanceledException) when (!File.Exists(Path.Combine(output, TrainingOutputCheck.ResumePointFile)))
+        {
+            // Cancelled before the first epoch ended: no weights and nothing to resume, only the records this run began.
+            RemoveUnfinishedRecords(output, outputIsNew);
+            throw;
         }
         return run.Finish(state, resumedAfter);
+    }
+
+    /// <summary>
+    /// Deletes training.json and the log that <see cref="EpochRunner.BeginRecords"/> wrote, and the output folder when
+    /// this run created it and nothing else is in it, so that a run cancelled before its first epoch ended leaves nothing behind.
+    /// </summary>
+    private static void RemoveUnfinishedRecords(string output, bool outputIsNew)
+    {
+        foreach (var file in new[] { TrainingJsonFile, LogFile }) File.Delete(Path.Combine(output, file));
+        if (outputIsNew && !Directory.EnumerateFileSystemEntries(output).Any()) Directory.Delete(output);
     }
 
     /// <summary>The encoded splits and the step schedule, fixed before the first step.</summary>
