@@ -30,6 +30,19 @@ public sealed class BaselineCommandTests
     }
 
     [Fact]
+    public async Task An_output_folder_that_cannot_be_made_is_one_line_exit_2()
+    {
+        if (!OperatingSystem.IsLinux()) return; // procfs: no new folders, whoever asks (root included)
+        using var tmp = TestPaths.NewTempFolder();
+        var data = tmp.Combine("demo.csv");
+        DemoDataset.Write(data);
+        var (code, _, error) = await Run("baseline", "--data", data, "-o", "/proc/ppkm-baseline-test", "--models", "logreg");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: /proc/ppkm-baseline-test: cannot create the output folder (", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public async Task Unknown_model_is_one_line_exit_2_and_nothing_written()
     {
         using var tmp = TestPaths.NewTempFolder();

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Tests.Support;
 
@@ -123,21 +125,35 @@ public sealed class ErrorDesignTests : IDisposable
     }
 
     [Fact]
-    public void Anything_else_is_an_internal_error_with_the_stack_trace_in_a_log()
+    public void An_output_the_system_refuses_is_bad_input_naming_it()
     {
-        // Not bad input in the sense of a wrong file or value: the operating system refuses the write.
+        // procfs takes no new files, whoever asks: the user's to fix with another -o, not a bug.
         var r = PpkmProcess.Run(_tmp.Path, "data", "demo", "-o", "/proc/ppkm-cannot-write-here.tsv");
-        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Stderr}");
-        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("ppkm: internal error: ", line);
+        AssertUserError(r, "ppkm: error: /proc/ppkm-cannot-write-here.tsv: cannot be written there (");
+    }
+
+    [Fact]
+    public async Task Anything_else_is_an_internal_error_with_the_stack_trace_in_a_log()
+    {
+        // No ppkm command is known to fail the way a bug does, so a command that does is run through ppkm's own host and error mapping.
+        var root = CommandLineHost.Prepare(new RootCommand(), "ppkm");
+        var broken = new Command("broken");
+        broken.SetAction(new Func<ParseResult, int>(_ => throw new InvalidOperationException("Sequence contains no elements")));
+        root.Subcommands.Add(broken);
+
+        var error = new StringWriter();
+        Assert.Equal(1, await CommandLineHost.RunAsync("ppkm", root, ["broken"], TextWriter.Null, error));
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ppkm: internal error: InvalidOperationException: Sequence contains no elements (a bug; stack trace in ", line);
+        Assert.EndsWith("; --verbose prints it)", line.TrimEnd());
         var log = System.Text.RegularExpressions.Regex.Match(line, @"stack trace in (\S+\.log)").Groups[1].Value;
         Assert.True(File.Exists(log), line);
         Assert.Contains("   at ", File.ReadAllText(log));
         File.Delete(log);
 
-        var verbose = PpkmProcess.Run(_tmp.Path, "data", "demo", "-o", "/proc/ppkm-cannot-write-here.tsv", "--verbose");
-        Assert.Equal(1, verbose.ExitCode);
-        Assert.Contains("   at ", verbose.Stderr);
-        File.Delete(System.Text.RegularExpressions.Regex.Match(verbose.Stderr, @"stack trace in (\S+\.log)").Groups[1].Value);
+        var verbose = new StringWriter();
+        Assert.Equal(1, await CommandLineHost.RunAsync("ppkm", root, ["broken", "--verbose"], TextWriter.Null, verbose));
+        Assert.Contains("   at ", verbose.ToString());
+        File.Delete(System.Text.RegularExpressions.Regex.Match(verbose.ToString(), @"stack trace in (\S+\.log)").Groups[1].Value);
     }
 }

@@ -197,6 +197,16 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task UnwritableOutput_Exit2_NamesTheOutput()
+    {
+        if (!OperatingSystem.IsLinux()) return; // procfs: no new files, whoever asks (root included)
+        var (code, _, err) = await Run(Args(SmallCsv(), "/proc/ppkm-predict-test.csv"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: /proc/ppkm-predict-test.csv: cannot be written there (", err);
+        Assert.Single(err.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public async Task MissingInput_Exit2_NoOutput()
     {
         var outDir = _tmp.Combine("o2");

@@ -151,7 +151,9 @@ public sealed class ExportErrorTests
         using var _ = temp;
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
-        Assert.Throws<UserInputException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        // The library names the option (ExportOptions.Overwrite); ppkm export words it as its --force.
+        var e = Assert.Throws<SettingsAdviceException>(() => OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output }));
+        Assert.Equal($"{Path.GetFullPath(output)}: folder exists and is not empty; choose another output or pass {nameof(ExportOptions.Overwrite)} to replace it.", e.Message);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(output, "keep.txt")));
 
         OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = output, Overwrite = true });

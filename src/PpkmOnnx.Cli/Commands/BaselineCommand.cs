@@ -95,7 +95,7 @@ internal static class BaselineCommand
             console.Write(table);
 
             var folder = parseResult.GetValue(output)!;
-            Directory.CreateDirectory(folder);
+            OutputFolder.Create(folder);
             var ensemble = ensemblePackage is null ? null
                 : BaselineEnsemble.Run(console, ensemblePackage, results.Single(r => r.Options.Model == LinearModelKind.LogisticRegression), prepared.Split, extra, predictPath, folder, ct);
             var json = new JsonObject

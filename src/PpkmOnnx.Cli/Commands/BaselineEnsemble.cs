@@ -70,7 +70,6 @@ internal static class BaselineEnsemble
     {
         using var reader = TextRowReader.Open(input);
         PredictionSummary summary = null!;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         // Written under a temporary name and renamed at the end: a failed or cancelled run leaves no partial file.
         AtomicFile.Write(output, stream =>
         {

@@ -3,6 +3,8 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Onnx.Export;
+using PpkmOnnx.Onnx.IO;
+using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Onnx.Validation;
 using Spectre.Console;
 
@@ -28,6 +30,7 @@ internal static class ExportCommand
         var command = new Command("export", "Export a checkpoint to an ONNX model package (opset 17, dynamic batch and sequence) and check it against TorchSharp on real texts, like optimum-cli export onnx.");
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { output, graph, maxLength, noValidate, validationTexts, tolerance, triton, tritonName, force }) command.Options.Add(o);
+        SettingFlags.Bind(command, StagingFolder.OverwriteSetting, force);
         data.Add(command);
         command.SetAction((p, ct) => Task.FromResult(Run(p, ct)));
         return command;
@@ -41,8 +44,7 @@ internal static class ExportCommand
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
             var outputFolder = p.GetValue(output)!;
             // An existing package is the user's to resolve (another name or --force); check before minutes of validation.
-            if (!p.GetValue(force) && Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
-                throw new UserInputException($"{Path.GetFullPath(outputFolder)}: folder exists and is not empty. Use --force to replace it.");
+            StagingFolder.CheckDestination(outputFolder, p.GetValue(force));
             ExportValidationOptions? validation = null;
             TorchReferenceModel? reference = null;
             try

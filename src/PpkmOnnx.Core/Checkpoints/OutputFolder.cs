@@ -20,4 +20,11 @@ public static class OutputFolder
         }
         return full;
     }
+
+    /// <summary>
+    /// The error for a file or staging folder that cannot be created where the user asked for the output (a read-only or
+    /// virtual file system, a folder we may not write), naming the output rather than the temporary name that failed.
+    /// </summary>
+    public static UserInputException NotWritable(string output, Exception cause) =>
+        new(output, null, $"cannot be written there ({cause.Message})", cause);
 }

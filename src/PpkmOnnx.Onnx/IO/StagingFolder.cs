@@ -20,7 +20,14 @@ public sealed class StagingFolder : IDisposable
         // A run killed before it could clean up left its staging folder; its process is gone, so it is garbage.
         StagingNames.RemoveStale(destination);
         Path = StagingNames.For(destination);
-        Directory.CreateDirectory(Path);
+        try
+        {
+            Directory.CreateDirectory(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputFolder.NotWritable(destination, e);
+        }
     }
 
     /// <summary>Where the folder lands on commit.</summary>
@@ -30,16 +37,32 @@ public sealed class StagingFolder : IDisposable
     public string Path { get; }
 
     /// <summary>Starts staging for <paramref name="destination"/>.</summary>
-    /// <exception cref="IOException">The destination exists, is not empty and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="UserInputException">As <see cref="CheckDestination"/>; the destination's parent cannot be created.</exception>
     public static StagingFolder Begin(string destination, bool overwrite)
+    {
+        var full = CheckDestination(destination, overwrite);
+        OutputFolder.Create(System.IO.Path.GetDirectoryName(full)!);
+        return new StagingFolder(full, overwrite);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="destination"/> may receive a staged folder: not a file, and empty or absent unless
+    /// <paramref name="overwrite"/> (the setting <c>Overwrite</c>, which a command line words as its flag). Callers that do
+    /// minutes of work before <see cref="Begin"/> ask first. Returns the destination's full path.
+    /// </summary>
+    /// <exception cref="UserInputException">The destination is a file.</exception>
+    /// <exception cref="SettingsAdviceException">The destination is a folder with content and <paramref name="overwrite"/> is false.</exception>
+    public static string CheckDestination(string destination, bool overwrite)
     {
         var full = System.IO.Path.GetFullPath(destination.TrimEnd('/', '\\'));
         if (File.Exists(full)) throw new UserInputException($"{full}: exists and is a file, not a folder.");
         if (!overwrite && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-            throw new UserInputException($"{full}: folder exists and is not empty (choose another output or allow overwriting).");
-        OutputFolder.Create(System.IO.Path.GetDirectoryName(full)!);
-        return new StagingFolder(full, overwrite);
+            throw new SettingsAdviceException(name => $"{full}: folder exists and is not empty; choose another output or pass {name(OverwriteSetting)} to replace it.", full);
+        return full;
     }
+
+    /// <summary>The setting that allows replacing a destination with content (export's and import's <c>overwrite</c>).</summary>
+    public const string OverwriteSetting = "Overwrite";
 
     /// <summary>A path inside the temporary folder.</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine(new[] { Path }.Concat(parts).ToArray());

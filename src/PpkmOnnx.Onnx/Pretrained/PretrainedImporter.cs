@@ -61,7 +61,7 @@ public static class PretrainedImporter
     /// <summary>Imports <paramref name="model"/> into <paramref name="outputFolder"/> (written to a temporary folder and renamed).</summary>
     /// <exception cref="UserInputException">The package is not restored.</exception>
     /// <exception cref="UserInputException">The embedded graph is not a BERT encoder this importer understands.</exception>
-    /// <exception cref="IOException">The output folder exists, is not empty and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="SettingsAdviceException">The output folder exists, is not empty and <paramref name="overwrite"/> is false.</exception>
     public static PretrainedImportResult Import(PretrainedModelInfo model, string outputFolder, bool overwrite = false)
     {
         var dll = LocateAssembly(model);

@@ -103,7 +103,7 @@ public static class DomainAdapter
             (step, curve, secondsBefore) = (point.Step, point.Curve, point.Seconds);
         }
         long resumedAt = step;
-        Directory.CreateDirectory(output);
+        OutputFolder.Create(output);
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(curve.Select(c => JsonSerializer.Serialize(c, JsonLine) + "\n")));
 
         var stepClock = Stopwatch.StartNew();

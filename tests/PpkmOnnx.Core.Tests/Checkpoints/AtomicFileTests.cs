@@ -17,6 +17,16 @@ public sealed class AtomicFileTests
     }
 
     [Fact]
+    public void A_place_where_no_file_can_be_created_is_an_error_naming_the_output_not_its_temporary_name()
+    {
+        if (!OperatingSystem.IsLinux()) return; // procfs: no new files, whoever asks (root included)
+        var e = Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText("/proc/ppkm-atomic-test.csv", "row"));
+        Assert.StartsWith("/proc/ppkm-atomic-test.csv: cannot be written there (", e.Message);
+        Assert.Equal("/proc/ppkm-atomic-test.csv", e.FilePath);
+        Assert.IsAssignableFrom<IOException>(e.InnerException);
+    }
+
+    [Fact]
     public void A_failure_writing_the_second_file_changes_neither_and_leaves_no_temporary_file()
     {
         using var temp = TestPaths.NewTempFolder();
