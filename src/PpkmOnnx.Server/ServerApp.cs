@@ -46,7 +46,7 @@ public static class ServerApp
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddHostedService<ModelLoaderService>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(ClassifyRequestSchema.Describe));
         if (options.RateLimitPerMinute > 0) builder.Services.AddRateLimiter(limiter => ClientRateLimiting.Configure(limiter, options));
         // ASP.NET Core's own per-request lines are noise (and would name raw paths); --request-log writes ours, /metrics counts them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

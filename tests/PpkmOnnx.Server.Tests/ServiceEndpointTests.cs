@@ -145,12 +145,25 @@ public sealed class ServiceEndpointTests
     [Fact]
     public async Task OpenApi_document_describes_the_api()
     {
-        await using var h = await ServerHarness.StartAsync();
+        await using var h = await ServerHarness.StartAsync(o => o with { MaxTextsPerRequest = 5, MaxCharactersPerText = 300 });
         var doc = await h.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = doc.GetProperty("paths");
         foreach (var p in new[] { "/v1/classify", "/v1/models", "/healthz", "/readyz" }) Assert.True(paths.TryGetProperty(p, out _), p);
         Assert.True(paths.GetProperty("/v1/classify").TryGetProperty("post", out var post));
         Assert.True(post.GetProperty("responses").TryGetProperty("429", out _));
+
+        // The request body as the converter reads it, with this server's limits.
+        var reference = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
+        Assert.Equal("#/components/schemas/ClassifyRequest", reference);
+        var request = doc.GetProperty("components").GetProperty("schemas").GetProperty("ClassifyRequest");
+        Assert.Equal("object", request.GetProperty("type").GetString());
+        Assert.Equal(["inputs"], request.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        var inputs = request.GetProperty("properties").GetProperty("inputs").GetProperty("oneOf");
+        Assert.Equal(2, inputs.GetArrayLength());
+        Assert.Equal(("string", 1, 300), (inputs[0].GetProperty("type").GetString(), inputs[0].GetProperty("minLength").GetInt32(), inputs[0].GetProperty("maxLength").GetInt32()));
+        Assert.Equal(("array", 1, 5), (inputs[1].GetProperty("type").GetString(), inputs[1].GetProperty("minItems").GetInt32(), inputs[1].GetProperty("maxItems").GetInt32()));
+        Assert.Equal("string", inputs[1].GetProperty("items").GetProperty("type").GetString());
+        Assert.Equal("string", request.GetProperty("properties").GetProperty("model").GetProperty("type").GetString());
     }
 
     [Fact]
