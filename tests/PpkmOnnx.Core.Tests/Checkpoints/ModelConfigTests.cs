@@ -37,6 +37,35 @@ public class ModelConfigTests
         Assert.Equal(2, back.ToJson()["label2id"]!["positive"]!.GetValue<int>());
     }
 
+    private const string Bert = """{"model_type":"bert","vocab_size":100,"hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64}""";
+    private const string DistilBert = """{"model_type":"distilbert","vocab_size":100,"dim":32,"n_layers":2,"n_heads":4,"hidden_dim":64}""";
+
+    [Theory]
+    [InlineData(Bert, "num_attention_heads", "7", "config.json: num_attention_heads: 7 heads do not divide the hidden size 32 (hidden_size).")]
+    [InlineData(DistilBert, "n_heads", "5", "config.json: n_heads: 5 heads do not divide the hidden size 32 (dim).")]
+    [InlineData(Bert, "num_attention_heads", "0", "config.json: num_attention_heads: must be at least 1, got 0.")]
+    [InlineData(Bert, "hidden_size", "0", "config.json: hidden_size: must be at least 1, got 0.")]
+    [InlineData(DistilBert, "hidden_dim", "-1", "config.json: hidden_dim: must be at least 1, got -1.")]
+    [InlineData(Bert, "num_hidden_layers", "0", "config.json: num_hidden_layers: must be at least 1, got 0.")]
+    [InlineData(Bert, "vocab_size", "0", "config.json: vocab_size: must be at least 1, got 0.")]
+    [InlineData(Bert, "type_vocab_size", "0", "config.json: type_vocab_size: must be at least 1, got 0.")]
+    [InlineData(Bert, "max_position_embeddings", "1", "config.json: max_position_embeddings: must be at least 2, got 1.")]
+    [InlineData(Bert, "pad_token_id", "100", "config.json: pad_token_id: must be a token id in 0..99, got 100.")]
+    [InlineData(Bert, "hidden_dropout_prob", "1.5", "config.json: hidden_dropout_prob: must be a probability in [0, 1], got 1.5.")]
+    [InlineData(DistilBert, "attention_dropout", "-0.1", "config.json: attention_dropout: must be a probability in [0, 1], got -0.1.")]
+    [InlineData(Bert, "classifier_dropout", "2", "config.json: classifier_dropout: must be a probability in [0, 1], got 2.")]
+    [InlineData(Bert, "layer_norm_eps", "-1e-12", "config.json: layer_norm_eps: must be a finite number ≥ 0, got -1E-12.")]
+    public void Sizes_and_rates_no_model_can_be_built_from_are_refused_naming_the_key(string config, string key, string value, string expected)
+    {
+        // The file as it is loads: the one value is what is refused.
+        ModelConfig.FromJson(JsonNode.Parse(config)!.AsObject());
+        var json = JsonNode.Parse(config)!.AsObject();
+        json[key] = JsonNode.Parse(value);
+        var e = Assert.Throws<UserInputException>(() => ModelConfig.FromJson(json));
+        Assert.Equal(expected, e.Message);
+        Assert.Equal(key, e.Field);
+    }
+
     [Fact]
     public void UnsupportedOrBrokenConfigsNameTheProblem()
     {
