@@ -1,4 +1,3 @@
-using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Training.Performance;
 using TorchSharp;
 
@@ -6,16 +5,14 @@ using TorchSharp;
 internal static class BenchRecord
 {
     /// <summary>
-    /// The CPU's model, vendor and instruction sets, torch's thread count, and the process facts every training record
+    /// The CPU (<see cref="TrainingThroughput.CpuFacts"/>), torch's thread count, and the process facts every training record
     /// carries (<see cref="TrainingThroughput.ProcessFacts"/>: oneMKL's kernels, the heap mode, the peak resident memory).
     /// </summary>
     public static Dictionary<string, object?> Machine()
     {
-        var cpu = CpuFeatures.Current;
-        var machine = new Dictionary<string, object?>
-        {
-            ["cpu_model"] = cpu.ModelName, ["cpu_vendor"] = cpu.Vendor, ["isa"] = cpu.InstructionSets, ["torch_threads"] = torch.get_num_threads(),
-        };
+        var machine = new Dictionary<string, object?>();
+        foreach (var (key, value) in TrainingThroughput.CpuFacts()) machine[key] = value;
+        machine["torch_threads"] = torch.get_num_threads();
         foreach (var (key, value) in TrainingThroughput.ProcessFacts()) machine[key] = value;
         return machine;
     }

@@ -45,6 +45,21 @@ internal sealed class TrainingThroughput
     }
 
     /// <summary>
+    /// The CPU as training.json, adapt.json and the training benches name it (<c>cpu_model</c>, <c>cpu_vendor</c>, <c>isa</c>),
+    /// so a measurement always says which machine made it. Fresh nodes on every call.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, JsonNode?>> CpuFacts()
+    {
+        var cpu = CpuFeatures.Current;
+        return
+        [
+            new("cpu_model", cpu.ModelName),
+            new("cpu_vendor", cpu.Vendor),
+            new("isa", new JsonArray(cpu.InstructionSets.Select(s => (JsonNode)s).ToArray())),
+        ];
+    }
+
+    /// <summary>
     /// How this process ran libtorch and what it held, as training.json, adapt.json and the training benches record it:
     /// <c>mkl_kernels</c> (<see cref="MklJson"/>), <c>malloc</c> (<see cref="HeapJson"/>) and <c>peak_resident_mb</c>, the
     /// process's high-water resident set (VmHWM) so far: model, optimizer state, the largest step, evaluation. Fresh
@@ -82,13 +97,9 @@ internal sealed class TrainingThroughput
 
     public JsonObject ToJson()
     {
-        var cpu = CpuFeatures.Current;
         double? achieved = _seconds > 0 ? _flops / _seconds / 1e9 : null;
-        var json = new JsonObject
+        var json = new JsonObject(CpuFacts())
         {
-            ["cpu_model"] = cpu.ModelName,
-            ["cpu_vendor"] = cpu.Vendor,
-            ["isa"] = new JsonArray(cpu.InstructionSets.Select(s => (JsonNode)s).ToArray()),
             ["threads"] = torch.get_num_threads(),
             ["optimizer"] = _optimizer,
             ["steps_this_process"] = _steps,
