@@ -45,7 +45,7 @@ internal sealed class TrainingThroughput
     }
 
     /// <summary>
-    /// The CPU as training.json, adapt.json and the training benches name it (<c>cpu_model</c>, <c>cpu_vendor</c>, <c>isa</c>),
+    /// The CPU as training.json's performance record and the training benches name it (<c>cpu_model</c>, <c>cpu_vendor</c>, <c>isa</c>),
     /// so a measurement always says which machine made it. Fresh nodes on every call.
     /// </summary>
     internal static IReadOnlyList<KeyValuePair<string, JsonNode?>> CpuFacts()
