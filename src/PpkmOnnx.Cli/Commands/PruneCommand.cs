@@ -95,6 +95,11 @@ internal static class PruneCommand
 
     private static void ReportRecovery(CliProgress progress, TrainingProgress t)
     {
+        if (t.Phase == TrainingPhase.Teacher)
+        {
+            progress.Report("teacher", t.Step, t.StepsPerEpoch, "scoring the training rows with the unpruned model once (every recovery epoch reuses them)");
+            return;
+        }
         if (t.Phase != TrainingPhase.Train)
         {
             progress.Note($"recovery epoch {t.Epoch}/{t.Epochs}", t.Phase == TrainingPhase.Test ? "scoring the test split" : "scoring the validation split");

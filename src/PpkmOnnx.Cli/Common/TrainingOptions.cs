@@ -165,6 +165,11 @@ internal sealed class TrainingOptions
                     console.MarkupLine(Markup.Escape($"epoch {e.Epoch}/{t.Epochs}: train loss {e.TrainLoss:0.0000}, validation accuracy {v.Accuracy:P2}, weighted F1 {v.WeightedF1:P2}, macro F1 {v.MacroF1:P2}"));
                     return;
                 }
+                if (t.Phase == TrainingPhase.Teacher)
+                {
+                    progress.Report("teacher", t.Step, t.StepsPerEpoch, "scoring the training rows once (every epoch reuses them)");
+                    return;
+                }
                 if (t.Phase != TrainingPhase.Train)
                 {
                     // Validation and test passes are announced once, not counted step by step.

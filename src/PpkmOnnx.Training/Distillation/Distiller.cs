@@ -36,17 +36,14 @@ public static class Distiller
         teacher.Model.eval();
         student.to(device);
         double temperature = options.Temperature, alpha = options.Alpha;
+        var teacherLogits = new TeacherLogits(teacher.Model);
         var job = new TrainingJob
         {
             Stage = "distill", Options = training, Data = data, Model = student, Device = device,
             Tokenizer = BertWordPieceTokenizer.FromFolder(training.ModelPath), TokenizerFolder = training.ModelPath,
             NewlyInitialized = Array.Empty<string>(),
-            Loss = (logits, labels, ids, mask, types, weights) =>
-            {
-                TorchSharp.torch.Tensor teacherLogits;
-                using (torch.no_grad()) teacherLogits = teacher.Model.Forward(ids, mask, types);
-                return DistillationLoss.Compute(logits, teacherLogits, labels, temperature, alpha, weights);
-            },
+            Teacher = teacherLogits,
+            Loss = teacherLogits.Loss(temperature, alpha),
             Extra = new JsonObject
             {
                 ["teacher"] = Path.GetFullPath(training.ModelPath),

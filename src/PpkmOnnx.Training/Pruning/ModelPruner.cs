@@ -87,7 +87,11 @@ public static class ModelPruner
     /// <summary>What every step shares: options, data, the unpruned teacher, the scoring rows, progress and cancellation.</summary>
     private sealed record StepContext(PruneRunOptions Options, TrainingRunOptions Training, DatasetSplit Data, SequenceClassifier Teacher,
         BertWordPieceTokenizer Tokenizer, torch.Device Device, IReadOnlyList<LabelledText> Rows, IProgress<(int Done, int Total)>? Scoring,
-        IProgress<TrainingProgress>? Recovery, CancellationToken Cancellation);
+        IProgress<TrainingProgress>? Recovery, CancellationToken Cancellation)
+    {
+        /// <summary>The unpruned source's logits for the train split, shared by every step's recovery (the source does not change).</summary>
+        public TeacherLogits TeacherLogits { get; } = new(Teacher);
+    }
 
     /// <summary>
     /// One step on <paramref name="model"/> (left as it is): importance, removal down to <paramref name="target"/>, recovery
@@ -159,12 +163,8 @@ public static class ModelPruner
         {
             Stage = "prune", Options = training, Data = run.Data, Model = student, Device = run.Device, Tokenizer = run.Tokenizer,
             TokenizerFolder = training.ModelPath, NewlyInitialized = Array.Empty<string>(),
-            Loss = (logits, labels, ids, mask, types, weights) =>
-            {
-                TorchSharp.torch.Tensor teacherLogits;
-                using (torch.no_grad()) teacherLogits = teacher.Forward(ids, mask, types);
-                return DistillationLoss.Compute(logits, teacherLogits, labels, temperature, alpha, weights);
-            },
+            Teacher = run.TeacherLogits,
+            Loss = run.TeacherLogits.Loss(temperature, alpha),
             Extra = new JsonObject
             {
                 ["teacher"] = Path.GetFullPath(training.ModelPath),

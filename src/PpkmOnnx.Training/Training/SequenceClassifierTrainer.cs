@@ -37,7 +37,7 @@ public static class SequenceClassifierTrainer
         {
             Stage = "train", Options = options, Data = data, Model = loaded.Model, Device = device, Tokenizer = tokenizer,
             TokenizerFolder = options.ModelPath, NewlyInitialized = loaded.NewlyInitialized,
-            Loss = (logits, labels, _, _, _, weights) => nn.functional.cross_entropy(logits, labels, weights),
+            Loss = (logits, batch, weights) => nn.functional.cross_entropy(logits, batch.Labels, weights),
             Extra = loaded.HeadOutcome is { } head ? new JsonObject { ["head"] = head } : new JsonObject(),
         };
         return TrainingLoop.Run(job, progress, cancellationToken) with { HeadOutcome = loaded.HeadOutcome };

@@ -29,6 +29,7 @@ internal static partial class TrainingLoop
         private readonly Tensor? classWeights;
         private readonly Stopwatch clock;
         private readonly TrainingThroughput throughput;
+        // Runs only inside TrainEpoch: the steps-per-second rate and the ETA count training, not the teacher's scoring or validation.
         private readonly Stopwatch trainClock;
         // The global step this process started from: the steps-per-second rate counts only the steps it took itself.
         private readonly long firstGlobalStep;
@@ -48,7 +49,7 @@ internal static partial class TrainingLoop
             this.clock = clock;
             throughput = new TrainingThroughput(job.Model, (long)options.BatchSize * options.MaxLength, job.Device.type == DeviceType.CPU,
                 optimizer.UsesFusedCpuKernel ? "FlatAdamW (one-pass float32 CPU kernel)" : "FlatAdamW (in-place libtorch ops)");
-            trainClock = Stopwatch.StartNew();
+            trainClock = new Stopwatch();
             this.firstGlobalStep = firstGlobalStep;
             this.progress = progress;
             this.ct = ct;
@@ -63,6 +64,20 @@ internal static partial class TrainingLoop
             WriteTrainingJson(state, "running", test: null);
         }
 
+        /// <summary>
+        /// A distillation's teacher logits for the whole train split (<see cref="TrainingJob.Teacher"/>), once per process before
+        /// its first epoch, reported as <see cref="TrainingPhase.Teacher"/> with rows for steps; nothing when training alone.
+        /// </summary>
+        public void ScoreWithTeacher(RunState state)
+        {
+            if (job.Teacher is not { } teacher) return;
+            teacher.Compute(plan.Train, options.EvalBatchSize, job.Device, (done, total) => progress?.Report(new TrainingProgress
+            {
+                Phase = TrainingPhase.Teacher, Epoch = state.CompletedEpochs + 1, Epochs = options.Epochs, Step = done, StepsPerEpoch = total,
+                GlobalStep = state.GlobalStep, TotalSteps = plan.TotalSteps, LearningRate = state.LastLearningRate,
+            }), ct);
+        }
+
         /// <summary>One epoch of optimizer steps: returns the state with the step count and rate moved on, and the summed loss of its steps.</summary>
         public (RunState State, double LossSum, int Steps) TrainEpoch(RunState state, int epoch)
         {
@@ -74,38 +89,46 @@ internal static partial class TrainingLoop
             double lossSum = 0;
             long globalStep = state.GlobalStep;
             double lastLr = state.LastLearningRate;
-            for (int b = 0; b < batches.Count; b++)
+            trainClock.Start();
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var stepClock = Stopwatch.StartNew();
-                long batchRows, batchLength;
-                using (var scope = torch.NewDisposeScope())
+                for (int b = 0; b < batches.Count; b++)
                 {
-                    lastLr = plan.Schedule.At(globalStep);
-                    optimizer.LearningRate = lastLr;
-                    var (ids, mask, types) = Models.SequenceClassifier.ToTensors(plan.Train.Batch(batches[b]), job.Device);
-                    var labels = torch.tensor(plan.Train.Labels(batches[b])).to(job.Device);
-                    optimizer.ZeroGrad();
-                    (batchRows, batchLength) = (ids.shape[0], ids.shape[1]);
-                    var logits = model.Forward(ids, mask, types);
-                    var loss = job.Loss(logits, labels, ids, mask, types, classWeights);
-                    loss.backward();
-                    optimizer.ClipGradNorm(options.MaxGradNorm);
-                    optimizer.Step();
-                    float stepLoss = loss.item<float>();
-                    // The record says why the run ended before the check stops it (it would otherwise stay "running").
-                    if (!float.IsFinite(stepLoss)) WriteTrainingJson(state, "diverged", test: null);
-                    lossSum += DivergenceCheck.Finite(stepLoss, epoch, b + 1, lastLr, state.BestEpoch, output);
+                    ct.ThrowIfCancellationRequested();
+                    var stepClock = Stopwatch.StartNew();
+                    long batchRows, batchLength;
+                    using (var scope = torch.NewDisposeScope())
+                    {
+                        lastLr = plan.Schedule.At(globalStep);
+                        optimizer.LearningRate = lastLr;
+                        var (ids, mask, types) = Models.SequenceClassifier.ToTensors(plan.Train.Batch(batches[b]), job.Device);
+                        var labels = torch.tensor(plan.Train.Labels(batches[b])).to(job.Device);
+                        optimizer.ZeroGrad();
+                        (batchRows, batchLength) = (ids.shape[0], ids.shape[1]);
+                        var logits = model.Forward(ids, mask, types);
+                        var loss = job.Loss(logits, new LossBatch(labels, ids, mask, types, batches[b]), classWeights);
+                        loss.backward();
+                        optimizer.ClipGradNorm(options.MaxGradNorm);
+                        optimizer.Step();
+                        float stepLoss = loss.item<float>();
+                        // The record says why the run ended before the check stops it (it would otherwise stay "running").
+                        if (!float.IsFinite(stepLoss)) WriteTrainingJson(state, "diverged", test: null);
+                        lossSum += DivergenceCheck.Finite(stepLoss, epoch, b + 1, lastLr, state.BestEpoch, output);
+                    }
+                    throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
+                    globalStep++;
+                    double rate = (globalStep - firstGlobalStep) / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
+                    progress?.Report(new TrainingProgress
+                    {
+                        Phase = TrainingPhase.Train, Epoch = epoch, Epochs = options.Epochs, Step = b + 1, StepsPerEpoch = plan.StepsPerEpoch,
+                        GlobalStep = globalStep, TotalSteps = plan.TotalSteps, Loss = lossSum / (b + 1), LearningRate = lastLr,
+                        StepsPerSecond = rate, Eta = TimeSpan.FromSeconds((plan.TotalSteps - globalStep) / rate),
+                    });
                 }
-                throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
-                globalStep++;
-                double rate = (globalStep - firstGlobalStep) / Math.Max(1e-9, trainClock.Elapsed.TotalSeconds);
-                progress?.Report(new TrainingProgress
-                {
-                    Phase = TrainingPhase.Train, Epoch = epoch, Epochs = options.Epochs, Step = b + 1, StepsPerEpoch = plan.StepsPerEpoch,
-                    GlobalStep = globalStep, TotalSteps = plan.TotalSteps, Loss = lossSum / (b + 1), LearningRate = lastLr,
-                    StepsPerSecond = rate, Eta = TimeSpan.FromSeconds((plan.TotalSteps - globalStep) / rate),
-                });
+            }
+            finally
+            {
+                trainClock.Stop();
             }
             return (state with { GlobalStep = globalStep, LastLearningRate = lastLr }, lossSum, batches.Count);
         }

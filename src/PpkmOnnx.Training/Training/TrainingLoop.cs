@@ -55,6 +55,7 @@ internal static partial class TrainingLoop
 
         try
         {
+            run.ScoreWithTeacher(state);
             for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
             {
                 if (options.EarlyStoppingPatience is { } patience && state.EpochsWithoutImprovement >= patience)
