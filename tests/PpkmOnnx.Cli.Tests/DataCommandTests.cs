@@ -133,6 +133,18 @@ public sealed class DataCommandTests
     }
 
     [Fact]
+    public async Task Split_TooFewRowsForAValidationSplit_Exit2_NothingWritten()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var path = tmp.Combine("demo.csv");
+        DemoDataset.Write(path);
+        var (code, _, error) = await Run("data", "split", path, "-o", tmp.Combine("a"), "--limit", "3");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {path}: 80/10/10 of 3 rows leaves the validation split empty; split more rows.", error.Trim());
+        Assert.False(Directory.Exists(tmp.Combine("a")));
+    }
+
+    [Fact]
     public async Task Split_WritesReadableParts_SameBytesEachRun()
     {
         using var tmp = TestPaths.NewTempFolder();
