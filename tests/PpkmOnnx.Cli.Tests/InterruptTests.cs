@@ -98,14 +98,25 @@ public sealed class InterruptTests : IDisposable
         Assert.Empty(StagingLeft(_tmp.Path));
     }
 
+    // The demo tweets (each repeated copies times, see WriteManyRows) and a tiny BERT fitted to their words; with LongRun a
+    // training command runs for minutes unless stopped.
+    private (string Data, string Model) DemoDataAndTinyBert(string modelFolder, int copies)
+    {
+        var data = _tmp.Combine("demo.tsv");
+        WriteManyRows(data, copies);
+        return (data, TinyBert.Write(_tmp.Combine(modelFolder), data));
+    }
+
+    private static readonly string[] LongRun = ["--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1"];
+
     [Fact]
     public void Distill_stopped_in_its_first_epoch_leaves_no_output_folder()
     {
-        var data = _tmp.Combine("demo.tsv");
-        DemoDataset.Write(data);
-        var teacher = TinyBert.Write(_tmp.Combine("teacher"), data);
+        // 4,800 training rows: the first epoch (600 steps) lasts seconds after the signal's cue, even at the student's
+        // speed once the teacher's logits are stored.
+        var (data, teacher) = DemoDataAndTinyBert("teacher", copies: 10);
         var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("epoch 1/", StringComparison.Ordinal), SigInt,
-            "distill", teacher, "--data", data, "-o", "student", "--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1");
+            ["distill", teacher, "--data", data, "-o", "student", .. LongRun]);
         AssertCancelled(run);
         Assert.Contains("before the first epoch ended: there is nothing to keep or resume", run.Result.Stdout);
         Assert.DoesNotContain("--resume", run.Result.Stdout);
@@ -116,11 +127,9 @@ public sealed class InterruptTests : IDisposable
     [Fact]
     public void Train_stopped_after_an_epoch_keeps_that_epoch_and_says_how_to_resume()
     {
-        var data = _tmp.Combine("demo.tsv");
-        DemoDataset.Write(data);
-        var model = TinyBert.Write(_tmp.Combine("model"), data);
+        var (data, model) = DemoDataAndTinyBert("model", copies: 1);
         var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("epoch 1/200: train loss", StringComparison.Ordinal), SigTerm,
-            "train", model, "--data", data, "-o", "out", "--epochs", "200", "--batch-size", "8", "--device", "cpu", "--threads", "1");
+            ["train", model, "--data", data, "-o", "out", .. LongRun]);
         AssertCancelled(run);
         Assert.Contains("The best checkpoint so far is in out; continue with --resume.", run.Result.Stdout);
         Assert.True(File.Exists(_tmp.Combine("out", "resume", "resume.json")));
