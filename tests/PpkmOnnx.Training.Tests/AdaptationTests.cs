@@ -319,6 +319,10 @@ public sealed class AdaptationTests
         Assert.Equal($"{output}: holds a finished checkpoint (adapt.json is there); choose another output or pass Force to replace it.", finished.Message);
         var resumeFinished = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(options with { Resume = true }, corpus));
         Assert.Equal($"{output}: Resume was given but the run there finished (adapt.json is there), so there is nothing to continue; run without Resume to start afresh (with Force to replace what is there).", resumeFinished.Message);
+        // A forced run that fails before it starts (a vocabulary without [MASK]) replaces nothing.
+        Tokenizer(temp.Combine("nomask"), "[PAD]", "[UNK]", "[CLS]", "[SEP]", "good");
+        Assert.Contains("[MASK]", Assert.Throws<UserInputException>(() => DomainAdapter.Run(options with { Force = true, VocabularyPath = temp.Combine("nomask", "vocab.txt") }, corpus)).Message);
+        Assert.True(File.Exists(Path.Combine(output, "adapt.json")));
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
 
         // Interrupted at step 2 of a forced rerun with another seed: the finished run's files are gone, a resume point is there.

@@ -47,7 +47,8 @@ public static class DomainAdapter
         var output = Path.GetFullPath(options.OutputPath);
         var resumeState = Path.Combine(output, TrainingOutputCheck.AdaptationResumePointFile);
         var resumeDir = Path.GetDirectoryName(resumeState)!;
-        TrainingOutputCheck.Prepare(options);
+        // Refused before anything loads; what Force replaces is removed only once the new run is known to start.
+        TrainingOutputCheck.Check(options);
 
         var sourceTokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var tokenizer = options.VocabularyPath is { } vocab ? LoadVocabulary(vocab) : sourceTokenizer;
@@ -103,6 +104,7 @@ public static class DomainAdapter
             (step, curve, secondsBefore) = (point.Step, point.Curve, point.Seconds);
         }
         long resumedAt = step;
+        TrainingOutputCheck.Prepare(options);
         OutputFolder.Create(output);
         AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(curve.Select(c => JsonSerializer.Serialize(c, JsonLine) + "\n")));
 
