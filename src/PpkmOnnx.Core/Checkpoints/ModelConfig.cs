@@ -164,18 +164,21 @@ public sealed record ModelConfig
                 Labels = labels,
                 Extra = extra,
             };
-        CheckSizes(config, source);
+        config.CheckBuildable(source);
         return config with { PrunedHeads = ReadPrunedHeads(root["pruned_heads"], config, source) };
     }
 
     /// <summary>
     /// Refuses sizes and rates no model can be built from (a zero or negative size, heads that do not divide the hidden
-    /// size, a dropout probability outside [0, 1]), naming the key as the file spells it for its architecture, so such a
-    /// folder is a one-line error at load rather than a failure deep in libtorch or the graph writer.
+    /// size, a dropout probability outside [0, 1]), naming the key as config.json spells it for the architecture, so such a
+    /// folder is a one-line error at load rather than a failure deep in libtorch or the graph writer. <see cref="FromJson"/>
+    /// runs it; callers that build a configuration otherwise (an importer inferring sizes from a graph) run it themselves.
     /// </summary>
-    private static void CheckSizes(ModelConfig c, string source)
+    /// <param name="source">Names the configuration in errors.</param>
+    /// <exception cref="UserInputException">The first such value, with its key.</exception>
+    public void CheckBuildable(string source)
     {
-        bool bert = c.Architecture == ModelArchitecture.Bert;
+        bool bert = Architecture == ModelArchitecture.Bert;
         void AtLeast(string key, long value, long minimum)
         {
             if (value < minimum) throw new UserInputException(source, key, $"must be at least {minimum}, got {value}.");
@@ -184,24 +187,24 @@ public sealed record ModelConfig
         {
             if (value is { } p && !(p >= 0 && p <= 1)) throw new UserInputException(source, key, $"must be a probability in [0, 1], got {p}.");
         }
-        AtLeast("vocab_size", c.VocabSize, 1);
-        AtLeast(bert ? "hidden_size" : "dim", c.HiddenSize, 1);
-        AtLeast(bert ? "num_hidden_layers" : "n_layers", c.NumHiddenLayers, 1);
-        AtLeast(bert ? "num_attention_heads" : "n_heads", c.NumAttentionHeads, 1);
-        AtLeast(bert ? "intermediate_size" : "hidden_dim", c.IntermediateSize, 1);
+        AtLeast("vocab_size", VocabSize, 1);
+        AtLeast(bert ? "hidden_size" : "dim", HiddenSize, 1);
+        AtLeast(bert ? "num_hidden_layers" : "n_layers", NumHiddenLayers, 1);
+        AtLeast(bert ? "num_attention_heads" : "n_heads", NumAttentionHeads, 1);
+        AtLeast(bert ? "intermediate_size" : "hidden_dim", IntermediateSize, 1);
         // [CLS] and [SEP] take two positions.
-        AtLeast("max_position_embeddings", c.MaxPositionEmbeddings, 2);
-        if (bert) AtLeast("type_vocab_size", c.TypeVocabSize, 1);
-        if (c.HiddenSize % c.NumAttentionHeads != 0)
+        AtLeast("max_position_embeddings", MaxPositionEmbeddings, 2);
+        if (bert) AtLeast("type_vocab_size", TypeVocabSize, 1);
+        if (HiddenSize % NumAttentionHeads != 0)
             throw new UserInputException(source, bert ? "num_attention_heads" : "n_heads",
-                $"{c.NumAttentionHeads} heads do not divide the hidden size {c.HiddenSize} ({(bert ? "hidden_size" : "dim")}).");
-        if (c.PadTokenId < 0 || c.PadTokenId >= c.VocabSize)
-            throw new UserInputException(source, "pad_token_id", $"must be a token id in 0..{c.VocabSize - 1}, got {c.PadTokenId}.");
-        if (!(c.LayerNormEps >= 0 && double.IsFinite(c.LayerNormEps)))
-            throw new UserInputException(source, "layer_norm_eps", $"must be a finite number ≥ 0, got {c.LayerNormEps}.");
-        Probability(bert ? "hidden_dropout_prob" : "dropout", c.HiddenDropoutProb);
-        Probability(bert ? "attention_probs_dropout_prob" : "attention_dropout", c.AttentionProbsDropoutProb);
-        Probability(bert ? "classifier_dropout" : "seq_classif_dropout", c.ClassifierDropout);
+                $"{NumAttentionHeads} heads do not divide the hidden size {HiddenSize} ({(bert ? "hidden_size" : "dim")}).");
+        if (PadTokenId < 0 || PadTokenId >= VocabSize)
+            throw new UserInputException(source, "pad_token_id", $"must be a token id in 0..{VocabSize - 1}, got {PadTokenId}.");
+        if (!(LayerNormEps >= 0 && double.IsFinite(LayerNormEps)))
+            throw new UserInputException(source, "layer_norm_eps", $"must be a finite number ≥ 0, got {LayerNormEps}.");
+        Probability(bert ? "hidden_dropout_prob" : "dropout", HiddenDropoutProb);
+        Probability(bert ? "attention_probs_dropout_prob" : "attention_dropout", AttentionProbsDropoutProb);
+        Probability(bert ? "classifier_dropout" : "seq_classif_dropout", ClassifierDropout);
     }
 
     /// <summary>

@@ -29,9 +29,8 @@ public static class CheckpointReader
     public static TransformerWeights FromTensors(ModelConfig config, IReadOnlyDictionary<string, TensorData> tensors, string source)
     {
         var t = new TensorLookup(tensors, source);
+        config.CheckBuildable(source);
         int h = config.HiddenSize, ffn = config.IntermediateSize;
-        if (config.NumAttentionHeads <= 0 || h % config.NumAttentionHeads != 0)
-            throw new UserInputException($"{source}: hidden size {h} is not divisible by {config.NumAttentionHeads} attention heads.");
         return config.Architecture == ModelArchitecture.Bert ? ReadBert(config, t, h, ffn) : ReadDistilBert(config, t, h, ffn);
     }
 
