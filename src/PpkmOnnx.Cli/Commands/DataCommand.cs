@@ -77,8 +77,12 @@ internal static class DataCommand
         data.Add(command);
         command.SetAction(parseResult =>
         {
-            var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult, parseResult.GetValue(file)));
             var folder = parseResult.GetValue(output)!;
+            // The split's files land beside whatever the folder holds, so only a file it would overwrite is refused.
+            var inputs = new[] { parseResult.GetValue(file)!, parseResult.GetValue(data.ExcludeTextsFrom) }.OfType<string>().ToArray();
+            foreach (var name in new[] { "train.tsv", "validation.tsv", "test.tsv", "split.json" })
+                OutputOverlap.CheckFile(Path.Combine(folder, name), inputs);
+            var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult, parseResult.GetValue(file)));
             var split = prepared.Split;
             // An empty part is no split: train picks its epoch on validation, bench and report score test (sklearn's
             // train_test_split refuses the same way).

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core.Checkpoints;
 using System.CommandLine;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
@@ -45,6 +46,7 @@ internal static class ExportCommand
             var outputFolder = p.GetValue(output)!;
             // An existing package is the user's to resolve (another name or --force); check before minutes of validation.
             StagingFolder.CheckDestination(outputFolder, p.GetValue(force));
+            OutputOverlap.CheckFolder(outputFolder, folder); // the package replaces its folder as a whole
             ExportValidationOptions? validation = null;
             TorchReferenceModel? reference = null;
             try

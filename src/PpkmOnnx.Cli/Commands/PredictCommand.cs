@@ -56,6 +56,8 @@ internal static class PredictCommand
             if (!Directory.Exists(packageFolder)) throw new UserInputException($"{packageFolder}: model package folder not found.");
 
             var inputPath = parseResult.GetValue(input)!;
+            // Predictions written over the input, or into the package, would replace what this run reads.
+            if (outputPath != "-") OutputOverlap.CheckFile(outputPath, inputPath, packageFolder);
             if (inputPath == "-" && parseResult.GetValue(textColumn) is { } ignored)
                 throw new UserInputException($"--text-column {ignored} does not apply to standard input, which is read as one text a line.");
             using var reader = inputPath == "-"

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core;
 using System.CommandLine;
 using System.Diagnostics;
@@ -72,6 +73,7 @@ internal static class TokenizerCommand
                 throw new UserInputException($"{folder}: folder exists and is not empty. Use --force to replace it.");
             var console = CliConsole.For(parseResult);
             var files = parseResult.GetValue(corpus)!;
+            OutputOverlap.CheckFolder(folder, files); // the tokenizer folder replaces what is there as a whole
 
             var started = Stopwatch.StartNew();
             var result = WordPieceTrainer.Train(ReadTexts(files, parseResult.GetValue(textColumn)), options);

@@ -1,8 +1,12 @@
+using PpkmOnnx.Core.Platform;
+
 namespace PpkmOnnx.Core.Checkpoints;
 
 /// <summary>
 /// Writes files under a temporary sibling name and renames them into place, so a crash or Ctrl-C never
-/// leaves a half-written artifact where a reader would take it for a good one.
+/// leaves a half-written artifact where a reader would take it for a good one. A destination that is a symbolic link keeps
+/// its link: the file it points to is the one replaced. A device, named pipe or socket (<c>/dev/null</c>, <c>/dev/stdout</c>,
+/// a FIFO a reader waits on) is written in place, as a shell's <c>&gt;</c> would: renaming a file over it would destroy it.
 /// </summary>
 public static class AtomicFile
 {
@@ -25,6 +29,12 @@ public static class AtomicFile
             {
                 var full = Path.GetFullPath(path);
                 if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
+                if (FileKind.IsSpecial(full))
+                {
+                    WriteInPlace(path, full, write);
+                    continue;
+                }
+                full = FinalTarget(full);
                 OutputFolder.Create(Path.GetDirectoryName(full)!);
                 StagingNames.RemoveStale(full);
                 var tmp = StagingNames.For(full);
@@ -40,6 +50,39 @@ public static class AtomicFile
             foreach (var (tmp, _) in staged)
                 try { File.Delete(tmp); } catch (IOException) { }
             throw;
+        }
+    }
+
+    // A device or pipe: no temporary name, no rename, no fsync (a terminal or /dev/null refuses one).
+    private static void WriteInPlace(string path, string full, Action<Stream> write)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputFolder.NotWritable(path, e);
+        }
+        using (stream)
+        {
+            write(stream);
+            stream.Flush();
+        }
+    }
+
+    // The file a chain of symbolic links ends at (which need not exist yet), or the path itself when it is no link.
+    private static string FinalTarget(string full)
+    {
+        if (new FileInfo(full).LinkTarget is null) return full;
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (IOException e)
+        {
+            throw new UserInputException(full, null, $"cannot follow its symbolic link ({e.Message})", e); // a loop, too many levels
         }
     }
 

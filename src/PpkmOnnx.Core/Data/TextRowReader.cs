@@ -218,6 +218,9 @@ public sealed class TextRowReader : IDisposable
     private static (string Sample, bool Complete) ReadSample(string path, int sampleChars)
     {
         using var stream = File.OpenRead(path);
+        // The file is read twice (this sample, then the rows), which a pipe or device cannot give: its first read consumes it.
+        if (!stream.CanSeek)
+            throw new UserInputException(path, null, "is a pipe or device, not a file; pass - to read lines from standard input, or save it to a file first.");
         Span<byte> head = stackalloc byte[2];
         int n = stream.Read(head);
         if (n == 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF))

@@ -70,6 +70,13 @@ public static class CommandLineHost
             error.WriteLine($"{tool}: error: {OneLine(SettingFlags.Word(e, parseResult))}");
             return UserErrorExitCode;
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // What the user named went away between a check and its opening, or is a symbolic link to nothing (which passes
+            // .NET's existence checks): the user's to fix like any missing input.
+            error.WriteLine($"{tool}: error: {OneLine(e.Message)}{DanglingLinkNote(e)}");
+            return UserErrorExitCode;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine($"{tool}: cancelled.");
@@ -98,6 +105,20 @@ public static class CommandLineHost
         return option is null || parseError.Message.Contains(option.Name, StringComparison.Ordinal)
             ? parseError.Message
             : $"{option.Name}: {parseError.Message}";
+    }
+
+    private static string DanglingLinkNote(Exception e)
+    {
+        var path = (e as FileNotFoundException)?.FileName;
+        if (path is null) return "";
+        try
+        {
+            return new FileInfo(path).LinkTarget is { } target ? $" (a symbolic link to {target}, which does not exist)" : "";
+        }
+        catch (Exception probe) when (probe is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return "";
+        }
     }
 
     // A bug: a short line for the user, the whole story for the report.

@@ -27,6 +27,33 @@ public sealed class AtomicFileTests
     }
 
     [Fact]
+    public void A_symbolic_link_keeps_its_link_and_the_file_it_points_to_is_replaced()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var target = temp.Combine("target.csv");
+        File.WriteAllText(target, "old");
+        var link = temp.Combine("link.csv");
+        File.CreateSymbolicLink(link, "target.csv");
+        AtomicFile.WriteAllText(link, "new");
+        Assert.Equal("target.csv", new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal(new[] { "link.csv", "target.csv" }, Directory.GetFileSystemEntries(temp.Path).Select(p => Path.GetFileName(p)).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task A_named_pipe_is_written_in_place_for_its_reader_and_stays_a_pipe()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var fifo = temp.Combine("predictions.csv");
+        if (!Fifo.TryCreate(fifo)) return; // no mkfifo here
+        var reader = Task.Run(() => File.ReadAllText(fifo)); // opening blocks until the writer opens its end
+        AtomicFile.WriteAllText(fifo, "row,label\n1,positive\n");
+        Assert.Equal("row,label\n1,positive\n", await reader.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(PpkmOnnx.Core.Platform.FileKind.IsSpecial(fifo)); // renaming a file over it would have made it a plain file
+        Assert.Single(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
     public void A_failure_writing_the_second_file_changes_neither_and_leaves_no_temporary_file()
     {
         using var temp = TestPaths.NewTempFolder();

@@ -30,6 +30,21 @@ public sealed class TextRowReaderTests
     }
 
     [Fact]
+    public async Task A_pipe_is_refused_in_one_line_because_the_reader_reads_its_input_twice()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var fifo = temp.Combine("texts.csv");
+        if (!Fifo.TryCreate(fifo)) return; // no mkfifo here
+        var writer = Task.Run(() =>
+        {
+            try { File.WriteAllText(fifo, "text\nhalo\n"); } catch (IOException) { } // the reader may close first (broken pipe)
+        });
+        var e = Assert.Throws<UserInputException>(() => TextRowReader.Open(fifo));
+        Assert.Equal($"{fifo}: is a pipe or device, not a file; pass - to read lines from standard input, or save it to a file first.", e.Message);
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public void TabSeparated_LoneQuote_ReadQuoteBlindLikeDatasetReader()
     {
         using var tmp = TestPaths.NewTempFolder();

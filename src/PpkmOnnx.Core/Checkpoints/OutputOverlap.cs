@@ -1,0 +1,66 @@
+namespace PpkmOnnx.Core.Checkpoints;
+
+/// <summary>
+/// The rule that a command's output never replaces what the command reads. An output that is one of its inputs, a folder
+/// output (replaced as a whole when it lands, or cleared by <c>--force</c>) that holds an input, or a file output written
+/// into an input folder (a model package) would destroy that input the moment the output lands. Paths are compared after
+/// following symbolic links, so another spelling of the same file is the same file.
+/// </summary>
+public static class OutputOverlap
+{
+    /// <summary>Refuses a file output that is one of <paramref name="inputs"/> or lies inside an input folder.</summary>
+    /// <param name="output">The output file as the user gave it.</param>
+    /// <param name="inputs">The command's input files and folders as the user gave them (standard input's <c>-</c> is skipped).</param>
+    /// <exception cref="UserInputException">The output would replace an input or write into an input folder.</exception>
+    public static void CheckFile(string output, params string[] inputs)
+    {
+        var target = Canonical(output);
+        foreach (var input in inputs.Where(i => i != "-"))
+        {
+            var source = Canonical(input);
+            if (target == source) throw new UserInputException(output, null, $"is also the input {input}; name another output.");
+            if (Directory.Exists(source) && IsInside(target, source))
+                throw new UserInputException(output, null, $"lies inside the input folder {input}, whose files it could replace; write it elsewhere.");
+        }
+    }
+
+    /// <summary>Refuses a folder output that is one of <paramref name="inputs"/> or holds one.</summary>
+    /// <param name="output">The output folder as the user gave it.</param>
+    /// <param name="inputs">The command's input files and folders as the user gave them.</param>
+    /// <exception cref="UserInputException">The output folder is, or contains, an input.</exception>
+    public static void CheckFolder(string output, params string[] inputs)
+    {
+        var target = Canonical(output);
+        foreach (var input in inputs.Where(i => i != "-"))
+        {
+            var source = Canonical(input);
+            if (target == source) throw new UserInputException(output, null, $"is also the input {input}; name another folder for the output.");
+            if (IsInside(source, target))
+                throw new UserInputException(output, null, $"holds the input {input}, which writing this output would replace; name another folder.");
+        }
+    }
+
+    private static bool IsInside(string path, string folder) =>
+        path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    // The absolute path with every symbolic link along it followed; parts that do not exist yet are kept as written.
+    private static string Canonical(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            try
+            {
+                if (File.ResolveLinkTarget(current, returnFinalTarget: true) is { } target) current = Path.GetFullPath(target.FullName);
+            }
+            catch (IOException)
+            {
+                // A link loop or an unreadable entry: compare it as written; opening it will say what is wrong.
+            }
+        }
+        return current.Length > root.Length ? current.TrimEnd(Path.DirectorySeparatorChar) : current;
+    }
+}

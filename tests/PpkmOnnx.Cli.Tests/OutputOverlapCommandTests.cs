@@ -1,0 +1,115 @@
+using PpkmOnnx.Tests.Common;
+using PpkmOnnx.Tests.Support;
+
+namespace PpkmOnnx.Cli.Tests;
+
+/// <summary>
+/// No command writes its output over what it reads: predictions over their input or into the package, a package or
+/// tokenizer folder over the folder holding its checkpoint or corpus (even with --force), a split over its own file. Each
+/// is refused in one line (exit 2) and the input is left byte for byte as it was. A symbolic link to nothing is a missing
+/// input, not an internal error.
+/// </summary>
+public sealed class OutputOverlapCommandTests : IDisposable
+{
+    private readonly TempFolder _tmp = TestPaths.NewTempFolder();
+
+    public void Dispose() => _tmp.Dispose();
+
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliInvocation.RunAsync(args);
+
+    private string Texts()
+    {
+        var path = _tmp.Combine("texts.csv");
+        File.WriteAllText(path, "text\nppkm bagus sekali\nvaksin buruk\n");
+        return path;
+    }
+
+    private static string Snapshot(string folder) => string.Join("\n", Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal).Select(f => $"{Path.GetRelativePath(folder, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}"));
+
+    [Fact]
+    public async Task Predictions_over_their_input_or_into_the_package_are_refused_and_both_stay_as_they_were()
+    {
+        var package = _tmp.Combine("pkg");
+        TinyPackage.Create(5).WriteTo(package);
+        var input = Texts();
+        var before = (File.ReadAllText(input), Snapshot(package));
+
+        var (code, _, err) = await Run("predict", package, "-i", input, "-o", input, "--provider", "cpu");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {input}: is also the input {input}; name another output.", err.Trim());
+
+        var config = Path.Combine(package, "config.json");
+        (code, _, err) = await Run("predict", package, "-i", input, "-o", config, "--format", "csv", "--provider", "cpu");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {config}: lies inside the input folder {package}, whose files it could replace; write it elsewhere.", err.Trim());
+        Assert.Equal(before, (File.ReadAllText(input), Snapshot(package)));
+    }
+
+    [Fact]
+    public async Task Export_with_force_into_the_checkpoint_or_the_folder_holding_it_is_refused_and_the_checkpoint_is_kept()
+    {
+        var holder = _tmp.Combine("runs");
+        var demo = _tmp.Combine("demo.tsv");
+        File.WriteAllText(demo, "text\tlabel\nppkm bagus sekali\tpositive\nvaksin buruk\tnegative\n");
+        var checkpoint = TinyBert.Write(Path.Combine(holder, "ckpt"), demo);
+        var before = Snapshot(holder);
+
+        var (code, _, err) = await Run("export", checkpoint, "-o", checkpoint, "--force", "--no-validate");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {checkpoint}: is also the input {checkpoint}; name another folder for the output.", err.Trim());
+        (code, _, err) = await Run("export", checkpoint, "-o", holder, "--force", "--no-validate");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {holder}: holds the input {checkpoint}, which writing this output would replace; name another folder.", err.Trim());
+        Assert.Equal(before, Snapshot(holder));
+    }
+
+    [Fact]
+    public async Task A_tokenizer_folder_over_its_own_corpus_is_refused_even_with_force()
+    {
+        var folder = _tmp.Combine("corpus");
+        Directory.CreateDirectory(folder);
+        var corpus = Path.Combine(folder, "lines.txt");
+        File.WriteAllText(corpus, string.Join("\n", Enumerable.Repeat("ppkm bagus sekali vaksin buruk", 20)) + "\n");
+        var before = Snapshot(folder);
+
+        var (code, _, err) = await Run("tokenizer", "train", corpus, "-o", folder, "--force", "--vocab-size", "100");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {folder}: holds the input {corpus}, which writing this output would replace; name another folder.", err.Trim());
+        Assert.Equal(before, Snapshot(folder));
+    }
+
+    [Fact]
+    public async Task A_split_that_would_overwrite_its_own_file_is_refused_and_one_beside_it_is_written()
+    {
+        var folder = _tmp.Combine("data");
+        Directory.CreateDirectory(folder);
+        var rows = string.Join("\n", Enumerable.Range(0, 60).Select(i => $"tweet nomor {i}\t{(i % 2 == 0 ? "positive" : "negative")}"));
+        var own = Path.Combine(folder, "train.tsv");
+        File.WriteAllText(own, "text\tlabel\n" + rows + "\n");
+        var before = File.ReadAllText(own);
+
+        var (code, _, err) = await Run("data", "split", own, "-o", folder);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {own}: is also the input {own}; name another output.", err.Trim());
+        Assert.Equal(before, File.ReadAllText(own));
+        Assert.Single(Directory.GetFiles(folder));
+
+        var raw = Path.Combine(folder, "raw.tsv");
+        File.Move(own, raw);
+        (code, _, err) = await Run("data", "split", raw, "-o", folder);
+        Assert.True(code == 0, err);
+        Assert.Equal(["raw.tsv", "split.json", "test.tsv", "train.tsv", "validation.tsv"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_symbolic_link_to_nothing_is_a_missing_input_not_an_internal_error()
+    {
+        var link = _tmp.Combine("tweets.csv");
+        var missing = _tmp.Combine("gone.csv");
+        File.CreateSymbolicLink(link, missing);
+        var (code, _, err) = await Run("data", "inspect", link);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: Could not find file '{link}'. (a symbolic link to {missing}, which does not exist)", err.Trim());
+    }
+}
