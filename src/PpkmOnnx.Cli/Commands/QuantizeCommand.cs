@@ -76,7 +76,7 @@ internal static class QuantizeCommand
             console.MarkupLine(Markup.Escape($"{result.ConvertedNodes.Count} nodes converted, {result.ExcludedNodes.Count} kept in float32{(result.AutoExcludedLayers.Count > 0 ? $" (auto-excluded: {string.Join(", ", result.AutoExcludedLayers)})" : "")}; {result.SourceBytes / 1e6:0.0} MB -> {result.OutputBytes / 1e6:0.0} MB."));
             if (!result.Accepted && !result.Written)
             {
-                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {result.FailureReason} The variant was not kept (pass --force to keep it anyway); see {result.ReportPath}.");
+                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {result.FailureReason} The variant was not kept (pass --force to keep it anyway); see \"rejected\" in {result.ReportPath}.");
                 return 1;
             }
             console.MarkupLine(Markup.Escape($"{(result.Accepted ? "Accepted" : "Kept with --force despite the guard")}: wrote {result.OutputPath} and {result.ReportPath}."));
