@@ -42,6 +42,8 @@ internal static class QuantizeCommand
             var folder = p.GetValue(package)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
             var prepared = EvaluationTexts.PrepareIfGiven(data, p);
+            // Before any work: the guard needs rows in both parts it scores (the demo tweets always leave some).
+            prepared?.RequireValidationAndTestRows("the accuracy guard scores it, so use more rows");
             var source = prepared is null ? "built-in demo tweets" : Path.GetFileName(prepared.Loaded.Dataset.Source);
             var split = (prepared ?? EvaluationTexts.Demo()).Split;
             var cpu = CpuFeatures.Current;
