@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Tests.Support;
@@ -6,14 +7,14 @@ namespace PpkmOnnx.Cli.Tests;
 
 /// <summary>
 /// <c>ppkm quantize --data</c>: data the accuracy guard cannot use is refused before any work (exit 2, one line, the
-/// package untouched).
+/// package untouched), and data naming the package's classes in another order is scored by name.
 /// </summary>
 public sealed class QuantizeCommandTests
 {
-    private static (string Package, string Demo) TinyPackageAndDemo(TempFolder temp)
+    private static (string Package, string Demo) TinyPackageAndDemo(TempFolder temp, string[]? labels = null)
     {
         var package = temp.Combine("pkg");
-        TinyPackage.Create(7).WriteTo(package);
+        TinyPackage.Create(7).WriteTo(package, labels: labels);
         var demo = temp.Combine("demo.tsv");
         DemoDataset.Write(demo);
         return (package, demo);
@@ -40,5 +41,42 @@ public sealed class QuantizeCommandTests
         string[] exclude = excludeAll ? ["--exclude-texts-from", demo] : [];
         await AssertRefused(package, $"{demo}: 80/10/10 of {rows} rows leaves the validation split empty; the accuracy guard scores it, so use more rows.",
             ["--data", demo, "--limit", limit, .. exclude]);
+    }
+
+    [Theory]
+    // Other names for three classes: matching by position would score them as if they were the package's.
+    [InlineData("0=good,1=ok,2=bad", "[good, ok, bad]")]
+    // Two classes for a three-class model.
+    [InlineData("0=positive,1=negative,2=negative", "[negative, positive]")]
+    public async Task Data_whose_classes_are_not_the_packages_is_refused_before_quantizing(string labels, string dataClasses)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var (package, demo) = TinyPackageAndDemo(temp);
+        await AssertRefused(package,
+            $"{demo}: the data's classes {dataClasses} are not the package's [negative, neutral, positive] ({Path.Combine(package, "config.json")}); "
+            + "the accuracy guard matches classes by name, so name them with --labels as the package does.",
+            ["--data", demo, "--labels", labels]);
+    }
+
+    [Fact]
+    public async Task The_packages_classes_in_another_order_are_scored_by_name()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        string[] packageClasses = ["neutral", "positive", "negative"];
+        var (package, demo) = TinyPackageAndDemo(temp, packageClasses);
+        var model = TinyPackage.Create(7);
+        var (code, _, stderr) = await CliInvocation.RunAsync(["quantize", package, "--max-drop", "100", "--data", demo]);
+        Assert.True(code == 0, stderr);
+
+        // FP32 accuracy worked out independently: the model's class (by its id2label) against each row's class name.
+        var validation = PreparedData.Prepare(new DataLoadOptions { Path = demo }).Split.Validation;
+        Assert.Equal(["negative", "neutral", "positive"], validation.LabelNames);
+        int right = validation.Rows.Count(r => packageClasses[model.Predict(model.TokenIds(package, r.Text))] == validation.LabelNames[r.Label]);
+        int byPosition = validation.Rows.Count(r => model.Predict(model.TokenIds(package, r.Text)) == r.Label);
+        Assert.NotEqual(right, byPosition); // the test tells the two apart
+        var check = JsonNode.Parse(File.ReadAllText(Path.Combine(package, "quantize.json")))!["variants"]!["int8"]!["checks"]!.AsArray()
+            .Single(c => c!["set"]!.GetValue<string>() == "validation")!;
+        Assert.Equal(validation.Rows.Count, check["count"]!.GetValue<int>());
+        Assert.Equal((double)right / validation.Rows.Count, check["fp32"]!["accuracy"]!.GetValue<double>(), 12);
     }
 }
