@@ -86,10 +86,7 @@ internal static class DataCommand
             var split = prepared.Split;
             // An empty part is no split: train picks its epoch on validation, bench and report score test (sklearn's
             // train_test_split refuses the same way).
-            int rows = split.Train.Rows.Count + split.Validation.Rows.Count + split.Test.Rows.Count;
-            foreach (var (name, part) in new[] { ("validation", split.Validation), ("test", split.Test) })
-                if (part.Rows.Count == 0)
-                    throw new UserInputException($"{prepared.Loaded.Dataset.Source}: 80/10/10 of {rows} rows leaves the {name} split empty; split more rows.");
+            prepared.RequireValidationAndTestRows("split more rows");
             TsvDatasetWriter.Write(Path.Combine(folder, "train.tsv"), split.Train);
             TsvDatasetWriter.Write(Path.Combine(folder, "validation.tsv"), split.Validation);
             TsvDatasetWriter.Write(Path.Combine(folder, "test.tsv"), split.Test);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PpkmOnnx.Core;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
@@ -42,8 +43,11 @@ internal static class QuantizeCommand
             var folder = p.GetValue(package)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
             var prepared = EvaluationTexts.PrepareIfGiven(data, p);
+            // Before any work: the guard needs rows in both parts it scores (the demo tweets always leave some).
+            prepared?.RequireValidationAndTestRows("the accuracy guard scores it, so use more rows");
             var source = prepared is null ? "built-in demo tweets" : Path.GetFileName(prepared.Loaded.Dataset.Source);
             var split = (prepared ?? EvaluationTexts.Demo()).Split;
+            var classIds = PackageClassIds(folder, split.LabelNames, prepared is null ? null : prepared.Loaded.Dataset.Source);
             var cpu = CpuFeatures.Current;
             var variant = p.GetValue(mode) switch { "static" => ModelVariant.Int8Static, "fp16" => ModelVariant.Fp16, _ => ModelVariant.Int8 };
             var options = new QuantizeOptions
@@ -58,8 +62,8 @@ internal static class QuantizeCommand
                 Calibration = p.GetValue(calibration) switch { "percentile" => CalibrationMethod.Percentile, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.MinMax },
                 CalibrationTexts = split.Train.Rows.Select(r => r.Text).ToList(),
                 CalibrationSamples = p.GetValue(samples),
-                Validation = EvaluationSet.FromLabelledTexts("validation", split.Validation.Rows),
-                Test = EvaluationSet.FromLabelledTexts("test", split.Test.Rows),
+                Validation = EvaluationSet.FromLabelledTexts("validation", split.Validation.Rows, classIds),
+                Test = EvaluationSet.FromLabelledTexts("test", split.Test.Rows, classIds),
                 MaxDrop = p.GetValue(maxDrop) / 100.0,
                 Force = p.GetValue(force),
             };
@@ -76,11 +80,31 @@ internal static class QuantizeCommand
             console.MarkupLine(Markup.Escape($"{result.ConvertedNodes.Count} nodes converted, {result.ExcludedNodes.Count} kept in float32{(result.AutoExcludedLayers.Count > 0 ? $" (auto-excluded: {string.Join(", ", result.AutoExcludedLayers)})" : "")}; {result.SourceBytes / 1e6:0.0} MB -> {result.OutputBytes / 1e6:0.0} MB."));
             if (!result.Accepted && !result.Written)
             {
-                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {result.FailureReason} The variant was not kept (pass --force to keep it anyway); see {result.ReportPath}.");
+                p.InvocationConfiguration.Error.WriteLine($"ppkm: error: {result.FailureReason} The variant was not kept (pass --force to keep it anyway); see \"rejected\" in {result.ReportPath}.");
                 return 1;
             }
             console.MarkupLine(Markup.Escape($"{(result.Accepted ? "Accepted" : "Kept with --force despite the guard")}: wrote {result.OutputPath} and {result.ReportPath}."));
             return 0;
         }
+    }
+
+    /// <summary>
+    /// The package's class id for each of the data's class ids, matched by name as <c>ppkm train</c> matches a head
+    /// (<see cref="ClassNameMatching"/>): the guard's accuracy and macro-F1 compare gold ids with the model's outputs, so
+    /// data with other class names, or another number of them, would be scored against the wrong outputs or fail deep in
+    /// the guard. Refused before any work instead.
+    /// </summary>
+    /// <param name="folder">The package.</param>
+    /// <param name="dataClasses">The data's class names, by id.</param>
+    /// <param name="dataSource">The <c>--data</c> file, or null for the built-in demo tweets.</param>
+    /// <exception cref="UserInputException">The package has no class names, or not the data's.</exception>
+    private static int[] PackageClassIds(string folder, IReadOnlyList<string> dataClasses, string? dataSource)
+    {
+        var packageClasses = OnnxQuantizer.ReadLabels(folder);
+        if (ClassNameMatching.Order(packageClasses, dataClasses) is { } order) return order;
+        string Classes(IEnumerable<string> names) => "[" + string.Join(", ", names) + "]";
+        string fix = dataSource is null ? "pass --data with the package's classes" : "name them with --labels as the package does";
+        throw new UserInputException($"{dataSource ?? "the built-in demo tweets"}: the data's classes {Classes(dataClasses)} are not the package's "
+            + $"{Classes(packageClasses)} ({Path.Combine(folder, ModelPackageLayout.ConfigFile)}); the accuracy guard matches classes by name, so {fix}.");
     }
 }

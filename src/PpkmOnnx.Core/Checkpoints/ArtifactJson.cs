@@ -104,18 +104,22 @@ public static class ArtifactJson
     /// message naming the file and the field (<c>path: epochs[0].seconds: must be a number, got "x".</c>). For files with
     /// their own version field (bench.json's camelCase <c>schemaVersion</c>), checked by their reader first.
     /// </summary>
-    /// <exception cref="UserInputException">Not JSON, null, or a missing, null or mistyped field the contract forbids.</exception>
+    /// <exception cref="UserInputException">Not JSON, null, or a missing, null or mistyped field the contract forbids, or a null element of a list or map.</exception>
     public static T Deserialize<T>(ReadOnlyMemory<byte> json, string source, JsonTypeInfo<T> type) where T : class
     {
         ArgumentNullException.ThrowIfNull(type);
+        T record;
         try
         {
-            return JsonSerializer.Deserialize(json.Span, type) ?? throw new UserInputException($"{source}: expected a JSON object, got null.");
+            record = JsonSerializer.Deserialize(json.Span, type) ?? throw new UserInputException($"{source}: expected a JSON object, got null.");
         }
         catch (JsonException e)
         {
             throw RecordFieldError.From(e, json, source, type);
         }
+        // The serializer lets a null element through (see RecordNullElements); refused in the words of a null field.
+        if (RecordNullElements.Find(json, type) is { } element) throw new UserInputException(source, element, "must not be null.");
+        return record;
     }
 
     private static void RequireKnownVersion(ReadOnlyMemory<byte> json, string source)

@@ -11,6 +11,28 @@ public sealed record PreparedData(LoadedDataset Loaded, CleaningReport Cleaning,
     /// <summary>Rows dropped because their text appears in <see cref="DataLoadOptions.ExcludeTextsFrom"/>.</summary>
     public int OverlapDropped { get; init; }
 
+    /// <summary>The proportions and seed <see cref="Split"/> was made with.</summary>
+    public SplitOptions SplitProportions { get; init; } = new();
+
+    /// <summary>
+    /// Refuses a split that leaves validation or test empty (too few rows left after cleaning, <c>--limit</c> and
+    /// <c>--exclude-texts-from</c>): the one rule and wording of the commands that need both parts (data split writes them,
+    /// quantize's accuracy guard scores them), to be checked before any work. <paramref name="remedy"/> ends the message.
+    /// </summary>
+    /// <param name="remedy">What the user can do, in words, e.g. "split more rows".</param>
+    /// <exception cref="UserInputException">Validation or test is empty; the message names the file, the row count and the part.</exception>
+    public void RequireValidationAndTestRows(string remedy)
+    {
+        int rows = Split.Train.Rows.Count + Split.Validation.Rows.Count + Split.Test.Rows.Count;
+        var p = SplitProportions;
+        string shares = $"{Percent(1 - p.ValidationFraction - p.TestFraction)}/{Percent(p.ValidationFraction)}/{Percent(p.TestFraction)}";
+        foreach (var (name, part) in new[] { ("validation", Split.Validation), ("test", Split.Test) })
+            if (part.Rows.Count == 0)
+                throw new UserInputException($"{Loaded.Dataset.Source}: {shares} of {rows} rows leaves the {name} split empty; {remedy}.");
+
+        static string Percent(double fraction) => Math.Round(fraction * 100, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Reads, cleans, limits and splits (80/10/10) as <paramref name="options"/> says.</summary>
     public static PreparedData Prepare(DataLoadOptions options, SplitOptions? split = null)
     {
@@ -26,7 +48,8 @@ public sealed record PreparedData(LoadedDataset Loaded, CleaningReport Cleaning,
             kept = kept with { Rows = rows };
         }
         var dataset = options.Limit is int n ? DatasetSplitter.Limit(kept, n, options.Seed) : kept;
-        var parts = DatasetSplitter.Split(dataset, (split ?? new SplitOptions()) with { Seed = options.Seed });
-        return new PreparedData(loaded, cleaned.Report, dataset, options.Limit, parts) { OverlapDropped = overlap };
+        var proportions = (split ?? new SplitOptions()) with { Seed = options.Seed };
+        var parts = DatasetSplitter.Split(dataset, proportions);
+        return new PreparedData(loaded, cleaned.Report, dataset, options.Limit, parts) { OverlapDropped = overlap, SplitProportions = proportions };
     }
 }

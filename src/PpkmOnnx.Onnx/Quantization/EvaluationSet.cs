@@ -9,10 +9,17 @@ namespace PpkmOnnx.Onnx.Quantization;
 public sealed record EvaluationSet(string Name, IReadOnlyList<string> Texts, IReadOnlyList<int> Labels)
 {
     /// <summary>Makes a set from labelled examples.</summary>
-    public static EvaluationSet FromLabelledTexts(string name, IEnumerable<LabelledText> examples)
+    /// <param name="name">Shown in reports.</param>
+    /// <param name="examples">The texts with the data's class ids.</param>
+    /// <param name="modelClassIds">
+    /// The model's class id for each of the data's class ids (<see cref="ClassNameMatching.Order"/> of the model's names and
+    /// the data's), so that data naming the same classes in another order is scored against the right outputs; null when
+    /// the ids are the same.
+    /// </param>
+    public static EvaluationSet FromLabelledTexts(string name, IEnumerable<LabelledText> examples, IReadOnlyList<int>? modelClassIds = null)
     {
         var list = examples.ToList();
-        return new EvaluationSet(name, list.Select(e => e.Text).ToList(), list.Select(e => e.Label).ToList());
+        return new EvaluationSet(name, list.Select(e => e.Text).ToList(), list.Select(e => modelClassIds is null ? e.Label : modelClassIds[e.Label]).ToList());
     }
 
     /// <summary>Checks that texts and labels line up and the set is not empty.</summary>

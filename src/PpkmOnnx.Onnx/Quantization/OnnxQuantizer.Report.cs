@@ -7,20 +7,36 @@ namespace PpkmOnnx.Onnx.Quantization;
 // quantize.json: kept beside OnnxQuantizer.cs so that file holds the quantization steps and this one the record they leave.
 public static partial class OnnxQuantizer
 {
-    // quantize.json as it was with this variant's entry replaced (the package's other variants keep theirs). The record
-    // there is read strictly: one that is not a quantize.json is an error, never silently replaced with this entry alone.
+    // quantize.json as it was with this run's entry added (the package's other variants keep theirs). A run that writes its
+    // file replaces the variant's entry in `variants`, which describes the files on disk; a refused run writes no file, so
+    // it must not replace the entry of a file an earlier run kept: it goes to `rejected` instead. The record there is read
+    // strictly: one that is not a quantize.json is an error, never silently replaced with this entry alone.
     private static QuantizeRecord ReportWith(QuantizeResult result, QuantizeOptions options, ModelProto model)
     {
         var existing = ModelPackage.Read(Path.GetDirectoryName(result.ReportPath)!).Quantize;
-        var variants = existing?.Variants.ToDictionary() ?? [];
-        variants[ModelPackageLayout.VariantName(result.Variant)] = VariantEntry(result, options, model);
-        return new QuantizeRecord { Variants = variants };
+        var variants = new Dictionary<string, QuantizedVariantRecord>();
+        var rejected = existing?.Rejected?.ToDictionary() ?? [];
+        // Files written before `rejected` existed kept refused runs in `variants`, with no file behind them.
+        foreach (var (name, entry) in existing?.Variants ?? new Dictionary<string, QuantizedVariantRecord>())
+            if (entry.Status == RejectedStatus) rejected.TryAdd(name, entry);
+            else variants[name] = entry;
+        var variant = ModelPackageLayout.VariantName(result.Variant);
+        var record = VariantEntry(result, options, model);
+        if (result.Written)
+        {
+            variants[variant] = record;
+            rejected.Remove(variant);
+        }
+        else rejected[variant] = record;
+        return new QuantizeRecord { Variants = variants, Rejected = rejected.Count > 0 ? rejected : null };
     }
+
+    private const string RejectedStatus = "rejected";
 
     private static QuantizedVariantRecord VariantEntry(QuantizeResult result, QuantizeOptions options, ModelProto model) => new()
     {
         File = Path.GetFileName(result.OutputPath),
-        Status = result.Accepted ? "accepted" : result.Written ? "forced" : "rejected",
+        Status = result.Accepted ? "accepted" : result.Written ? "forced" : RejectedStatus,
         CreatedUtc = DateTime.UtcNow.ToString("o"),
         Mode = options.Variant switch { ModelVariant.Int8 => "dynamic", ModelVariant.Int8Static => "static", _ => "fp16" },
         Target = options.Variant == ModelVariant.Fp16 ? "gpu" : "cpu",

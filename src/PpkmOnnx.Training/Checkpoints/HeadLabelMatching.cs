@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Data;
 
 namespace PpkmOnnx.Training.Checkpoints;
 
@@ -37,10 +38,9 @@ public static partial class HeadLabelMatching
         if (unnamed && checkpointLabels.Count == wanted.Count)
             throw new UserInputException($"{source}: config.json's id2label {Classes(checkpointLabels)} does not name the head's classes, so which row is which of the data's {Classes(wanted)} cannot be told; " +
                 "write the class names into id2label in the head's order (or train from a checkpoint without a classification head).");
-        if (checkpointLabels.Count == wanted.Count && wanted.All(w => checkpointLabels.Contains(w, StringComparer.Ordinal)) && (int)weight.Shape[0] == wanted.Count)
+        if (ClassNameMatching.Order(checkpointLabels, wanted) is { } order && (int)weight.Shape[0] == wanted.Count)
         {
             // Row i of the new head is the checkpoint's row for the class named wanted[i].
-            var order = wanted.Select(w => checkpointLabels.ToList().IndexOf(w)).ToArray();
             var permuted = new Dictionary<string, TensorData>(tensors, StringComparer.Ordinal);
             foreach (var name in LabelRowTensors)
                 if (tensors.TryGetValue(name, out var t)) permuted[name] = PermuteRows(t, order);

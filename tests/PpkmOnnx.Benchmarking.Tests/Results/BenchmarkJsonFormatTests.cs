@@ -358,6 +358,11 @@ public sealed class BenchmarkJsonFormatTests
     [InlineData("\"createdUtc\": \"2026-01-02T03:04:05+00:00\"", "\"createdUtc\": 5", "createdUtc", "must be an ISO 8601 date and time, got 5.")]
     [InlineData("\"maxLength\": 8,", "", "models[0].maxLength", "is missing.")]
     [InlineData("\"truncated\": 0", "\"truncated\": 0.5", "models[0].tokenLengths.truncated", "must be an integer, got 0.5.")]
+    // A null element of a list is refused as a null field is (ppkm report crashed on it with a NullReferenceException).
+    [InlineData("\"variants\": [], }, ],", "\"variants\": [], }, null, ],", "models[1]", "must not be null.")]
+    [InlineData("\"variants\": [], }", "\"variants\": [null], }", "models[0].variants[0]", "must not be null.")]
+    [InlineData("\"labelNames\": [\"a\"]", "\"labelNames\": [null]", "dataset.labelNames[0]", "must not be null.")]
+    [InlineData("\"confusionMatrix\": [[1]]", "\"confusionMatrix\": [[1], null]", "baseline.metrics.confusionMatrix[1]", "must not be null.")]
     public void A_mistyped_or_missing_field_is_one_error_naming_the_file_and_the_field(string field, string replacement, string name, string problem)
     {
         Assert.Contains(field, Minimal);

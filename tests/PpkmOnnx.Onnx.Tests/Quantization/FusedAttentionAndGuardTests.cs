@@ -171,13 +171,64 @@ public class FusedAttentionAndGuardTests
         Assert.True(rejected.Checks[0].MacroF1Drop > 0.01, $"drop {rejected.Checks[0].MacroF1Drop}");
         Assert.Contains("macro-F1 dropped", rejected.FailureReason);
         Assert.Empty(Directory.GetFiles(package, "*.tmp-*"));
-        Assert.Equal("rejected", JsonNode.Parse(File.ReadAllText(rejected.ReportPath))!["variants"]!["int8"]!["status"]!.GetValue<string>());
+        // No file, so no entry in `variants` (which describes the files); the attempt is under `rejected`.
+        var record = JsonNode.Parse(File.ReadAllText(rejected.ReportPath))!;
+        Assert.Null(record["variants"]!["int8"]);
+        Assert.Equal("rejected", record["rejected"]!["int8"]!["status"]!.GetValue<string>());
 
         var forced = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation, Force = true });
         Assert.False(forced.Accepted);
         Assert.True(forced.Written);
         Assert.True(File.Exists(output));
-        Assert.Equal("forced", JsonNode.Parse(File.ReadAllText(forced.ReportPath))!["variants"]!["int8"]!["status"]!.GetValue<string>());
+        record = JsonNode.Parse(File.ReadAllText(forced.ReportPath))!;
+        Assert.Equal("forced", record["variants"]!["int8"]!["status"]!.GetValue<string>());
+        Assert.Null(record["rejected"]);
+    }
+
+    [Fact]
+    public void A_refused_run_leaves_the_kept_file_and_its_entry_and_records_itself_under_rejected()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var (package, validation) = NearTiePackage(tmp);
+        // Accepted: the near-tie head, the only part whose quantization flips classes, stays float32.
+        var kept = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation, Exclude = ["/classifier/*"] });
+        Assert.True(kept.Accepted, kept.FailureReason);
+        var bytes = File.ReadAllBytes(kept.OutputPath);
+        var keptEntry = JsonNode.Parse(File.ReadAllText(kept.ReportPath))!["variants"]!["int8"]!.DeepClone();
+        Assert.Equal(("accepted", bytes.LongLength), (keptEntry["status"]!.GetValue<string>(), keptEntry["bytes"]!.GetValue<long>()));
+
+        // Refused: everything quantized (one more node converted, another size).
+        var refused = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation });
+        Assert.False(refused.Written);
+        Assert.Equal(kept.ConvertedNodes.Count + 1, refused.ConvertedNodes.Count);
+        Assert.Equal(bytes, File.ReadAllBytes(kept.OutputPath));
+        var record = JsonNode.Parse(File.ReadAllText(refused.ReportPath))!;
+        Assert.True(JsonNode.DeepEquals(keptEntry, record["variants"]!["int8"]), record["variants"]!.ToJsonString());
+        var attempt = record["rejected"]!["int8"]!;
+        Assert.Equal(("rejected", refused.FailureReason, refused.OutputBytes, refused.ConvertedNodes.Count),
+            (attempt["status"]!.GetValue<string>(), attempt["failure"]!.GetValue<string>(), attempt["bytes"]!.GetValue<long>(), attempt["converted_nodes"]!.GetValue<int>()));
+        // The typed reader agrees.
+        var typed = ModelPackage.Read(package).Quantize!;
+        Assert.Equal(("accepted", "rejected"), (typed.Variants["int8"].Status, typed.Rejected!["int8"].Status));
+    }
+
+    [Fact]
+    public void A_rejected_entry_an_older_ppkm_left_in_variants_moves_to_rejected()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var (package, validation) = NearTiePackage(tmp);
+        var refused = OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Validation = validation });
+        // The layout before `rejected` existed: the refused run's entry in `variants`.
+        var old = JsonNode.Parse(File.ReadAllText(refused.ReportPath))!.AsObject();
+        var entry = old["rejected"]!["int8"]!.DeepClone();
+        old.Remove("rejected");
+        old["variants"]!["int8"] = entry;
+        File.WriteAllText(refused.ReportPath, old.ToJsonString());
+
+        OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package, Variant = ModelVariant.Fp16 });
+        var record = JsonNode.Parse(File.ReadAllText(refused.ReportPath))!;
+        Assert.Equal(["fp16"], record["variants"]!.AsObject().Select(kv => kv.Key));
+        Assert.True(JsonNode.DeepEquals(entry, record["rejected"]!["int8"]));
     }
 
     [Fact]

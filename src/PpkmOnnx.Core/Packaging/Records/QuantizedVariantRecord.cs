@@ -5,7 +5,10 @@ public sealed record QuantizedVariantRecord
 {
     /// <summary><c>file</c>: the variant's ONNX file name in the package.</summary>
     public required string File { get; init; }
-    /// <summary><c>status</c>: accepted, forced (written although the guard failed) or rejected (not written).</summary>
+    /// <summary>
+    /// <c>status</c>: accepted, forced (written although the guard failed) or rejected (not written; such entries are in
+    /// quantize.json's <c>rejected</c>, see <see cref="QuantizeRecord.Rejected"/>).
+    /// </summary>
     public required string Status { get; init; }
     /// <summary><c>created_utc</c>: when, ISO 8601 round-trip text as written.</summary>
     public required string CreatedUtc { get; init; }

@@ -101,6 +101,16 @@ public sealed class QuantizeRecordTests
     }
 
     [Fact]
+    public void A_null_variant_entry_is_refused_naming_it()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var folder = PackageWith(temp, """{"variants": {"int8": null}}""");
+        var e = Assert.Throws<UserInputException>(() => ModelPackage.Read(folder).Quantize);
+        Assert.Equal($"{Path.Combine(folder, "quantize.json")}: variants.int8: must not be null.", e.Message);
+        Assert.Equal("variants.int8", e.Field);
+    }
+
+    [Fact]
     public void A_newer_major_schema_version_is_refused()
     {
         using var temp = TestPaths.NewTempFolder();
