@@ -50,6 +50,9 @@ public static class ServerApp
         if (options.RateLimitPerMinute > 0) builder.Services.AddRateLimiter(limiter => ClientRateLimiting.Configure(limiter, options));
         // ASP.NET Core's own per-request lines are noise (and would name raw paths); --request-log writes ours, /metrics counts them.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The host logs a failed start ("Hosting failed to start") with its stack trace, then throws it to the caller, whose
+        // error it is: ServerStartup words a bind failure as one line, and anything else reaches the caller as a bug report.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // One line per entry, so a request is one line in the journal and a grep finds it whole.
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         if (!options.RequestLog) builder.Logging.AddFilter(RequestLogMiddleware.Category, LogLevel.None);

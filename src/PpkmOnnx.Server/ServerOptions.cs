@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Access;
@@ -13,6 +14,8 @@ public sealed record ServerOptions
     public IReadOnlyList<ModelRegistration> Models { get; init; } = [];
     /// <summary>Addresses Kestrel listens on (semicolon-separated). Loopback only by default.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:8080";
+    /// <summary>The entries of <see cref="Urls"/>, trimmed, empty ones left out.</summary>
+    public IReadOnlyList<string> Addresses => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     /// <summary>Execution provider for every model.</summary>
     public ExecutionProviderPreference ExecutionProvider { get; init; } = ExecutionProviderPreference.Auto;
     /// <summary>ONNX Runtime intra-op threads per model (0: 1 when <see cref="EffectiveParallelRuns"/> is above 1, else ONNX Runtime decides).</summary>
@@ -83,8 +86,10 @@ public sealed record ServerOptions
             throw new InvalidSettingException(nameof(TlsCertificateFile), "not given: TLS needs both a certificate and its key (PEM files).", nameof(TlsKeyFile));
         if (TlsCertificateFile is not null && TlsKeyFile is null)
             throw new InvalidSettingException(nameof(TlsKeyFile), "not given: TLS needs both a certificate and its key (PEM files).", nameof(TlsCertificateFile));
-        if (TlsCertificateFile is null && Urls.Split(';').FirstOrDefault(u => u.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } https)
-            throw new InvalidSettingException(nameof(Urls), $"{https.Trim()} is an https address, which needs a TLS certificate and key (PEM files).", nameof(TlsCertificateFile), nameof(TlsKeyFile));
+        foreach (var url in Addresses) CheckAddress(url);
+        if (Addresses.Count == 0) throw new InvalidSettingException(nameof(Urls), "no address to listen on (give http://HOST:PORT; several are separated by ';').");
+        if (TlsCertificateFile is null && Addresses.FirstOrDefault(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } https)
+            throw new InvalidSettingException(nameof(Urls), $"{https} is an https address, which needs a TLS certificate and key (PEM files).", nameof(TlsCertificateFile), nameof(TlsKeyFile));
         if (MetricsRequireKey && ApiKeys is null)
             throw new InvalidSettingException(nameof(MetricsRequireKey), $"needs API keys, from {ApiKeySet.EnvironmentVariable} or a key file.", nameof(ApiKeys));
         if (RateLimitPerMinute is < 0 or > MaxRateLimitPerMinute) throw new ArgumentException($"rate limit per minute must be from 0 (off) to {MaxRateLimitPerMinute}.");
@@ -98,5 +103,28 @@ public sealed record ServerOptions
         if (MaxTextsPerRequest < 1) throw new ArgumentException("max texts per request must be at least 1.");
         if (MaxCharactersPerText < 1) throw new ArgumentException("max characters per text must be at least 1.");
         if (MaxRequestBodyBytes < 16) throw new ArgumentException("max request body must be at least 16 bytes.");
+    }
+
+    // Kestrel's own rules for an address (BindingAddress.Parse, then http or https only), checked before the host is built,
+    // since Kestrel finds them only when it starts listening and then throws exceptions that read as bugs.
+    private static void CheckAddress(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidSettingException(nameof(Urls), $"'{url}' is not an address to listen on; give scheme://host:port, such as http://127.0.0.1:8080.");
+        }
+        if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !address.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidSettingException(nameof(Urls), $"{url}: the scheme '{address.Scheme}' cannot be served; use http:// or https://.");
+        // BindingAddress takes a port it cannot read as part of the host and Kestrel then listens on port 80 of every
+        // interface: "http://127.0.0.1:808O" must be refused, not served to the network.
+        if (!address.IsUnixPipe && !address.IsNamedPipe && address.Host.Contains(':', StringComparison.Ordinal) && !address.Host.StartsWith('['))
+            throw new InvalidSettingException(nameof(Urls), $"{url}: the port is not a number (scheme://host:port; an IPv6 host in brackets, such as http://[::1]:8080).");
+        if (!address.IsUnixPipe && !address.IsNamedPipe && address.Port is < 0 or > 65535)
+            throw new InvalidSettingException(nameof(Urls), $"{url}: port {address.Port} is out of range (0-65535).");
     }
 }

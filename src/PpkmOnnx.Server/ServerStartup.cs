@@ -21,7 +21,7 @@ public static class ServerStartup
     /// (<see cref="ExposureWarnings"/>) when an address reachable from other machines lacks TLS or API keys.
     /// </summary>
     /// <exception cref="UserInputException">
-    /// A model cannot be loaded (without <see cref="ServerOptions.AllowPartial"/>, or none can), or an address is in use or not permitted.
+    /// A model cannot be loaded (without <see cref="ServerOptions.AllowPartial"/>, or none can), or an address is in use, not permitted or not this machine's.
     /// </exception>
     public static async Task StartAsync(WebApplication app, ServerOptions options, CancellationToken cancellationToken)
     {
@@ -44,15 +44,23 @@ public static class ServerStartup
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e) when (e.InnerException is AddressInUseException or SocketException)
+        catch (Exception e) when (ListenFailure(e) is { } cause)
         {
-            throw new InvalidSettingException(nameof(ServerOptions.Urls), $"{options.Urls}: cannot listen: {e.InnerException!.Message.TrimEnd('.')} (choose another address).", e);
-        }
-        catch (AddressInUseException e)
-        {
-            throw new InvalidSettingException(nameof(ServerOptions.Urls), $"{options.Urls}: cannot listen: {e.Message.TrimEnd('.')} (choose another address).", e);
+            throw new InvalidSettingException(nameof(ServerOptions.Urls), $"{options.Urls}: cannot listen: {cause.Message.TrimEnd('.')} (choose another address).", e);
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PpkmOnnx.Server");
         foreach (var warning in ExposureWarnings.For(options)) logger.LogWarning("{Warning}", warning);
     }
+
+    /// <summary>
+    /// The socket error behind a failed bind, or null for any other failure: Kestrel throws <see cref="AddressInUseException"/>
+    /// itself, wraps it or another <see cref="SocketException"/> (permission denied) in an <see cref="IOException"/>, and lets a
+    /// bare <see cref="SocketException"/> through for an address no interface of this machine has.
+    /// </summary>
+    private static Exception? ListenFailure(Exception e) => e switch
+    {
+        AddressInUseException or SocketException => e,
+        IOException { InnerException: AddressInUseException or SocketException } => e.InnerException,
+        _ => null,
+    };
 }

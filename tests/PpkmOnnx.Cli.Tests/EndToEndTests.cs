@@ -146,6 +146,31 @@ public sealed partial class EndToEndTests
     }
 
     [Fact]
+    public async Task Export_with_a_refused_Triton_entry_is_a_one_line_error_and_writes_nothing()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo, rowsPerClass: 10);
+        var folder = TinyBert.Write(temp.Combine("ckpt"), demo);
+        File.WriteAllText(temp.Combine("somefile.csv"), "x");
+        var output = temp.Combine("package");
+
+        foreach (var (triton, mentions) in new (string[], string)[]
+        {
+            (["--triton-repo", temp.Combine("somefile.csv")], "somefile.csv: exists and is a file"),
+            (["--triton-repo", temp.Combine("triton"), "--triton-name", "a/b"], "--triton-name: 'a/b' is not a valid Triton model name"),
+        })
+        {
+            var (code, _, stderr) = await Ppkm(["export", folder, "-o", output, "--validation-texts", "4", "--data", demo, .. triton]);
+            Assert.True(code == 2, stderr);
+            Assert.StartsWith("ppkm: error: ", Assert.Single(stderr.TrimEnd().Split('\n')));
+            Assert.Contains(mentions, stderr);
+            Assert.False(Directory.Exists(output), "a refused export left a package behind");
+            Assert.False(Directory.Exists(temp.Combine("triton")), "a refused export left a Triton repository behind");
+        }
+    }
+
+    [Fact]
     public async Task Quantize_of_a_folder_that_is_not_a_package_is_a_user_error()
     {
         using var temp = TestPaths.NewTempFolder();

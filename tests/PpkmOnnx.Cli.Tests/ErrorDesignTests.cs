@@ -120,8 +120,40 @@ public sealed class ErrorDesignTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        AssertUserError(PpkmProcess.Run(_tmp.Path, "serve", _package, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--provider", "cpu"),
-            $"127.0.0.1:{port}", "in use");
+        var r = PpkmProcess.Run(_tmp.Path, "serve", _package, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--provider", "cpu");
+        AssertUserError(r, $"127.0.0.1:{port}", "in use");
+        AssertNoFailureLogged(r);
+    }
+
+    [Theory]
+    [InlineData("notaurl", "'notaurl' is not an address")]
+    [InlineData("ftp://127.0.0.1:1", "the scheme 'ftp' cannot be served")]
+    [InlineData("http://127.0.0.1:80B0", "the port is not a number")]
+    [InlineData("http://127.0.0.1:99999", "port 99999 is out of range")]
+    [InlineData(";", "no address to listen on")]
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): no interface has it, so binding fails (EADDRNOTAVAIL).
+    [InlineData("http://192.0.2.1:18733", "http://192.0.2.1:18733: cannot listen: ")]
+    public void Serve_on_an_address_it_cannot_listen_on_is_a_one_line_error(string urls, string mention)
+    {
+        var r = PpkmProcess.Run(_tmp.Path, "serve", _package, "--urls", urls, "--provider", "cpu");
+        AssertUserError(r, "--urls: ", mention);
+        AssertNoFailureLogged(r);
+    }
+
+    [Fact]
+    public void Serve_of_a_variant_the_package_lacks_is_one_line_and_logs_no_failure()
+    {
+        var r = PpkmProcess.Run(_tmp.Path, "serve", "-m", $"a={_package}:fp16", "--port", "1", "--provider", "cpu");
+        AssertUserError(r, "model 'a' cannot be served: ", "fp16");
+        AssertNoFailureLogged(r);
+    }
+
+    // A start that fails is its one error line: the server's log (standard output) names no failure and prints no stack trace.
+    private static void AssertNoFailureLogged(PpkmProcess.Result r)
+    {
+        Assert.DoesNotContain("fail:", r.Stdout);
+        Assert.DoesNotContain("   at ", r.Stdout);
+        Assert.DoesNotContain("Exception", r.Stdout);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Onnx.Export;
 using PpkmOnnx.Onnx.Graph;
@@ -31,6 +32,52 @@ public sealed class PackagingTests
         Assert.Contains("name: \"logits\"\n    data_type: TYPE_FP32\n    dims: [ 3 ]", config);
         Assert.Equal(2, config.Split("dims: [ -1 ]").Length - 1);
     }
+
+    [Theory]
+    [InlineData("repository-is-a-file", "ppkm")]
+    [InlineData("triton", "a/b")]
+    [InlineData("triton", "")]
+    [InlineData("triton", "../../evil")]
+    [InlineData("triton", "..")]
+    [InlineData("triton", "taken")]
+    public void A_refused_Triton_entry_leaves_no_package_and_keeps_a_replaced_one(string repository, string name)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.Bert, new[] { "a", "b" }, seed: 3);
+        File.WriteAllText(temp.Combine("repository-is-a-file"), "x");
+        Directory.CreateDirectory(temp.Combine("triton", "taken"));
+        File.WriteAllText(temp.Combine("triton", "taken", "config.pbtxt"), "an earlier export's");
+        var before = Snapshot(temp.Path);
+        var options = new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), TritonRepository = temp.Combine(repository), TritonModelName = name };
+
+        Assert.ThrowsAny<UserInputException>(() => OnnxExporter.Export(options));
+        Assert.Equal(before, Snapshot(temp.Path));
+
+        // With Overwrite over an existing package, the refused entry leaves the old package in place, not the new one.
+        var old = temp.Combine("old");
+        OnnxExporter.Export(new ExportOptions { CheckpointFolder = checkpoint, OutputFolder = old, MaxLength = 16 });
+        before = Snapshot(temp.Path);
+        if (name != "taken") Assert.ThrowsAny<UserInputException>(() => OnnxExporter.Export(options with { OutputFolder = old, MaxLength = 32, Overwrite = true }));
+        Assert.Equal(before, Snapshot(temp.Path));
+    }
+
+    [Fact]
+    public void A_Triton_name_that_is_not_a_folder_name_is_named_by_its_setting()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var e = Assert.Throws<InvalidSettingException>(() => OnnxExporter.CheckOutputs(new ExportOptions
+        {
+            CheckpointFolder = temp.Combine("ckpt"), OutputFolder = temp.Combine("package"), TritonRepository = temp.Combine("triton"), TritonModelName = "a/b",
+        }));
+        Assert.Equal(nameof(ExportOptions.TritonModelName), e.Setting);
+        Assert.Contains("'a/b'", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    // Every path under the folder with its content, so a comparison sees a file added, removed or replaced.
+    private static string Snapshot(string folder) => string.Join("\n", Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+        .Select(p => Path.GetRelativePath(folder, p) + (File.Exists(p) ? " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))) : "/")));
 
     [Fact]
     public void Graph_builder_rejects_wrong_initializer_sizes_and_duplicate_inputs()

@@ -1,4 +1,3 @@
-using PpkmOnnx.Core.Checkpoints;
 using System.CommandLine;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
@@ -32,6 +31,7 @@ internal static class ExportCommand
         command.Arguments.Add(checkpoint);
         foreach (var o in new Option[] { output, graph, maxLength, noValidate, validationTexts, tolerance, triton, tritonName, force }) command.Options.Add(o);
         SettingFlags.Bind(command, StagingFolder.OverwriteSetting, force);
+        SettingFlags.Bind(command, nameof(ExportOptions.TritonModelName), tritonName);
         data.Add(command);
         command.SetAction((p, ct) => Task.FromResult(Run(p, ct)));
         return command;
@@ -43,10 +43,19 @@ internal static class ExportCommand
             var console = CliConsole.For(p);
             var folder = p.GetValue(checkpoint)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
-            var outputFolder = p.GetValue(output)!;
-            // An existing package is the user's to resolve (another name or --force); check before minutes of validation.
-            StagingFolder.CheckDestination(outputFolder, p.GetValue(force));
-            OutputOverlap.CheckFolder(outputFolder, folder); // the package replaces its folder as a whole
+            var options = new ExportOptions
+            {
+                CheckpointFolder = folder,
+                OutputFolder = p.GetValue(output)!,
+                Flavour = GraphFlavours.Parse(p.GetValue(graph)!),
+                MaxLength = p.GetValue(maxLength) ?? ModelPackage.TrainedMaxLength(folder),
+                Overwrite = p.GetValue(force),
+                TritonRepository = p.GetValue(triton),
+                TritonModelName = p.GetValue(tritonName),
+                Cancellation = interrupt.Token,
+            };
+            // An existing package or Triton entry is the user's to resolve (another name or --force); check before minutes of validation.
+            OnnxExporter.CheckOutputs(options);
             ExportValidationOptions? validation = null;
             TorchReferenceModel? reference = null;
             try
@@ -60,18 +69,7 @@ internal static class ExportCommand
                     reference = TorchReferenceModel.Load(folder);
                     validation = new ExportValidationOptions { Reference = reference, Texts = texts, Tolerance = p.GetValue(tolerance) };
                 }
-                var result = OnnxExporter.Export(new ExportOptions
-                {
-                    CheckpointFolder = folder,
-                    OutputFolder = outputFolder,
-                    Flavour = GraphFlavours.Parse(p.GetValue(graph)!),
-                    MaxLength = p.GetValue(maxLength) ?? ModelPackage.TrainedMaxLength(folder),
-                    Overwrite = p.GetValue(force),
-                    Validation = validation,
-                    TritonRepository = p.GetValue(triton),
-                    TritonModelName = p.GetValue(tritonName),
-                    Cancellation = interrupt.Token,
-                });
+                var result = OnnxExporter.Export(options with { Validation = validation });
                 if (result.Validation is { } report)
                 {
                     var table = new Table().Title("ONNX Runtime vs TorchSharp").AddColumns("batch size", "batches", "max |Δ|", "argmax agreement", "result");

@@ -7,8 +7,7 @@ public static class OutputFolder
     /// <exception cref="UserInputException">The path, or a parent of it, is an existing file, or the folder cannot be created (permissions, read-only file system).</exception>
     public static string Create(string folder)
     {
-        var full = Path.GetFullPath(folder);
-        if (File.Exists(full)) throw new UserInputException(folder, null, "exists and is a file, not a folder; name a folder for the output.");
+        var full = CheckCreatable(folder);
         try
         {
             Directory.CreateDirectory(full);
@@ -17,6 +16,23 @@ public static class OutputFolder
         {
             // A parent that is a file, a read-only file system, a folder we may not write.
             throw new UserInputException(folder, null, $"cannot create the output folder ({e.Message})", e);
+        }
+        return full;
+    }
+
+    /// <summary>
+    /// Throws what <see cref="Create"/> would for a path that is, or lies under, an existing file, but creates nothing: a
+    /// command that writes several outputs checks them all before it writes the first. Returns the full path.
+    /// </summary>
+    /// <exception cref="UserInputException">The path, or a parent of it, is an existing file.</exception>
+    public static string CheckCreatable(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        // The nearest existing ancestor decides: a folder can be created under it, a file cannot.
+        for (var path = full; path is not null; path = Path.GetDirectoryName(path))
+        {
+            if (Directory.Exists(path)) break;
+            if (File.Exists(path)) throw new UserInputException(path == full ? folder : path, null, "exists and is a file, not a folder; name a folder for the output.");
         }
         return full;
     }

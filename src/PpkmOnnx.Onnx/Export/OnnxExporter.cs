@@ -32,6 +32,8 @@ public static class OnnxExporter
     /// <exception cref="OperationCanceledException"><see cref="ExportOptions.Cancellation"/> was cancelled; nothing was written.</exception>
     public static ExportResult Export(ExportOptions options)
     {
+        // Every output is checked before the first is written: a refused Triton entry must not leave (or replace) a package.
+        CheckOutputs(options);
         var ct = options.Cancellation;
         var checkpoint = options.CheckpointFolder;
         var weights = CheckpointReader.Read(checkpoint);
@@ -94,19 +96,44 @@ public static class OnnxExporter
             Validation = report?.ToJson(),
         };
         ArtifactJson.Write(staging.Combine(ModelPackageLayout.ExportReportFile), exportRecord, ArtifactRecordJsonContext.Default.ExportRecord);
+        // The Triton entry is staged beside the package and both are committed last, so a failure writing it leaves neither.
+        using var tritonStaging = options.TritonRepository is { } repo
+            ? TritonRepositoryWriter.Stage(repo, TritonModelName(options), modelPath, config, weights.Pooler is not null, options.TritonMaxBatchSize, options.Overwrite)
+            : null;
         // The last moment a cancellation can still leave nothing behind.
         ct.ThrowIfCancellationRequested();
         staging.Commit();
+        tritonStaging?.Commit();
 
         var finalModel = ModelPackageLayout.ModelPath(staging.Destination, ModelVariant.Fp32);
-        string? triton = null;
-        if (options.TritonRepository is { } repo)
-        {
-            var name = options.TritonModelName ?? Path.GetFileName(staging.Destination);
-            triton = TritonRepositoryWriter.Write(repo, name, finalModel, config, weights.Pooler is not null, options.TritonMaxBatchSize, options.Overwrite);
-        }
+        var triton = tritonStaging?.Destination;
         return new ExportResult(staging.Destination, finalModel, options.Flavour, model.Graph.Node.Count, sha, report, triton);
     }
+
+    /// <summary>
+    /// Checks that every output of <paramref name="options"/> may be written (the package folder and, when asked for, the
+    /// Triton entry: names, files in the way, existing content without <see cref="ExportOptions.Overwrite"/>) without writing
+    /// anything. <see cref="Export"/> runs it first; a caller with slow work before the export (loading a reference model)
+    /// runs it before that work.
+    /// </summary>
+    /// <exception cref="UserInputException">An output is a file or lies under one, is or holds the checkpoint (<see cref="OutputOverlap"/>), or the Triton model name is not a folder name.</exception>
+    /// <exception cref="SettingsAdviceException">An output folder has content and overwriting was not allowed.</exception>
+    public static void CheckOutputs(ExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StagingFolder.CheckDestination(options.OutputFolder, options.Overwrite);
+        // The package, and a Triton entry, replace their folders as a whole: neither may be or hold the checkpoint.
+        OutputOverlap.CheckFolder(options.OutputFolder, options.CheckpointFolder);
+        if (options.TritonRepository is { } repo)
+        {
+            TritonRepositoryWriter.CheckDestination(repo, TritonModelName(options), options.Overwrite);
+            OutputOverlap.CheckFolder(Path.Combine(repo, TritonModelName(options)), options.CheckpointFolder);
+        }
+    }
+
+    // The Triton model is named after the package folder unless a name was given.
+    private static string TritonModelName(ExportOptions options) =>
+        options.TritonModelName ?? Path.GetFileName(Path.GetFullPath(options.OutputFolder.TrimEnd('/', '\\')));
 
     /// <summary>
     /// Runs <paramref name="check"/> on the exported model: a classifier as serve runs it (the Runtime's classification

@@ -13,19 +13,44 @@ namespace PpkmOnnx.Onnx.Export;
 /// </summary>
 public static class TritonRepositoryWriter
 {
-    /// <summary>Writes the entry for <paramref name="modelPath"/> and returns the model folder.</summary>
-    /// <exception cref="ArgumentException">The name is not a plain folder name or the batch size is not positive.</exception>
-    public static string Write(string repository, string modelName, string modelPath, ModelConfig config, bool hasPooler, int maxBatchSize, bool overwrite)
+    /// <summary>
+    /// Checks, before anything is written, that the entry <paramref name="modelName"/> may be written under
+    /// <paramref name="repository"/> (as <see cref="StagingFolder.CheckDestination"/>), and returns the model folder's full path.
+    /// An export asks first, so a refused entry never leaves a package behind.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">The name (<see cref="ExportOptions.TritonModelName"/>) is not a plain folder name.</exception>
+    /// <exception cref="UserInputException">The repository, or a folder above it, is a file; the model folder is a file.</exception>
+    /// <exception cref="SettingsAdviceException">The model folder has content and <paramref name="overwrite"/> is false.</exception>
+    public static string CheckDestination(string repository, string modelName, bool overwrite)
     {
+        ArgumentNullException.ThrowIfNull(repository);
         if (string.IsNullOrWhiteSpace(modelName) || modelName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || modelName is "." or "..")
-            throw new UserInputException($"'{modelName}' is not a valid Triton model name.");
+            throw new InvalidSettingException(nameof(ExportOptions.TritonModelName), $"'{modelName}' is not a valid Triton model name (one folder name: no '/', not '.' or '..').");
+        return StagingFolder.CheckDestination(Path.Combine(repository, modelName), overwrite);
+    }
+
+    /// <summary>
+    /// Stages the entry for <paramref name="modelPath"/> (checked as <see cref="CheckDestination"/>) and returns it
+    /// uncommitted, so the caller commits it together with the package it belongs to.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">The name is not a plain folder name.</exception>
+    /// <exception cref="ArgumentException">The batch size is not positive.</exception>
+    public static StagingFolder Stage(string repository, string modelName, string modelPath, ModelConfig config, bool hasPooler, int maxBatchSize, bool overwrite)
+    {
         if (maxBatchSize < 1) throw new ArgumentException($"Triton max_batch_size must be positive, got {maxBatchSize}.");
-        using var staging = StagingFolder.Begin(Path.Combine(repository, modelName), overwrite);
-        Directory.CreateDirectory(staging.Combine("1"));
-        File.Copy(modelPath, staging.Combine("1", "model.onnx"));
-        AtomicFile.WriteAllText(staging.Combine("config.pbtxt"), ConfigText(modelName, config, hasPooler, maxBatchSize));
-        staging.Commit();
-        return staging.Destination;
+        var staging = StagingFolder.Begin(CheckDestination(repository, modelName, overwrite), overwrite);
+        try
+        {
+            Directory.CreateDirectory(staging.Combine("1"));
+            File.Copy(modelPath, staging.Combine("1", "model.onnx"));
+            AtomicFile.WriteAllText(staging.Combine("config.pbtxt"), ConfigText(modelName, config, hasPooler, maxBatchSize));
+            return staging;
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The config.pbtxt text.</summary>

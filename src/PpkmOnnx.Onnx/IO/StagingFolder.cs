@@ -50,12 +50,13 @@ public sealed class StagingFolder : IDisposable
     /// <paramref name="overwrite"/> (the setting <c>Overwrite</c>, which a command line words as its flag). Callers that do
     /// minutes of work before <see cref="Begin"/> ask first. Returns the destination's full path.
     /// </summary>
-    /// <exception cref="UserInputException">The destination is a file.</exception>
+    /// <exception cref="UserInputException">The destination, or a folder above it, is a file.</exception>
     /// <exception cref="SettingsAdviceException">The destination is a folder with content and <paramref name="overwrite"/> is false.</exception>
     public static string CheckDestination(string destination, bool overwrite)
     {
         var full = System.IO.Path.GetFullPath(destination.TrimEnd('/', '\\'));
         if (File.Exists(full)) throw new UserInputException($"{full}: exists and is a file, not a folder.");
+        OutputFolder.CheckCreatable(System.IO.Path.GetDirectoryName(full)!);
         if (!overwrite && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
             throw new SettingsAdviceException(name => $"{full}: folder exists and is not empty; choose another output or pass {name(OverwriteSetting)} to replace it.", full);
         return full;

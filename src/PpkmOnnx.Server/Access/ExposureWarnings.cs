@@ -14,7 +14,7 @@ public static class ExposureWarnings
     {
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
-        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var url in options.Addresses)
         {
             if (IsLocal(url)) continue;
             if (!url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PpkmOnnx.Core;
 using PpkmOnnx.Runtime;
 using PpkmOnnx.Server.Batching;
 using PpkmOnnx.Server.Metrics;
@@ -97,7 +98,11 @@ public sealed class ModelCatalog : IAsyncDisposable
             catch (Exception e)
             {
                 lock (_gate) _failures[registration.Name] = e;
-                _logger.LogError(e, "model {Name} cannot be served: {Message}", registration.Name, e.Message);
+                // Loading goes on past a failure only with AllowPartial, and then the log is where a running server names it; a
+                // failure that stops loading is the start's error (ServerStartup) and /readyz's, so it is not printed twice. A
+                // user's mistake is its message; only a bug carries its stack trace.
+                if (_options.AllowPartial)
+                    _logger.LogError(e is UserInputException ? null : e, "model {Name} cannot be served: {Message}", registration.Name, e.Message);
                 _loadError = string.Join("; ", Failures.Select(f => $"model '{f.Key}': {f.Value.Message}"));
                 if (!_options.AllowPartial) return;
             }
