@@ -30,6 +30,15 @@ public sealed class PretrainedCommandTests
     }
 
     [Fact]
+    public void The_command_list_names_the_models_by_the_names_import_takes()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var (code, stdout, _) = Ppkm(temp.Path, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("List and import pretrained encoders (minilm = all-MiniLM-L6-v2, arctic-xs = snowflake-arctic-embed-xs)", stdout);
+    }
+
+    [Fact]
     public void Unknown_model_is_a_one_line_error_listing_the_known_ones()
     {
         using var temp = TestPaths.NewTempFolder();

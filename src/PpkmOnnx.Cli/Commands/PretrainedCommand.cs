@@ -11,7 +11,9 @@ internal static class PretrainedCommand
 {
     public static Command Create()
     {
-        var command = new Command("pretrained", "List and import pretrained encoders (all-MiniLM-L6-v2, arctic-embed-xs) as Hugging Face checkpoints.");
+        // The names `import` takes, from the catalog: the models' own names (all-MiniLM-L6-v2) read as if they were accepted.
+        var names = string.Join(", ", PretrainedCatalog.All.Select(m => $"{m.Name} = {m.Description.Split(' ')[0]}"));
+        var command = new Command("pretrained", $"List and import pretrained encoders ({names}) as Hugging Face checkpoints.");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateImport());
         return command;
