@@ -11,6 +11,20 @@ namespace PpkmOnnx.Onnx.Tests;
 public sealed class PackagingTests
 {
     [Fact]
+    public void A_Triton_name_with_a_quote_or_backslash_is_escaped_in_the_config_text()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var checkpoint = temp.Combine("ckpt");
+        TinyCheckpoint.Write(checkpoint, ModelArchitecture.DistilBert, new[] { "negative", "neutral", "positive" }, seed: 2);
+        OnnxExporter.Export(new ExportOptions
+        {
+            CheckpointFolder = checkpoint, OutputFolder = temp.Combine("package"), TritonRepository = temp.Combine("triton"), TritonModelName = "say \"hi\" \\o",
+        });
+        var config = File.ReadAllText(temp.Combine("triton", "say \"hi\" \\o", "config.pbtxt"));
+        Assert.StartsWith("name: \"say \\\"hi\\\" \\\\o\"\n", config); // name: "say \"hi\" \\o"
+    }
+
+    [Fact]
     public void Triton_repository_gets_config_and_versioned_model()
     {
         using var temp = TestPaths.NewTempFolder();

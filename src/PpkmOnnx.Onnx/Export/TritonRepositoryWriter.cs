@@ -57,7 +57,7 @@ public static class TritonRepositoryWriter
     public static string ConfigText(string modelName, ModelConfig config, bool hasPooler, int maxBatchSize)
     {
         var s = new StringBuilder();
-        s.Append(CultureInfo.InvariantCulture, $"name: \"{modelName}\"\n");
+        s.Append(CultureInfo.InvariantCulture, $"name: \"{TextFormatString(modelName)}\"\n");
         s.Append("platform: \"onnxruntime_onnx\"\n");
         s.Append(CultureInfo.InvariantCulture, $"max_batch_size: {maxBatchSize}\n");
         s.Append("dynamic_batching { }\n");
@@ -76,6 +76,9 @@ public static class TritonRepositoryWriter
         s.Append("\n]\n");
         return s.ToString();
     }
+
+    // A string in protobuf's text format: a folder name may hold '"' or '\', which would otherwise end or escape the string.
+    internal static string TextFormatString(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private static string Output(string name, string dims) => $"  {{\n    name: \"{name}\"\n    data_type: TYPE_FP32\n    dims: [ {dims} ]\n  }}";
 }
