@@ -39,6 +39,11 @@ public sealed class ModelRegistrationTests
         Assert.Contains("not valid JSON", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
         File.WriteAllText(file, "[{\"name\": \"x\", \"path\": \"p\", \"variant\": \"bf16\"}]");
         Assert.Contains("unknown model variant", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
+        // A field of the wrong type is refused, not read as absent (which would serve fp32 for "variant": 7).
+        File.WriteAllText(file, "[{\"name\": \"x\", \"path\": \"p\", \"variant\": 7}]");
+        Assert.Equal($"{file}: models[0].variant: must be a string, got 7.", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
+        File.WriteAllText(file, "[{\"name\": [\"x\"], \"path\": \"p\"}]");
+        Assert.Equal($"{file}: models[0].name: must be a string, got [\"x\"].", Assert.Throws<UserInputException>(() => ModelRegistration.LoadFile(file)).Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Commands;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Server.CommandLine;
 
@@ -22,8 +23,11 @@ internal static class CliRunner
 
     private static readonly AsyncLocal<TextReader?> Input = new();
 
-    /// <summary>Standard input of the running invocation: the reader given to <see cref="RunAsync"/>, else the console's.</summary>
-    public static TextReader StandardInput => Input.Value ?? Console.In;
+    // Decoded strictly: the console's reader turns invalid bytes into U+FFFD, which a file with the same bytes would not pass.
+    private static readonly Lazy<TextReader> ConsoleInput = new(() => TextRowReader.StrictUtf8Reader(Console.OpenStandardInput()));
+
+    /// <summary>Standard input of the running invocation: the reader given to <see cref="RunAsync"/>, else the console's bytes decoded strictly as UTF-8.</summary>
+    public static TextReader StandardInput => Input.Value ?? ConsoleInput.Value;
 
     /// <summary>Parses and runs <paramref name="args"/>; see <see cref="CommandLineHost"/> for the exit codes.</summary>
     /// <param name="args">The command line.</param>

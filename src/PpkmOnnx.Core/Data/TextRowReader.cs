@@ -119,7 +119,10 @@ public sealed class TextRowReader : IDisposable
         return new TextRowReader(path, stream, reader, kind, delimiter, quotes, hasHeader, columns, textIndex);
     }
 
-    /// <summary>Reads plain lines (one text each, no header) from <paramref name="reader"/>, e.g. standard input.</summary>
+    /// <summary>
+    /// Reads plain lines (one text each, no header) from <paramref name="reader"/>, e.g. standard input; a leading byte-order
+    /// mark is dropped. Give a reader that decodes strictly (<see cref="StrictUtf8Reader"/>) for files' handling of bad bytes.
+    /// </summary>
     /// <param name="reader">The lines; disposed with this reader.</param>
     /// <param name="source">The name used in messages (e.g. <c>stdin</c>).</param>
     public static TextRowReader OpenLines(TextReader reader, string source)
@@ -190,6 +193,8 @@ public sealed class TextRowReader : IDisposable
             catch (DecoderFallbackException e) { throw InvalidUtf8(line + 1, e); }
             if (current is null) yield break;
             line++;
+            // A file's byte-order mark is skipped before decoding; a stream's (standard input) reaches us as U+FEFF.
+            if (line == 1 && current.StartsWith('\uFEFF')) current = current[1..];
             if (current.Trim().Length == 0)
             {
                 // A blank line is an empty text in plain lines, and only spacing between JSON objects.
@@ -210,6 +215,13 @@ public sealed class TextRowReader : IDisposable
             yield return new TextRow(text, row, line);
         }
     }
+
+    /// <summary>
+    /// A reader of <paramref name="stream"/> that refuses invalid UTF-8 (a <see cref="DecoderFallbackException"/>, which the
+    /// rows' reading turns into a one-line error) as files are refused, instead of the console's silent U+FFFD.
+    /// </summary>
+    public static TextReader StrictUtf8Reader(Stream stream) =>
+        new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
 
     private UserInputException InvalidUtf8(long line, Exception e) =>
         // Decoding runs a buffer ahead of parsing, so the last line parsed is a lower bound of where the bad bytes are.

@@ -49,7 +49,7 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
     /// Reads a models file: <c>{"models": [{"name": ..., "path": ..., "variant": ...}]}</c> or the bare array.
     /// Relative paths are relative to the file.
     /// </summary>
-    /// <exception cref="UserInputException">The file is missing, not JSON, or an entry lacks name/path.</exception>
+    /// <exception cref="UserInputException">The file is missing, not JSON, or an entry lacks name/path or has a field that is not a string.</exception>
     public static IReadOnlyList<ModelRegistration> LoadFile(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"{path}: models file not found.");
@@ -63,13 +63,20 @@ public sealed record ModelRegistration(string Name, string PackagePath, ModelVar
         for (int i = 0; i < array.Count; i++)
         {
             if (array[i] is not JsonObject entry) throw new UserInputException($"{path}: models[{i}] is not an object.");
-            string? Str(string key) => entry[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            // Absent (or null) is "not given"; any other non-string is a mistake, not a default ("variant": 7 is not fp32).
+            string? Str(string key) => entry[key] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<string>(out var s) => s,
+                var other => throw new UserInputException(path, $"models[{i}].{key}", $"must be a string, got {other.ToJsonString()}."),
+            };
             var name = Str("name");
             var package = Str("path");
             if (string.IsNullOrWhiteSpace(name)) throw new UserInputException($"{path}: models[{i}] has no \"name\".");
             if (string.IsNullOrWhiteSpace(package)) throw new UserInputException($"{path}: models[{i}] has no \"path\".");
             ModelVariant variant;
-            try { variant = Str("variant") is { } v ? ModelPackageLayout.ParseVariant(v) : ModelVariant.Fp32; }
+            var variantName = Str("variant");
+            try { variant = variantName is { } v ? ModelPackageLayout.ParseVariant(v) : ModelVariant.Fp32; }
             catch (UserInputException e) { throw new UserInputException(path, $"models[{i}]", e.Message, e); }
             list.Add(new ModelRegistration(name, Path.Combine(baseFolder, package), variant));
         }

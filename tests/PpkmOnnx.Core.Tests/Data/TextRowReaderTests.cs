@@ -45,6 +45,19 @@ public sealed class TextRowReaderTests
     }
 
     [Fact]
+    public void Standard_input_drops_a_byte_order_mark_and_refuses_invalid_utf8_as_a_file_would()
+    {
+        var withBom = new MemoryStream([0xEF, 0xBB, 0xBF, .. "halo semua\nppkm lagi\n"u8]);
+        using (var reader = TextRowReader.OpenLines(TextRowReader.StrictUtf8Reader(withBom), "stdin"))
+            Assert.Equal(["halo semua", "ppkm lagi"], reader.ReadRows().Select(r => r.Text));
+
+        var invalid = new MemoryStream([.. "halo\n"u8, 0xFF, .. " semua\n"u8]);
+        using var strict = TextRowReader.OpenLines(TextRowReader.StrictUtf8Reader(invalid), "stdin");
+        var e = Assert.Throws<UserInputException>(() => strict.ReadRows().ToList());
+        Assert.StartsWith("stdin: invalid UTF-8 at or after line ", e.Message);
+    }
+
+    [Fact]
     public void TabSeparated_LoneQuote_ReadQuoteBlindLikeDatasetReader()
     {
         using var tmp = TestPaths.NewTempFolder();
