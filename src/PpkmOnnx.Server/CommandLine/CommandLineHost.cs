@@ -70,10 +70,11 @@ public static class CommandLineHost
             error.WriteLine($"{tool}: error: {OneLine(SettingFlags.Word(e, parseResult))}");
             return UserErrorExitCode;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException { FileName: { } file } && Path.IsPathRooted(file) || e is DirectoryNotFoundException)
         {
             // What the user named went away between a check and its opening, or is a symbolic link to nothing (which passes
-            // .NET's existence checks): the user's to fix like any missing input.
+            // .NET's existence checks): the user's to fix like any missing input. A missing assembly (FileName is its
+            // display name, not a path) stays an internal error.
             error.WriteLine($"{tool}: error: {OneLine(e.Message)}{DanglingLinkNote(e)}");
             return UserErrorExitCode;
         }
