@@ -46,6 +46,22 @@ public sealed class TokenizerCommandTests
     }
 
     [Fact]
+    public async Task A_tokenizer_folder_with_content_is_kept_unless_force_in_the_words_of_every_folder_output()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        File.WriteAllText(tmp.Combine("corpus.txt"), "Ab ab ab, abc!\nca ca\n");
+        var tok = tmp.Combine("tok");
+        Directory.CreateDirectory(tok);
+        File.WriteAllText(Path.Combine(tok, "notes.txt"), "mine");
+        var (code, _, error) = await Run("tokenizer", "train", tmp.Combine("corpus.txt"), "-o", tok, "--vocab-size", "100");
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {Path.GetFullPath(tok)}: folder exists and is not empty; choose another output or pass --force to replace it.", error.Trim());
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(tok).Select(Path.GetFileName));
+        Assert.Equal(0, (await Run("tokenizer", "train", tmp.Combine("corpus.txt"), "-o", tok, "--vocab-size", "100", "--force")).Code);
+        Assert.True(File.Exists(Path.Combine(tok, "vocab.txt")));
+    }
+
+    [Fact]
     public async Task Vocab_size_below_the_alphabet_is_one_line_exit_2_and_nothing_written()
     {
         using var tmp = TestPaths.NewTempFolder();

@@ -1,11 +1,12 @@
-using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core;
 using System.CommandLine;
 using System.Diagnostics;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Onnx.IO;
+using PpkmOnnx.Server.CommandLine;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;
@@ -55,6 +56,7 @@ internal static class TokenizerCommand
         var train = new Command("train", "Learn a WordPiece vocabulary (Hugging Face tokenizers' WordPiece trainer: same basic tokenization as ppkm's BERT tokenizer, special tokens first, ## continuation pieces) and write a tokenizer folder.");
         train.Arguments.Add(corpus);
         foreach (var o in new Option[] { output, vocabSize, minFrequency, limitAlphabet, lowercase, mergeRule, textColumn, force }) train.Options.Add(o);
+        SettingFlags.Bind(train, StagingFolder.OverwriteSetting, force);
         train.SetAction(parseResult =>
         {
             var options = new WordPieceTrainerOptions
@@ -68,9 +70,8 @@ internal static class TokenizerCommand
             options.Validate();
             var folder = parseResult.GetValue(output)!;
             var overwrite = parseResult.GetValue(force);
-            if (File.Exists(folder)) throw new UserInputException($"{folder}: exists and is a file, not a folder.");
-            if (!overwrite && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
-                throw new UserInputException($"{folder}: folder exists and is not empty. Use --force to replace it.");
+            // Before minutes of training: the one rule for a destination folder, as export and pretrained import apply it.
+            StagingFolder.CheckDestination(folder, overwrite);
             var console = CliConsole.For(parseResult);
             var files = parseResult.GetValue(corpus)!;
             OutputOverlap.CheckFolder(folder, files); // the tokenizer folder replaces what is there as a whole
