@@ -79,4 +79,17 @@ public sealed class QuantizeCommandTests
         Assert.Equal(validation.Rows.Count, check["count"]!.GetValue<int>());
         Assert.Equal((double)right / validation.Rows.Count, check["fp32"]!["accuracy"]!.GetValue<double>(), 12);
     }
+
+    [Fact]
+    public async Task An_exclusion_pattern_that_names_no_node_is_refused_before_any_work()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var (package, _) = TinyPackageAndDemo(temp);
+        var before = Directory.GetFiles(package).Select(f => (f, File.GetLastWriteTimeUtc(f))).Order().ToArray();
+        var (code, _, stderr) = await CliInvocation.RunAsync(["quantize", package, "--exclude", "/bert/encoder/layer.99/*"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: exclusion pattern '/bert/encoder/layer.99/*' names nothing int8 converts", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal(before, Directory.GetFiles(package).Select(f => (f, File.GetLastWriteTimeUtc(f))).Order().ToArray());
+    }
 }

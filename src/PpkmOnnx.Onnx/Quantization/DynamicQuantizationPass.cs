@@ -92,18 +92,7 @@ internal static class DynamicQuantizationPass
     private static void QuantizeWordEmbedding(GraphProto graph, IReadOnlyList<Regex> exclude, List<TensorProto> newInitializers,
         Dictionary<NodeProto, List<NodeProto>> replacements, List<string> converted, List<string> excluded)
     {
-        var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var graphInputs = graph.Input.Select(i => i.Name).ToHashSet();
-        // The word-embedding lookup: a Gather on a graph input (input_ids) from a float table; with several
-        // (token-type embeddings look alike) the one with the most rows.
-        var node = graph.Node
-            .Where(n => n.OpType == "Gather" && string.IsNullOrEmpty(n.Domain) && n.Input.Count == 2
-                && initializers.TryGetValue(n.Input[0], out var t) && t.DataType == QuantProto.Float && t.Dims.Count == 2
-                && graphInputs.Contains(n.Input[1]) && (QuantProto.IntAttributeOf(n, "axis") ?? 0) == 0)
-            .OrderByDescending(n => initializers[n.Input[0]].Dims[0]).FirstOrDefault();
-        if (node is null) return;
-        var table = initializers[node.Input[0]];
-        var name = string.IsNullOrEmpty(node.Name) ? "Gather:" + node.Output[0] : node.Name;
+        if (FindWordEmbedding(graph) is not var (node, table, name)) return;
         if (exclude.Any(p => p.IsMatch(name) || p.IsMatch(table.Name))) { excluded.Add(name); return; }
         var q = WeightQuantizer.QuantizeRows(QuantProto.ReadFloats(table), (int)table.Dims[0], (int)table.Dims[1]);
         string qName = table.Name + "_quantized", sName = table.Name + "_row_scale";
@@ -118,6 +107,23 @@ internal static class DynamicQuantizationPass
             QuantProto.Node("Mul", name + "_Dequantize", [o + "_int8_float", o + "_scale"], [o]),
         ];
         converted.Add(name);
+    }
+
+    /// <summary>
+    /// The word-embedding lookup: a Gather on a graph input (input_ids) from a float table; with several (token-type
+    /// embeddings look alike) the one with the most rows, with its table and name (<see cref="QuantProto.NodeName"/>).
+    /// </summary>
+    public static (NodeProto Node, TensorProto Table, string Name)? FindWordEmbedding(GraphProto graph)
+    {
+        var initializers = graph.Initializer.ToDictionary(t => t.Name);
+        var graphInputs = graph.Input.Select(i => i.Name).ToHashSet();
+        var node = graph.Node
+            .Where(n => n.OpType == "Gather" && string.IsNullOrEmpty(n.Domain) && n.Input.Count == 2
+                && initializers.TryGetValue(n.Input[0], out var t) && t.DataType == QuantProto.Float && t.Dims.Count == 2
+                && graphInputs.Contains(n.Input[1]) && (QuantProto.IntAttributeOf(n, "axis") ?? 0) == 0)
+            .OrderByDescending(n => initializers[n.Input[0]].Dims[0]).FirstOrDefault();
+        if (node is null) return null;
+        return (node, initializers[node.Input[0]], QuantProto.NodeName(node));
     }
 
     /// <summary>Drops initializers no node reads any more (the replaced float weights).</summary>

@@ -27,7 +27,7 @@ internal static class Float16ConversionPass
         var blocked = new HashSet<NodeProto>(DecomposedLayerNorms(graph));
         foreach (var n in graph.Node)
         {
-            var name = string.IsNullOrEmpty(n.Name) ? n.OpType + ":" + n.Output[0] : n.Name;
+            var name = QuantProto.NodeName(n);
             if (KeptFloat32.Contains(n.OpType) || blocked.Contains(n) || exclude.Any(p => p.IsMatch(name))) { blocked.Add(n); excluded.Add(name); }
         }
 
@@ -68,7 +68,7 @@ internal static class Float16ConversionPass
 
         foreach (var n in graph.Node)
         {
-            var name = string.IsNullOrEmpty(n.Name) ? n.OpType + ":" + n.Output[0] : n.Name;
+            var name = QuantProto.NodeName(n);
             if (blocked.Contains(n))
             {
                 // Inputs: float32 initializers, graph inputs and other kept nodes' results are used as they are;

@@ -25,6 +25,7 @@ public static partial class OnnxQuantizer
     /// <exception cref="ArgumentException">FP32 asked for, static mode without calibration texts, auto-exclusion without validation set.</exception>
     /// <exception cref="UserInputException">The package has no model.onnx.</exception>
     /// <exception cref="UserInputException">Not an exported package (no config.json / labels), or model.onnx is already quantized.</exception>
+    /// <exception cref="UserInputException">An <see cref="QuantizeOptions.Exclude"/> pattern names nothing the mode converts.</exception>
     /// <exception cref="OperationCanceledException"><see cref="QuantizeOptions.Cancellation"/> was cancelled; nothing was written.</exception>
     public static QuantizeResult Quantize(QuantizeOptions options)
     {
@@ -91,6 +92,7 @@ public static partial class OnnxQuantizer
         var labels = ReadLabels(package);
         var source = QuantProto.Load(sourcePath);
         RejectQuantized(source, sourcePath);
+        ExclusionTargets.RequireEachPatternMatches(source.Graph, options);
         // The package's truncation (the one the Runtime serves with) unless the caller sets another.
         int maxLength = options.MaxLength
             ?? ModelPackage.Read(package, source.MetadataProps.ToDictionary(p => p.Key, p => p.Value), sourcePath).MaxLength;

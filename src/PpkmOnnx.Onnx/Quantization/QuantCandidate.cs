@@ -44,7 +44,7 @@ internal sealed record QuantCandidate(NodeProto Node, string Name, TensorProto W
                 if (initializers.TryGetValue(other, out var b) && b.DataType == QuantProto.Float && b.Dims.Count == 1 && b.Dims[0] == weight.Dims[1])
                     bias = b;
             }
-            var name = string.IsNullOrEmpty(node.Name) ? node.OpType + ":" + node.Output[0] : node.Name;
+            var name = QuantProto.NodeName(node);
             result.Add(new QuantCandidate(node, name, weight, bias, LayerKeyOf(name, weight.Name, bias?.Name)));
         }
         return result;

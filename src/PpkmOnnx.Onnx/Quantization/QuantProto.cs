@@ -19,6 +19,9 @@ internal static class QuantProto
     public const int Float16 = (int)TensorProto.Types.DataType.Float16;
     public const string MicrosoftDomain = "com.microsoft";
 
+    /// <summary>A node's name for reports and exclusion patterns: its own, or its op type and first output when unnamed.</summary>
+    public static string NodeName(NodeProto node) => string.IsNullOrEmpty(node.Name) ? node.OpType + ":" + node.Output[0] : node.Name;
+
     /// <summary>Parses an ONNX file (no external data).</summary>
     public static ModelProto Load(string path)
     {
