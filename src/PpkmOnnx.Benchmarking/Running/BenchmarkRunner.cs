@@ -159,9 +159,9 @@ public static partial class BenchmarkRunner
                     foreach (var batch in batches)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        // One column per package label, and the package's labels are the test split's (LoadedModel checked).
+                        // One column per package class; each is scored as the test split's class of the same name.
                         var logits = slot.Variant.Session.Logits(batch);
-                        for (int r = 0; r < logits.Rows; r++) predicted.Add(logits.Predicted(r));
+                        for (int r = 0; r < logits.Rows; r++) predicted.Add(model.DataClassIds[logits.Predicted(r)]);
                     }
                     slot.EvaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                     slot.Metrics = ClassificationMetrics.Compute(dataset.GoldLabelIds, predicted, dataset.LabelNames);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Benchmarking.Inspection;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Core.Packaging;
@@ -17,6 +18,8 @@ internal sealed class LoadedModel : IDisposable
     public BertWordPieceTokenizer Tokenizer { get; private set; } = null!;
     /// <summary>Label names by class id, as the package names them (and as serve names them: <see cref="PpkmOnnx.Runtime.Sessions.ClassifierSession.Labels"/>).</summary>
     public IReadOnlyList<string> Labels { get; private set; } = [];
+    /// <summary>For each of the package's class ids, the test split's class id of the same name.</summary>
+    public IReadOnlyList<int> DataClassIds { get; private set; } = [];
     public int MaxLength { get; private set; }
     public int? MaxPositions { get; private set; }
     public string? ModelType { get; private set; }
@@ -86,7 +89,7 @@ internal sealed class LoadedModel : IDisposable
         // metadata), so bench truncates and labels as serve does.
         var package = Variants[0].Session.Core.Package;
         Labels = package.Labels;
-        CheckLabels(package.Labels, options.Dataset.LabelNames, package.ConfigPath);
+        DataClassIds = MatchLabels(package.Labels, options.Dataset.LabelNames, package.ConfigPath);
         Tokenizer = package.Tokenizer;
         ModelType = package.ModelType;
         MaxPositions = package.MaxPositionEmbeddings;
@@ -100,15 +103,18 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    private static void CheckLabels(IReadOnlyList<string> packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
+    /// <summary>
+    /// The test split's class id for each of the package's, matched by name as train and quantize match classes
+    /// (<see cref="ClassNameMatching"/>: the same names in any order): bench scores a prediction under the class its name says.
+    /// </summary>
+    private static int[] MatchLabels(IReadOnlyList<string> packageLabels, IReadOnlyList<string> datasetLabels, string configPath)
     {
         if (packageLabels.Count != datasetLabels.Count)
             throw new UserInputException($"{configPath}: id2label has {packageLabels.Count} labels but the test split has {datasetLabels.Count} ({string.Join(", ", datasetLabels)}).");
-        // Hugging Face's placeholder names (LABEL_0, …) say nothing about the order; real names must match id for id.
-        if (packageLabels.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal))) return;
-        for (int i = 0; i < packageLabels.Count; i++)
-            if (!string.Equals(packageLabels[i], datasetLabels[i], StringComparison.OrdinalIgnoreCase))
-                throw new UserInputException($"{configPath}: id2label[{i}] is '{packageLabels[i]}' but the test split calls class {i} '{datasetLabels[i]}'.");
+        if (ClassNameMatching.Order(datasetLabels, packageLabels) is { } dataIds) return dataIds;
+        string Classes(IEnumerable<string> names) => "[" + string.Join(", ", names) + "]";
+        throw new UserInputException($"{configPath}: id2label {Classes(packageLabels)} does not name the test split's classes {Classes(datasetLabels)}; "
+            + "bench matches classes by name (in any order), so the data must use the package's class names.");
     }
 
     public void Dispose()

@@ -52,7 +52,7 @@ public class BenchAndServeAgreementTests
     }
 
     [Fact]
-    public void Bench_scores_classes_in_the_order_serve_names_them_and_refuses_a_package_whose_order_differs()
+    public void Bench_reads_classes_in_the_order_serve_names_them_and_maps_each_to_the_test_splits_class_of_that_name()
     {
         using var temp = TestPaths.NewTempFolder();
         var package = Package(temp, 16, 64);
@@ -77,8 +77,12 @@ public class BenchAndServeAgreementTests
         Package(temp, 16, 64, id2label: ["negative", "positive", "neutral"]);
         using (var served = SentimentClassifier.Load(package, new ClassifierOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }))
             Assert.Equal(["negative", "positive", "neutral"], served.Labels);
-        var e = Assert.Throws<UserInputException>(() => LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }));
-        Assert.Contains("id2label[1] is 'positive'", e.Message);
+        using (var benched = LoadedModel.Open(BenchmarkModelInput.ForPackage(package), Options(package), _ => { }))
+        {
+            Assert.Equal(["negative", "positive", "neutral"], benched.Labels);
+            // The test split is negative 0, neutral 1, positive 2: package class 1 (positive) is its 2, class 2 (neutral) its 1.
+            Assert.Equal([0, 2, 1], benched.DataClassIds);
+        }
     }
 
     [Theory]

@@ -187,6 +187,28 @@ public class BenchmarkRunnerTests
     }
 
     [Fact]
+    public void A_package_naming_the_classes_in_another_order_is_scored_under_the_class_each_output_names()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var package = MakePackage(temp);
+        // The graph's output columns stay the hand model's; config.json now calls column 0 "neutral", 1 "positive", 2 "negative".
+        string[] packageClasses = ["neutral", "positive", "negative"];
+        TinyPackage.HandSet().WriteSideFiles(package, labels: packageClasses, maxPositions: MaxPositions);
+        var report = BenchmarkRunner.Run(Options(package) with { Variants = [ModelVariant.Fp32], BatchSizes = [] });
+
+        var tokenizer = BertWordPieceTokenizer.FromFolder(package);
+        var gold = Split.Select(s => s.Gold).ToArray();
+        var columns = HandPredictions(TinyPackage.HandSet(), tokenizer);
+        var byName = columns.Select(c => Array.IndexOf(TinyPackage.LabelNames.ToArray(), packageClasses[c])).ToArray();
+        var expected = ClassificationMetrics.Compute(gold, byName, TinyPackage.LabelNames);
+        var measured = Assert.Single(report.Models[0].Variants).Metrics;
+        Assert.Equal(expected.ConfusionMatrix, measured.ConfusionMatrix);
+        Assert.Equal(expected.Accuracy, measured.Accuracy, 12);
+        // Scoring the columns by position would give another answer, so the test tells the two apart.
+        Assert.NotEqual(expected.Accuracy, ClassificationMetrics.Compute(gold, columns, TinyPackage.LabelNames).Accuracy, 12);
+    }
+
+    [Fact]
     public void Token_type_ids_are_fed_only_to_graphs_that_take_them()
     {
         using var temp = TestPaths.NewTempFolder();
@@ -260,10 +282,10 @@ public class BenchmarkRunnerTests
         var tooLong = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package) with { SequenceLengths = [128] }));
         Assert.Contains("max_position_embeddings 64", tooLong.Message);
 
-        TinyPackage.HandSet().WriteSideFiles(package, labels: ["negative", "positive", "neutral"], maxPositions: MaxPositions);
-        var swapped = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
-        Assert.Contains("config.json", swapped.Message);
-        Assert.Contains("id2label[1] is 'positive'", swapped.Message);
+        TinyPackage.HandSet().WriteSideFiles(package, labels: ["negative", "neutral", "happy"], maxPositions: MaxPositions);
+        var renamed = Assert.Throws<UserInputException>(() => BenchmarkRunner.Run(Options(package)));
+        Assert.Equal($"{Path.Combine(package, "config.json")}: id2label [negative, neutral, happy] does not name the test split's classes "
+            + "[negative, neutral, positive]; bench matches classes by name (in any order), so the data must use the package's class names.", renamed.Message);
 
         // A package whose labels disagree with its graph is refused when the variant opens, by the Runtime's rule (serve's).
         // (Placeholder names LABEL_0, … without a classification head mean "no labels" under ModelPackage's one rule, so real names here.)
