@@ -19,6 +19,10 @@ namespace PpkmOnnx.Server;
 /// <summary>Builds the <c>ppkm serve</c> web application.</summary>
 public static class ServerApp
 {
+    // Every read-only endpoint answers HEAD as HTTP asks of GET resources (RFC 9110 §9.3.2): monitors and load balancers
+    // probe with it. Kestrel sends the headers of the GET answer and drops its body.
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     /// <summary>
     /// Builds (does not start) the application: endpoints, metrics, OpenAPI, limits and background model loading.
     /// </summary>
@@ -73,7 +77,7 @@ public static class ServerApp
         if (options.ApiKeys is not null) app.UseMiddleware<ApiKeyMiddleware>();
         if (options.RateLimitPerMinute > 0) app.UseRateLimiter();
 
-        app.MapGet("/", () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+        app.MapMethods("/", GetAndHead, () => Results.Content(WebPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapPost("/v1/classify", (HttpContext context, ModelCatalog catalog, ServerOptions o) => ClassifyEndpoint.HandleAsync(context, catalog, o))
             .WithName("Classify")
             .WithSummary("Classify one text or a batch: every label with its probability, per input, most probable first.")
@@ -85,13 +89,13 @@ public static class ServerApp
             .Produces<ApiError>(StatusCodes.Status413PayloadTooLarge)
             .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/v1/models", (ModelCatalog catalog) =>
+        app.MapMethods("/v1/models", GetAndHead, (ModelCatalog catalog) =>
                 Results.Json(new ModelList(catalog.Models.Select(m => ModelDescription.From(m.Name, m.Classifier.Info)).ToList())))
             .WithName("Models")
             .WithSummary("The loaded models.")
             .Produces<ModelList>();
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("Health").WithSummary("The process is up.");
-        app.MapGet("/readyz", (ModelCatalog catalog) =>
+        app.MapMethods("/healthz", GetAndHead, () => Results.Json(new { status = "ok" })).WithName("Health").WithSummary("The process is up.");
+        app.MapMethods("/readyz", GetAndHead, (ModelCatalog catalog) =>
             {
                 var loaded = catalog.Models.Select(m => m.Name).ToList();
                 if (catalog.IsReady) return Results.Json(new ReadinessReport("ready", loaded, catalog.LoadError));

@@ -140,15 +140,17 @@ public sealed class ClassifyEndpointTests
 
     [Theory]
     [InlineData("GET", "/v1/classify", "POST")]
+    [InlineData("HEAD", "/v1/classify", "POST")]
     [InlineData("PUT", "/v1/classify", "POST")]
-    [InlineData("POST", "/healthz", "GET")]
-    [InlineData("DELETE", "/v1/models", "GET")]
+    [InlineData("POST", "/healthz", "GET, HEAD")]
+    [InlineData("DELETE", "/v1/models", "GET, HEAD")]
     public async Task Wrong_methods_get_405_with_allow(string method, string path, string allowed)
     {
         await using var h = await ServerHarness.StartAsync();
         var response = await h.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body("{}") });
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal(allowed.Split(", "), response.Content.Headers.Allow);
+        if (method == "HEAD") return; // a HEAD answer has no body to read
         Assert.Equal("method_not_allowed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await h.Client.GetAsync("/v1/nothing-here")).StatusCode);
     }

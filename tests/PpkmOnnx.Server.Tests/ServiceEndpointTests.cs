@@ -42,6 +42,24 @@ public sealed class ServiceEndpointTests
     }
 
     [Fact]
+    public async Task Probes_and_the_model_list_answer_head_with_the_get_status_and_headers_and_no_body()
+    {
+        await using var h = await ServerHarness.StartAsync(o => o with { Models = [.. o.Models, new ModelRegistration("ghost", "/nonexistent/package")] },
+            kestrel: true, waitReady: false);
+        Assert.Equal(503, await h.WaitForReadinessAsync()); // the ghost model fails, so /readyz answers 503 to both methods
+        foreach (var (path, status) in new[] { ("/healthz", HttpStatusCode.OK), ("/readyz", HttpStatusCode.ServiceUnavailable), ("/v1/models", HttpStatusCode.OK), ("/", HttpStatusCode.OK) })
+        {
+            var get = await h.Client.GetAsync(path);
+            var head = await h.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            Assert.Equal(status, get.StatusCode);
+            Assert.Equal(status, head.StatusCode);
+            Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+            Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_model_that_cannot_load_stops_the_start_unless_partial_serving_is_allowed()
     {
         using var temp = TestPaths.NewTempFolder();
