@@ -14,6 +14,8 @@ public sealed class AdaptCommandTests
         File.WriteAllText(Path.Combine(folder, "vocab.txt"), string.Join("\n", vocabulary ?? Vocabulary) + "\n");
         File.WriteAllText(Path.Combine(folder, "config.json"),
             $$"""{"model_type": "{{modelType}}", "vocab_size": 8, "hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 16}""");
+        // Present for the early folder check, never read: every refusal tested here comes before the weights are loaded.
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), []);
         return folder;
     }
 

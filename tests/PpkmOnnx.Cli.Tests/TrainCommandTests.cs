@@ -49,4 +49,26 @@ public sealed class TrainCommandTests
         Assert.Equal(2, code);
         Assert.Contains("holds a finished checkpoint (training.json says completed); choose another output or pass --force to replace it.", error);
     }
+
+    [Theory]
+    [InlineData("train", "model.safetensors", "model.safetensors: model.safetensors not found")]
+    [InlineData("distill", "model.safetensors", "model.safetensors: model.safetensors not found")]
+    [InlineData("adapt", "model.safetensors", "model.safetensors: model.safetensors not found")]
+    [InlineData("train", "vocab.txt", ": no tokenizer found")]
+    [InlineData("adapt", "config.json", "config.json")]
+    public async Task A_model_folder_missing_a_file_is_refused_before_the_data_is_read(string command, string missing, string named)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.csv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo);
+        File.Delete(Path.Combine(model, missing));
+        // The data file does not exist: had the data been read first, its error would be the one printed.
+        var (code, output, error) = await CliInvocation.RunAsync([command, model, "--data", temp.Combine("absent.csv"), "-o", temp.Combine("out"), "--epochs", "1"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"ppkm: error: {model}{(named.StartsWith(':') ? "" : "/")}{named}", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("", output); // no data summary, no settings table
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
 }

@@ -3,6 +3,7 @@ using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Adaptation;
+using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Training;
 using Spectre.Console;
 
@@ -50,7 +51,7 @@ internal static class AdaptCommand
         {
             var console = CliConsole.For(p);
             var modelPath = p.GetValue(model)!;
-            if (!Directory.Exists(modelPath)) throw new UserInputException($"{modelPath}: model folder not found (expected a Hugging Face folder with config.json and model.safetensors).");
+            CheckpointLoader.CheckFolder(modelPath);
             var files = p.GetValue(corpus) ?? [];
             var dataPath = p.GetValue(data.Data!);
             if (files.Length == 0 && dataPath is null) throw new UserInputException("no text to adapt on: pass --corpus FILE (and/or --data FILE).");

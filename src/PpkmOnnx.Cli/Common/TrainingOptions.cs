@@ -4,6 +4,7 @@ using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
 using Spectre.Console;
@@ -72,6 +73,29 @@ internal sealed class TrainingOptions
         Data.Add(command);
     }
 
+    /// <summary>--lr and --epochs as given (null for auto, resolved later from the model and the data).</summary>
+    /// <exception cref="UserInputException">A value that is neither auto nor in range.</exception>
+    private (double? LearningRate, int? Epochs) ExplicitLearningRateAndEpochs(ParseResult p)
+    {
+        var lrText = p.GetValue(LearningRate)!;
+        double? lr = null;
+        if (lrText != "auto")
+        {
+            if (!double.TryParse(lrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value <= 0 || value >= 1)
+                throw new UserInputException($"--lr must be auto or a number in (0, 1), got '{lrText}'.");
+            lr = value;
+        }
+        var epochsText = p.GetValue(Epochs)!;
+        int? epochs = null;
+        if (epochsText != "auto")
+        {
+            if (!int.TryParse(epochsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 1000)
+                throw new UserInputException($"--epochs must be auto or a whole number in 1..1000, got '{epochsText}'.");
+            epochs = value;
+        }
+        return (lr, epochs);
+    }
+
     /// <summary>
     /// The run's options; <c>auto</c> learning rate and epochs are resolved from the model's size and
     /// <paramref name="trainRows"/>, and each automatic choice comes back with its reason.
@@ -79,29 +103,25 @@ internal sealed class TrainingOptions
     public (TrainingRunOptions Options, IReadOnlyList<(string Setting, string Reason)> Choices) ToRunOptions(ParseResult p, int trainRows)
     {
         var model = p.GetValue(Model)!;
-        if (!Directory.Exists(model)) throw new UserInputException($"{model}: model folder not found (expected a Hugging Face folder with config.json and model.safetensors).");
         var choices = new List<(string, string)>();
-        var lrText = p.GetValue(LearningRate)!;
+        var (explicitLr, explicitEpochs) = ExplicitLearningRateAndEpochs(p);
         double lr;
-        if (lrText == "auto")
+        if (explicitLr is { } givenLr) lr = givenLr;
+        else
         {
             (lr, var why) = TrainingDefaults.LearningRateFor(ModelConfig.Load(model));
             choices.Add(($"learning rate {lr:G}", why));
         }
-        else if (!double.TryParse(lrText, NumberStyles.Float, CultureInfo.InvariantCulture, out lr) || !double.IsFinite(lr) || lr <= 0 || lr >= 1)
-            throw new UserInputException($"--lr must be auto or a number in (0, 1), got '{lrText}'.");
         var batchSize = p.GetValue(BatchSize);
-        var epochsText = p.GetValue(Epochs)!;
         int epochs;
         int? patience = p.GetValue(Patience);
-        if (epochsText == "auto")
+        if (explicitEpochs is { } givenEpochs) epochs = givenEpochs;
+        else
         {
             (epochs, var why) = TrainingDefaults.EpochsFor(trainRows, Math.Max(1, batchSize));
             patience ??= TrainingDefaults.AutoPatience;
             choices.Add(($"{epochs} epochs", why));
         }
-        else if (!int.TryParse(epochsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out epochs) || epochs is < 1 or > 1000)
-            throw new UserInputException($"--epochs must be auto or a whole number in 1..1000, got '{epochsText}'.");
         var options = new TrainingRunOptions
         {
             ModelPath = model,
@@ -134,6 +154,9 @@ internal sealed class TrainingOptions
         var console = CliConsole.For(p);
         // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
+        // Then the values typed on the line, then a model folder the run could not load, before the data is read.
+        ExplicitLearningRateAndEpochs(p);
+        CheckpointLoader.CheckFolder(p.GetValue(Model)!);
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = WithPseudoLabels(p, prepared.Split);

@@ -1,5 +1,6 @@
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,9 +23,7 @@ public static class CheckpointLoader
     {
         options ??= new CheckpointLoadOptions();
         var config = ModelConfig.Load(folder);
-        var weightsPath = Path.Combine(folder, "model.safetensors");
-        if (!File.Exists(weightsPath))
-            throw new UserInputException($"{weightsPath}: model.safetensors not found (only safetensors checkpoints are supported).");
+        var weightsPath = WeightsPath(folder);
         IReadOnlyDictionary<string, TensorData> tensors = SafeTensorsFile.Read(weightsPath);
         string? headOutcome = null;
         if (options.Labels is { Count: > 0 } labels)
@@ -45,6 +44,27 @@ public static class CheckpointLoader
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Checks, without reading the weights, what loading <paramref name="folder"/> and its tokenizer needs: a readable
+    /// config.json, model.safetensors and the vocabulary. Commands call it before reading their data, so a wrong folder is
+    /// refused in a moment.
+    /// </summary>
+    /// <exception cref="UserInputException">A missing folder or file, or a config.json <see cref="ModelConfig.Load"/> refuses.</exception>
+    public static void CheckFolder(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model folder not found (expected a Hugging Face folder with config.json and model.safetensors).");
+        ModelConfig.Load(folder);
+        WeightsPath(folder);
+        BertWordPieceTokenizer.FromFolder(folder);
+    }
+
+    private static string WeightsPath(string folder)
+    {
+        var path = Path.Combine(folder, "model.safetensors");
+        if (!File.Exists(path)) throw new UserInputException($"{path}: model.safetensors not found (only safetensors checkpoints are supported).");
+        return path;
     }
 
     /// <summary>
