@@ -66,19 +66,22 @@ public static class PublishedResultFile
             string where = $"{path}: entry {i + 1}";
             string model = row["model"] is JsonValue m && m.TryGetValue<string>(out var name) && name.Length > 0
                 ? name : throw new UserInputException($"{where}: missing string field 'model'.");
-            double Score(string field)
-            {
-                if (row[field] is not JsonValue v || !v.TryGetValue<double>(out var d))
-                    throw new UserInputException($"{where} ({model}): missing number field '{field}'.");
-                if (d < 0 || d > 1)
-                    throw new UserInputException($"{where} ({model}): '{field}' is {d}; give scores as fractions in 0..1 (89.1% is 0.891).");
-                return d;
-            }
+            double Score(string field) => ScoreField(row, field, $"{where} ({model})");
             string? Text(string field) => row[field] is JsonValue v ? v.ToString() : null;
             results.Add(new PublishedResult(model, Score("accuracy"), Score("precision"), Score("recall"), Score("f1Score"),
                 Text("runningTime"), Text("trainableParameters"), Text("table")));
         }
         return (results, array);
+    }
+
+    /// <summary>A published score: a number field holding a fraction in 0..1; <paramref name="where"/> names the row in messages.</summary>
+    private static double ScoreField(JsonObject row, string field, string where)
+    {
+        if (row[field] is not JsonValue v || !v.TryGetValue<double>(out var d))
+            throw new UserInputException($"{where}: missing number field '{field}'.");
+        if (d < 0 || d > 1)
+            throw new UserInputException($"{where}: '{field}' is {d}; give scores as fractions in 0..1 (89.1% is 0.891).");
+        return d;
     }
 
     private static List<PublishedResult> ReadCases(string path, JsonArray cases)
@@ -96,14 +99,7 @@ public static class PublishedResultFile
                 if (rowsArray[i] is not JsonObject row) throw new UserInputException($"{where}, result {i + 1} is not an object.");
                 string model = row["model"] is JsonValue m && m.TryGetValue<string>(out var name) && name.Length > 0
                     ? name : throw new UserInputException($"{where}, result {i + 1}: missing string field 'model'.");
-                double Score(string field)
-                {
-                    if (row[field] is not JsonValue v || !v.TryGetValue<double>(out var d))
-                        throw new UserInputException($"{where} ({model}): missing number field '{field}'.");
-                    if (d < 0 || d > 1)
-                        throw new UserInputException($"{where} ({model}): '{field}' is {d}; give scores as fractions in 0..1 (89.1% is 0.891).");
-                    return d;
-                }
+                double Score(string field) => ScoreField(row, field, $"{where} ({model})");
                 string? seconds = row["running_time_s"] is JsonValue t && t.TryGetValue<double>(out var sec) ? ReportFormat.Duration(sec) : null;
                 string? parameters = row["trainable_parameters"] is JsonValue p && p.TryGetValue<long>(out var count) ? ReportFormat.Count(count) : null;
                 results.Add(new PublishedResult(model, Score("accuracy"), Score("precision"), Score("recall"), Score("f1"), seconds, parameters, table));
