@@ -91,6 +91,41 @@ public sealed class BaselineCommandTests
         }
     }
 
+    [Fact]
+    public async Task Ensemble_with_a_package_naming_the_classes_in_another_order_scores_and_writes_each_class_by_its_name()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var data = tmp.Combine("demo.csv");
+        DemoDataset.Write(data);
+        var package = tmp.Combine("package");
+        var tiny = TinyPackage.Create(3);
+        string[] packageClasses = ["neutral", "positive", "negative"]; // output column c is packageClasses[c]
+        tiny.WriteTo(package, labels: packageClasses);
+        var unlabelled = tmp.Combine("corpus.txt");
+        File.WriteAllText(unlabelled, "harga naik terus\nvaksin gratis mantap\ninfo ppkm hari ini\n");
+
+        var (code, _, error) = await Run("baseline", "--data", data, "-o", tmp.Combine("out"), "--models", "logreg", "--ensemble-with", package, "--predict", unlabelled);
+
+        Assert.True(code == 0, error);
+        var ensemble = JsonNode.Parse(File.ReadAllText(tmp.Combine("out", "baseline.json")))!["ensemble"]!;
+        var test = PreparedData.Prepare(new DataLoadOptions { Path = data }).Split.Test;
+        Assert.Equal(TinyPackage.LabelNames, test.LabelNames);
+        int byName = test.Rows.Count(r => packageClasses[ArgMax(tiny.ExpectedProbabilities(package, r.Text))] == test.LabelNames[r.Label]);
+        int byPosition = test.Rows.Count(r => ArgMax(tiny.ExpectedProbabilities(package, r.Text)) == r.Label);
+        Assert.NotEqual(byName, byPosition); // the test tells the two apart
+        Assert.Equal(byName / (double)test.Rows.Count, ensemble["test"]!["transformer_accuracy"]!.GetValue<double>(), 9);
+
+        // Predictions are written as ppkm predict writes this package: its classes, in its order.
+        var lines = File.ReadAllLines(tmp.Combine("out", "predictions.csv"));
+        Assert.Equal("row,text,label,prob_neutral,prob_positive,prob_negative", lines[0]);
+        foreach (var cells in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            var p = cells[3..].Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(1.0, p.Sum(), 5);
+            Assert.Equal(packageClasses[ArgMax(p)], cells[2]);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--models", "logreg", "--predict", "corpus.txt" }, "--predict writes the ensemble's predictions: give --ensemble-with PACKAGE too.")]
     [InlineData(new[] { "--models", "svm", "--ensemble-with", "package" }, "--ensemble-with averages probabilities, which only the logistic regression gives: include logreg in --models.")]

@@ -27,10 +27,16 @@ internal static class BaselineEnsemble
     {
         if (!Directory.Exists(packageFolder)) throw new UserInputException($"{packageFolder}: model package folder not found (--ensemble-with takes a ppkm export folder).");
         using var classifier = SentimentClassifier.Load(packageFolder);
-        if (!classifier.Labels.SequenceEqual(split.LabelNames, StringComparer.Ordinal))
-            throw new UserInputException($"{packageFolder}: the package's labels [{string.Join(", ", classifier.Labels)}] differ from the data's [{string.Join(", ", split.LabelNames)}].");
+        // Classes are matched by name (ClassNameMatching), as train, quantize and bench match them: the transformer's
+        // probabilities are read in the data's class order to be scored, and the n-gram's in the package's order for the
+        // written predictions, which carry the package's labels as ppkm predict writes them.
+        var packageIdOfDataClass = ClassNameMatching.Order(classifier.Labels, split.LabelNames)
+            ?? throw new UserInputException($"{packageFolder}: the package's classes [{string.Join(", ", classifier.Labels)}] are not the data's [{string.Join(", ", split.LabelNames)}] "
+                + "(classes are matched by name, in any order).");
+        var dataIdOfPackageClass = ClassNameMatching.Order(split.LabelNames, classifier.Labels)!;
         (IReadOnlyList<IReadOnlyList<float>> Transformer, IReadOnlyList<IReadOnlyList<double>> Ngram) Score(TextClassificationDataset d) => (
-            classifier.Classify(d.Rows.Select(r => r.Text).ToList(), cancellationToken).Select(r => r.Probabilities).ToList(),
+            classifier.Classify(d.Rows.Select(r => r.Text).ToList(), cancellationToken)
+                .Select(r => (IReadOnlyList<float>)ClassNameMatching.Reorder(r.Probabilities, packageIdOfDataClass)).ToList(),
             d.Rows.Select(r => (IReadOnlyList<double>)ngram.Model.Probabilities(r.Text)).ToList());
 
         // Each split is scored once by each model: validation's scores choose the weight and fill its row of the table.
@@ -62,11 +68,13 @@ internal static class BaselineEnsemble
             };
         }
         console.Write(table);
-        if (predictPath is not null) record["predictions"] = WritePredictions(console, classifier, ngram.Model, weight, predictPath, Path.Combine(outputFolder, PredictionsFile), cancellationToken);
+        if (predictPath is not null)
+            record["predictions"] = WritePredictions(console, classifier, ngram.Model, dataIdOfPackageClass, weight, predictPath, Path.Combine(outputFolder, PredictionsFile), cancellationToken);
         return record;
     }
 
-    private static JsonObject WritePredictions(IAnsiConsole console, SentimentClassifier classifier, TfidfLinearModel ngram, double weight, string input, string output, CancellationToken cancellationToken)
+    private static JsonObject WritePredictions(IAnsiConsole console, SentimentClassifier classifier, TfidfLinearModel ngram, IReadOnlyList<int> dataIdOfPackageClass,
+        double weight, string input, string output, CancellationToken cancellationToken)
     {
         using var reader = TextRowReader.Open(input);
         PredictionSummary summary = null!;
@@ -75,7 +83,7 @@ internal static class BaselineEnsemble
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             summary = CliProgress.Run(console, progress => PredictionRun.Run(reader, classifier, writer, PredictionFormat.Csv, 64, progress, cancellationToken,
-                rescore: (text, result) => ProbabilityEnsemble.Mix(result.Probabilities, ngram.Probabilities(text), weight)));
+                rescore: (text, result) => ProbabilityEnsemble.Mix(result.Probabilities, ClassNameMatching.Reorder(ngram.Probabilities(text), dataIdOfPackageClass), weight)));
         });
         console.MarkupLine(Markup.Escape($"{summary.ToLine()}; wrote {output}"));
         return new JsonObject { ["input"] = Path.GetFullPath(input), ["file"] = PredictionsFile, ["rows"] = summary.Rows };

@@ -2,7 +2,8 @@ namespace PpkmOnnx.Core.Data;
 
 /// <summary>
 /// Matches a model's classes to a dataset's by name, the one rule of every command that puts the two side by side
-/// (train fitting a checkpoint's head, quantize scoring its accuracy guard): the same names in any order match, class for
+/// (train fitting a checkpoint's head, quantize scoring its accuracy guard, bench scoring a package, baseline mixing a
+/// package's probabilities with the n-gram model's): the same names in any order match, class for
 /// class; anything else does not. Names compare ordinally (case counts), as config.json's id2label and the data's
 /// <c>--labels</c> write them. Matching by position instead would silently score "negative" rows against a "positive" output.
 /// </summary>
@@ -25,5 +26,19 @@ public static class ClassNameMatching
         for (int i = 0; i < wanted.Count; i++)
             if (!ids.TryGetValue(wanted[i], out order[i]) || !seen.Add(order[i])) return null;
         return order;
+    }
+
+    /// <summary>
+    /// <paramref name="values"/> by one class list's ids rearranged into the other's, with <paramref name="order"/> an
+    /// <see cref="Order"/> answer: element i is <c>values[order[i]]</c>.
+    /// </summary>
+    public static T[] Reorder<T>(IReadOnlyList<T> values, IReadOnlyList<int> order)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(order);
+        if (values.Count != order.Count) throw new ArgumentException($"{values.Count} values for {order.Count} classes.", nameof(values));
+        var result = new T[order.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = values[order[i]];
+        return result;
     }
 }
