@@ -30,7 +30,7 @@ public static partial class OnnxQuantizer
     public static QuantizeResult Quantize(QuantizeOptions options)
     {
         var source = CheckAndOpen(options);
-        var tokenize = CancellableTokenizer(options.Tokenize ?? DefaultTokenizer(source.Folder, source.MaxLength), options.Cancellation);
+        var tokenize = CancellableTokenizer(options.Tokenize ?? (texts => source.Tokenizer!.EncodeBatch(texts, source.MaxLength)), options.Cancellation);
         var outputPath = Path.GetFullPath(options.OutputPath ?? ModelPackageLayout.ModelPath(source.Folder, options.Variant));
         var ranges = options.Variant == ModelVariant.Int8Static ? CalibrateRanges(source.Model, options, tokenize) : null;
         var sets = new[] { options.Validation, options.Test }.OfType<EvaluationSet>().ToList();
@@ -69,8 +69,9 @@ public static partial class OnnxQuantizer
         return result;
     }
 
-    /// <summary>The FP32 package being quantized: its folder, model file, parsed model, class names and truncation.</summary>
-    private sealed record SourcePackage(string Folder, string ModelPath, ModelProto Model, IReadOnlyList<string> Labels, int MaxLength);
+    /// <summary>The FP32 package being quantized: its folder, model file, parsed model, class names, truncation and tokenizer (null when the caller tokenizes).</summary>
+    private sealed record SourcePackage(string Folder, string ModelPath, ModelProto Model, IReadOnlyList<string> Labels, int MaxLength,
+        BertWordPieceTokenizer? Tokenizer);
 
     /// <summary>A variant as built for one exclusion list: the graph, its serialized bytes, and which nodes it converted or left alone.</summary>
     private sealed record BuiltVariant(ModelProto Model, byte[] Bytes, List<string> Converted, List<string> Excluded);
@@ -93,16 +94,18 @@ public static partial class OnnxQuantizer
         var source = QuantProto.Load(sourcePath);
         RejectQuantized(source, sourcePath);
         ExclusionTargets.RequireEachPatternMatches(source.Graph, options);
-        // The package's truncation (the one the Runtime serves with) unless the caller sets another.
-        int maxLength = options.MaxLength
-            ?? ModelPackage.Read(package, source.MetadataProps.ToDictionary(p => p.Key, p => p.Value), sourcePath).MaxLength;
+        // The package's facts as the Runtime reads them: its truncation (unless the caller sets another) and its tokenizer,
+        // read now so that a vocabulary larger than the embedding table is refused before any work.
+        var facts = ModelPackage.Read(package, source.MetadataProps.ToDictionary(p => p.Key, p => p.Value), sourcePath);
+        int maxLength = options.MaxLength ?? facts.MaxLength;
+        var tokenizer = options.Tokenize is null ? facts.Tokenizer : null;
         options.Validation?.Validate();
         options.Test?.Validate();
         if (options.AutoExclude && options.Validation is null)
             throw new UserInputException("auto-exclusion needs a validation set.");
         if (options.AutoExclude && options.Variant == ModelVariant.Fp16)
             throw new UserInputException("auto-exclusion applies to the int8 modes only.");
-        return new SourcePackage(package, sourcePath, source, labels, maxLength);
+        return new SourcePackage(package, sourcePath, source, labels, maxLength, tokenizer);
     }
 
     // Every calibration and evaluation batch is tokenized first, so this is where a cancellation is seen promptly.
@@ -234,12 +237,6 @@ public static partial class OnnxQuantizer
         if (package.Labels.Count == 0)
             throw new UserInputException($"{package.ConfigPath}: no id2label; only classifier packages can be checked and quantized.");
         return package.Labels;
-    }
-
-    private static Func<IReadOnlyList<string>, EncodedBatch> DefaultTokenizer(string package, int maxLength)
-    {
-        BertWordPieceTokenizer? tokenizer = null;
-        return texts => (tokenizer ??= BertWordPieceTokenizer.FromFolder(package)).EncodeBatch(texts, maxLength);
     }
 
     private static void RejectQuantized(ModelProto model, string path)

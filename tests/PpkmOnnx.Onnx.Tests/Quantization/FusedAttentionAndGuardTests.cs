@@ -150,6 +150,22 @@ public class FusedAttentionAndGuardTests
         Assert.DoesNotContain("DynamicQuantizeMatMul", ops);
     }
 
+    [Fact]
+    public void A_vocabulary_larger_than_the_embedding_table_is_refused_before_any_work()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var package = TinyFusedBert.Write(tmp.Combine("pkg"));
+        var config = Path.Combine(package, "config.json");
+        var vocab = Path.Combine(package, "vocab.txt");
+        File.WriteAllText(config, """{"model_type":"bert","vocab_size":64,"id2label":{"0":"negative","1":"neutral","2":"positive"}}""");
+        File.AppendAllText(vocab, "extra1\nextra2\n"); // 64 + 2 tokens for 64 rows: ids 64 and 65 would index past the table
+        var before = Directory.GetFiles(package).Order().ToArray();
+        var e = Assert.Throws<UserInputException>(() => OnnxQuantizer.Quantize(new QuantizeOptions { PackageFolder = package }));
+        Assert.Equal($"{vocab}: 66 tokens but the word-embedding table has 64 rows ({config}'s vocab_size); ids from 64 on would index past it. "
+            + "Use the vocabulary the model was trained with.", e.Message);
+        Assert.Equal(before, Directory.GetFiles(package).Order().ToArray());
+    }
+
     private static (string Package, EvaluationSet Validation) NearTiePackage(TempFolder tmp)
     {
         var package = TinyFusedBert.Write(tmp.Combine("pkg"), nearTieHead: true);
