@@ -71,4 +71,84 @@ public sealed class TrainCommandTests
         Assert.Equal("", output); // no data summary, no settings table
         Assert.False(Directory.Exists(temp.Combine("out")));
     }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("distill")]
+    [InlineData("adapt")]
+    [InlineData("prune")]
+    public async Task A_max_length_beyond_the_models_positions_is_refused_before_the_data_is_read(string command)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.csv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo); // max_position_embeddings 64
+        var (code, output, error) = await CliInvocation.RunAsync([command, model, "--data", temp.Combine("absent.csv"), "-o", temp.Combine("out"), "--max-length", "65"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {Path.Combine(model, "config.json")}: max length 65 exceeds the model's max_position_embeddings 64; texts can be at most 64 tokens long.{Environment.NewLine}", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("distill")]
+    [InlineData("adapt")]
+    public async Task A_vocabulary_larger_than_the_embedding_table_is_refused_before_the_data_is_read(string command)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.csv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo);
+        var vocab = Path.Combine(model, "vocab.txt");
+        int rows = File.ReadAllLines(vocab).Length; // the table has one row per token TinyBert wrote
+        File.AppendAllText(vocab, "zzextra1\nzzextra2\n");
+        var (code, _, error) = await CliInvocation.RunAsync([command, model, "--data", temp.Combine("absent.csv"), "-o", temp.Combine("out")]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {vocab}: {rows + 2} tokens but the word-embedding table has {rows} rows (config.json's vocab_size); ids from {rows} on would index past it. "
+            + $"Use the vocabulary the model was trained with.{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public async Task Distilling_from_a_DistilBERT_teacher_is_refused_before_the_data_is_read()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.csv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo);
+        int vocabSize = File.ReadAllLines(Path.Combine(model, "vocab.txt")).Length;
+        File.WriteAllText(Path.Combine(model, "config.json"), $$$"""
+            {"model_type": "distilbert", "vocab_size": {{{vocabSize}}}, "dim": 32, "n_layers": 2, "n_heads": 4, "hidden_dim": 64,
+             "max_position_embeddings": 64, "activation": "gelu", "id2label": {"0": "negative", "1": "neutral", "2": "positive"}}
+            """);
+        var (code, _, error) = await CliInvocation.RunAsync(["distill", model, "--data", temp.Combine("absent.csv"), "-o", temp.Combine("out")]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {Path.Combine(model, "config.json")}: the teacher is a DistilBert model; distill builds a DistilBERT student from a BERT teacher's layers, "
+            + $"so give a fine-tuned BERT checkpoint.{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public async Task The_default_max_length_is_capped_at_the_models_positions_so_long_texts_train()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo); // max_position_embeddings 64, below the default 128
+        // Every tweet five times over: well past 64 tokens, so the run would index past the position table at 128.
+        var lines = File.ReadAllLines(demo);
+        var longTexts = temp.Combine("long.tsv");
+        File.WriteAllLines(longTexts, lines.Take(1).Concat(lines.Skip(1).Take(120).Select(l =>
+        {
+            var cells = l.Split('\t');
+            cells[2] = string.Join(' ', Enumerable.Repeat(cells[2], 5));
+            return string.Join('\t', cells);
+        })));
+        var output = temp.Combine("out");
+        var (code, _, error) = await CliInvocation.RunAsync(["train", model, "--data", longTexts, "-o", output, "--epochs", "1", "--lr", "1e-3", "--device", "cpu"]);
+        Assert.True(code == 0, error);
+        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "training.json")))!;
+        Assert.Equal(64, record["hyperparameters"]!["max_length"]!.GetValue<int>());
+    }
 }

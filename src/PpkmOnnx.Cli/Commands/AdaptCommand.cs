@@ -27,7 +27,7 @@ internal static class AdaptCommand
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after N optimizer steps (the schedule is laid out over them); 0 only moves the model to --vocab (vocabulary transfer without training)." }.InRange(0, 100_000_000);
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => 1e-4 }.InRange(1e-9, 1.0);
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per step.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
-        var maxLength = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 }.InRange(3, 4096);
+        var maxLength = ModelMaxLength.Create(3, 4096);
         var warmup = new Option<double>("--warmup") { Description = "Share of steps with linear warm-up before linear decay.", DefaultValueFactory = _ => 0.06 }.InRange(0.0, 1.0);
         var mask = new Option<double>("--mask-probability") { Description = "Share of tokens predicted (80 % [MASK], 10 % random, 10 % kept).", DefaultValueFactory = _ => 0.15 }.InRange(0.01, 0.99);
         var wholeWord = new Option<bool>("--whole-word-mask") { Description = "Mask whole words (a piece with its ## continuations) instead of single pieces." };
@@ -51,7 +51,7 @@ internal static class AdaptCommand
         {
             var console = CliConsole.For(p);
             var modelPath = p.GetValue(model)!;
-            CheckpointLoader.CheckFolder(modelPath);
+            CheckpointLoader.CheckFolder(modelPath, ModelMaxLength.Typed(p, maxLength));
             var files = p.GetValue(corpus) ?? [];
             var dataPath = p.GetValue(data.Data!);
             if (files.Length == 0 && dataPath is null) throw new UserInputException("no text to adapt on: pass --corpus FILE (and/or --data FILE).");
@@ -60,7 +60,7 @@ internal static class AdaptCommand
             var options = new AdaptationRunOptions
             {
                 ModelPath = modelPath, OutputPath = p.GetValue(output)!, VocabularyPath = vocabPath, Epochs = p.GetValue(epochs), MaxSteps = p.GetValue(maxSteps),
-                LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize), MaxLength = p.GetValue(maxLength), WarmupRatio = p.GetValue(warmup),
+                LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize), MaxLength = ModelMaxLength.Resolve(p, maxLength, modelPath), WarmupRatio = p.GetValue(warmup),
                 Masking = new MaskingOptions { Probability = p.GetValue(mask), WholeWord = p.GetValue(wholeWord) },
                 EvalEvery = p.GetValue(evalEvery), SaveEvery = p.GetValue(saveEvery), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
                 Resume = p.GetValue(resume), Force = p.GetValue(force), Seed = p.GetValue(data.Seed), Compute = compute.Read(p),

@@ -31,7 +31,7 @@ internal static class DistillCommand
             var a = p.GetValue(alpha);
             return Task.FromResult(options.Run(p, ct, "distill",
                 (o, d, progress, token) => Distiller.Run(new DistillationRunOptions { Training = o, Temperature = t, Alpha = a, StudentLayers = studentLayers }, d, progress, token),
-                [("temperature", $"{t}"), ("alpha", $"{a}"), ("student layers", LayerText(studentLayers))]));
+                [("temperature", $"{t}"), ("alpha", $"{a}"), ("student layers", LayerText(studentLayers))], checkModel: Distiller.CheckTeacher));
             static string LayerText(IReadOnlyList<int>? l) => l is null ? "every other teacher layer" : string.Join(",", l);
         });
         return command;

@@ -4,6 +4,7 @@ using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Onnx.IO;
 using PpkmOnnx.Onnx.Quantization;
+using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Pruning;
 using PpkmOnnx.Training.Training;
 using Spectre.Console;
@@ -27,7 +28,7 @@ internal static class PruneCommand
         var importanceRows = new Option<int>("--importance-rows") { Description = "Training rows the importance is scored on (a seeded sample; 0: all).", DefaultValueFactory = _ => 1024 }.InRange(0, 10_000_000);
         var lr = new Option<double>("--lr", "--learning-rate") { Description = "Peak learning rate of the recovery.", DefaultValueFactory = _ => 5e-5 }.InRange(1e-9, 1.0);
         var batchSize = new Option<int>("--batch-size") { Description = "Recovery batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
-        var maxLength = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 }.InRange(2, 8192);
+        var maxLength = ModelMaxLength.Create(2, 8192);
         var temperature = new Option<double>("--temperature") { Description = "Softmax temperature of the recovery's soft targets.", DefaultValueFactory = _ => 2.0 }.InRange(0.01, 100.0);
         var alpha = new Option<double>("--alpha") { Description = "Weight of the soft-target KL term (1 - alpha on the hard labels).", DefaultValueFactory = _ => 0.5 }.InRange(0.0, 1.0);
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
@@ -44,7 +45,7 @@ internal static class PruneCommand
         {
             var console = CliConsole.For(p);
             var source = p.GetValue(checkpoint)!;
-            if (!Directory.Exists(source)) throw new UserInputException($"{source}: checkpoint folder not found.");
+            CheckpointLoader.CheckFolder(source, ModelMaxLength.Typed(p, maxLength));
             var destination = p.GetValue(output)!;
             if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
                 throw new UserInputException($"{Path.GetFullPath(destination)}: folder exists and is not empty; choose another --output.");
@@ -55,7 +56,7 @@ internal static class PruneCommand
                 Training = new TrainingRunOptions
                 {
                     ModelPath = source, OutputPath = destination, LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
-                    MaxLength = p.GetValue(maxLength), Device = p.GetValue(device)!, Threads = p.GetValue(threads), Seed = p.GetValue(data.Seed),
+                    MaxLength = ModelMaxLength.Resolve(p, maxLength, source), Device = p.GetValue(device)!, Threads = p.GetValue(threads), Seed = p.GetValue(data.Seed),
                     Epochs = Math.Max(1, p.GetValue(recoveryEpochs)),
                 },
                 HeadsKeep = p.GetValue(headsKeep), FfnKeep = p.GetValue(ffnKeep), RecoveryEpochs = p.GetValue(recoveryEpochs), Steps = p.GetValue(steps),

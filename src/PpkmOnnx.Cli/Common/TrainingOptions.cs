@@ -30,7 +30,7 @@ internal sealed class TrainingOptions
         DefaultValueFactory = _ => "auto",
     };
     public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
-    public Option<int> MaxLength { get; } = new Option<int>("--max-length") { Description = "Maximum tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => 128 }.InRange(2, 8192);
+    public Option<int> MaxLength { get; } = ModelMaxLength.Create(2, 8192);
     public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Share of steps with linear warm-up before linear decay.", DefaultValueFactory = _ => 0.1 }.InRange(0.0, 1.0);
     public Option<double> WeightDecay { get; } = new Option<double>("--weight-decay") { Description = "AdamW weight decay (never on biases and LayerNorm).", DefaultValueFactory = _ => 0.01 }.InRange(0.0, 1.0);
     public Option<bool> ClassWeights { get; } = new("--class-weights") { Description = "Weigh the loss by inverse class frequency (for imbalanced data)." };
@@ -129,7 +129,7 @@ internal sealed class TrainingOptions
             Epochs = epochs,
             LearningRate = lr,
             BatchSize = batchSize,
-            MaxLength = p.GetValue(MaxLength),
+            MaxLength = ModelMaxLength.Resolve(p, MaxLength, model),
             WarmupRatio = p.GetValue(Warmup),
             WeightDecay = p.GetValue(WeightDecay),
             ClassWeighting = p.GetValue(ClassWeights) ? ClassWeighting.InverseFrequency : ClassWeighting.None,
@@ -146,8 +146,13 @@ internal sealed class TrainingOptions
         return (options, choices);
     }
 
-    /// <summary>Prepares data, prints the settings, runs <paramref name="run"/> with progress, prints the result.</summary>
-    public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null)
+    /// <summary>
+    /// Checks the output, the typed values and the model folder (<paramref name="checkModel"/>, by default
+    /// <see cref="CheckpointLoader.CheckFolder"/>), then prepares data, prints the settings, runs <paramref name="run"/>
+    /// with progress and prints the result.
+    /// </summary>
+    public int Run(ParseResult p, CancellationToken ct, string what, Func<TrainingRunOptions, DatasetSplit, IProgress<TrainingProgress>, CancellationToken, TrainingResult> run, IEnumerable<(string, string)>? extraSettings = null,
+        Action<string, int?>? checkModel = null)
     {
         // From the first moment: Ctrl-C or SIGTERM cancels the token; the trainer keeps the last good checkpoint and a resume point.
         using var interrupt = new InterruptScope(ct);
@@ -156,7 +161,7 @@ internal sealed class TrainingOptions
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
         // Then the values typed on the line, then a model folder the run could not load, before the data is read.
         ExplicitLearningRateAndEpochs(p);
-        CheckpointLoader.CheckFolder(p.GetValue(Model)!);
+        (checkModel ?? CheckpointLoader.CheckFolder)(p.GetValue(Model)!, ModelMaxLength.Typed(p, MaxLength));
         var prepared = PreparedData.Prepare(Data.ToLoadOptions(p));
         DataSummary.Write(console, prepared);
         var split = WithPseudoLabels(p, prepared.Split);

@@ -1,5 +1,6 @@
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Models;
 using TorchSharp;
@@ -47,17 +48,23 @@ public static class CheckpointLoader
     }
 
     /// <summary>
-    /// Checks, without reading the weights, what loading <paramref name="folder"/> and its tokenizer needs: a readable
-    /// config.json, model.safetensors and the vocabulary. Commands call it before reading their data, so a wrong folder is
-    /// refused in a moment.
+    /// Checks, without reading the weights, what training from <paramref name="folder"/> needs: a readable config.json,
+    /// model.safetensors, a vocabulary whose ids all index the embedding table, and, when a <paramref name="maxLength"/> is
+    /// given, positions for that many tokens. The commands and trainers call it before reading their data, so a wrong folder or length
+    /// is refused in a moment instead of failing inside libtorch.
     /// </summary>
-    /// <exception cref="UserInputException">A missing folder or file, or a config.json <see cref="ModelConfig.Load"/> refuses.</exception>
-    public static void CheckFolder(string folder)
+    /// <exception cref="UserInputException">A missing folder or file, a config.json <see cref="ModelConfig.Load"/> refuses,
+    /// a vocabulary larger than the embedding table, or <paramref name="maxLength"/> beyond max_position_embeddings.</exception>
+    public static void CheckFolder(string folder, int? maxLength = null)
     {
         if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model folder not found (expected a Hugging Face folder with config.json and model.safetensors).");
-        ModelConfig.Load(folder);
+        var config = ModelConfig.Load(folder);
         WeightsPath(folder);
-        BertWordPieceTokenizer.FromFolder(folder);
+        var tokenizer = BertWordPieceTokenizer.FromFolder(folder);
+        ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, Path.Combine(folder, ModelPackage.VocabularyFile), "config.json's vocab_size");
+        if (maxLength > config.MaxPositionEmbeddings)
+            throw new UserInputException($"{Path.Combine(folder, "config.json")}: max length {maxLength} exceeds the model's max_position_embeddings {config.MaxPositionEmbeddings}; "
+                + $"texts can be at most {config.MaxPositionEmbeddings} tokens long.");
     }
 
     private static string WeightsPath(string folder)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Tokenization;
 using PpkmOnnx.Training.Checkpoints;
@@ -15,6 +16,19 @@ namespace PpkmOnnx.Training.Distillation;
 /// </summary>
 public static class Distiller
 {
+    /// <summary>
+    /// Checks a teacher folder before any data is read: what <see cref="CheckpointLoader.CheckFolder"/> checks, and a BERT
+    /// architecture (the student is a DistilBERT built from a BERT teacher's layers).
+    /// </summary>
+    /// <exception cref="UserInputException">The folder cannot be trained from, or holds another architecture.</exception>
+    public static void CheckTeacher(string folder, int? maxLength = null)
+    {
+        CheckpointLoader.CheckFolder(folder, maxLength);
+        var architecture = ModelConfig.Load(folder).Architecture;
+        if (architecture != ModelArchitecture.Bert)
+            throw new UserInputException($"{Path.Combine(folder, "config.json")}: the teacher is a {architecture} model; distill builds a DistilBERT student from a BERT teacher's layers, so give a fine-tuned BERT checkpoint.");
+    }
+
     /// <summary>Runs the distillation.</summary>
     /// <param name="options">Distillation and training options; <c>Training.ModelPath</c> is the teacher.</param>
     /// <param name="data">The splits; their label names must equal the teacher's.</param>
@@ -25,6 +39,7 @@ public static class Distiller
         options.Validate();
         data.Validate();
         var training = options.Training;
+        CheckTeacher(training.ModelPath);
         var device = SequenceClassifierTrainer.Prepare(training);
         using var teacher = CheckpointLoader.Load(training.ModelPath, new CheckpointLoadOptions { Compute = training.Compute });
         var teacherLabels = teacher.Model.Config.Labels;

@@ -37,6 +37,7 @@ public static class ModelPruner
         options.Validate();
         data.Validate();
         var training = options.Training with { Epochs = Math.Max(1, options.RecoveryEpochs) };
+        CheckpointLoader.CheckFolder(training.ModelPath);
         if (data.Train.Rows.Count < PruneRunOptions.MinimumScoringRows)
             throw new UserInputException($"importance scoring needs at least {PruneRunOptions.MinimumScoringRows} training rows, but the train split has {data.Train.Rows.Count}; bring more data.");
         var device = SequenceClassifierTrainer.Prepare(training);

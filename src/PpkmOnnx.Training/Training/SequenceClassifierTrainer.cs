@@ -29,6 +29,7 @@ public static class SequenceClassifierTrainer
     {
         options.Validate();
         data.Validate();
+        CheckpointLoader.CheckFolder(options.ModelPath);
         var device = Prepare(options);
         using var loaded = CheckpointLoader.Load(options.ModelPath, new CheckpointLoadOptions { Labels = data.LabelNames, Compute = options.Compute });
         loaded.Model.to(device);
