@@ -1,5 +1,6 @@
 using System.Globalization;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Runtime;
 
 namespace PpkmOnnx.Benchmarking.Running;
@@ -26,19 +27,33 @@ public static class BenchmarkArguments
         return (lengths, data);
     }
 
+    /// <summary>The largest batch size timed: predict and the trainers cap theirs there too, and a batch of 100,000 texts
+    /// would exhaust the memory of the machines this runs on before it measured anything.</summary>
+    public const int MaxBatchSize = 4096;
+
     /// <summary>Parses a batch-size list such as <c>1,8,32,128</c>.</summary>
-    /// <exception cref="ArgumentException">An entry that is not an integer ≥ 1.</exception>
+    /// <exception cref="UserInputException">An entry that is not an integer in 1..<see cref="MaxBatchSize"/>.</exception>
     public static IReadOnlyList<int> ParseBatchSizes(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var sizes = new List<int>();
         foreach (var raw in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                throw new UserInputException($"batch size '{raw}' is not an integer ≥ 1 (expected e.g. 1,8,32,128).");
+            if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxBatchSize)
+                throw new UserInputException($"batch size '{raw}' is not an integer in 1..{MaxBatchSize} (expected e.g. 1,8,32,128).");
             if (!sizes.Contains(n)) sizes.Add(n);
         }
         return sizes;
+    }
+
+    /// <summary>Parses a variant list such as <c>fp32,int8</c> (<see cref="ModelPackageLayout.ParseVariant"/> names).</summary>
+    /// <exception cref="UserInputException">An unknown name, or an empty list.</exception>
+    public static IReadOnlyList<ModelVariant> ParseVariants(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var variants = spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ModelPackageLayout.ParseVariant).ToList();
+        if (variants.Count == 0) throw new UserInputException("the variant list is empty (expected e.g. fp32,int8).");
+        return variants;
     }
 
     /// <summary>Parses <c>auto</c>, <c>cuda</c> or <c>cpu</c> (case-insensitive).</summary>

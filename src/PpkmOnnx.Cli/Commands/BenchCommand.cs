@@ -63,7 +63,7 @@ internal static class BenchCommand
             {
                 Models = parseResult.GetValue(packages)!.Select(ParseModel).ToList(),
                 Dataset = BenchmarkDataset.FromDataset(evaluated, majority),
-                Variants = parseResult.GetValue(variants) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ModelPackageLayout.ParseVariant).ToList() : null,
+                Variants = parseResult.GetValue(variants) is { } v ? BenchmarkArguments.ParseVariants(v) : null,
                 ForceFp16 = parseResult.GetValue(forceFp16),
                 Provider = BenchmarkArguments.ParseProvider(parseResult.GetValue(provider)!),
                 IntraOpThreads = parseResult.GetValue(threads),

@@ -1,3 +1,4 @@
+using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core;
 using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Runtime;
@@ -26,9 +27,22 @@ public class BenchmarkArgumentsTests
         Assert.Equal([1, 8, 32, 128], BenchmarkArguments.ParseBatchSizes("1,8,32,128,8"));
         Assert.Contains("'0'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("1,0")).Message);
         Assert.Contains("'-4'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("-4")).Message);
+        // Bounded as predict's --batch-size is: a batch of 100,000 texts exhausted this machine's memory before timing anything.
+        Assert.Equal([4096], BenchmarkArguments.ParseBatchSizes("4096"));
+        Assert.Equal("batch size '4097' is not an integer in 1..4096 (expected e.g. 1,8,32,128).",
+            Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("1,4097")).Message);
+        Assert.Contains("'100000000000'", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseBatchSizes("100000000000")).Message);
         Assert.Equal(ExecutionProviderPreference.Cuda, BenchmarkArguments.ParseProvider("CUDA"));
         Assert.Equal(ExecutionProviderPreference.Auto, BenchmarkArguments.ParseProvider("auto"));
         Assert.Equal(ExecutionProviderPreference.Cpu, BenchmarkArguments.ParseProvider(" cpu "));
         Assert.Contains("expected auto, cuda or cpu", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseProvider("tpu")).Message);
+    }
+
+    [Fact]
+    public void Variant_lists_parse_and_an_empty_one_is_refused_in_words()
+    {
+        Assert.Equal([ModelVariant.Fp32, ModelVariant.Int8], BenchmarkArguments.ParseVariants(" fp32, int8 "));
+        Assert.Equal("the variant list is empty (expected e.g. fp32,int8).", Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseVariants("")).Message);
+        Assert.Throws<UserInputException>(() => BenchmarkArguments.ParseVariants(" , "));
     }
 }
