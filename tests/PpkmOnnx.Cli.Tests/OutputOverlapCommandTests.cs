@@ -64,6 +64,27 @@ public sealed class OutputOverlapCommandTests : IDisposable
         Assert.Equal(before, Snapshot(holder));
     }
 
+    [Theory]
+    [InlineData("pkg/triton", "pkg/triton/pkg")] // the Triton entry inside the package
+    [InlineData("pkg", "pkg/pkg")]
+    [InlineData(".", "pkg")] // the repository holds the package, and the entry (named after it) is the package
+    public async Task A_triton_entry_overlapping_the_package_is_refused_before_any_work_and_an_existing_package_is_kept(string repo, string entry)
+    {
+        var demo = _tmp.Combine("demo.tsv");
+        File.WriteAllText(demo, "text\tlabel\nppkm bagus sekali\tpositive\nvaksin buruk\tnegative\n");
+        var checkpoint = TinyBert.Write(_tmp.Combine("ckpt"), demo);
+        var package = _tmp.Combine("pkg");
+        TinyPackage.Create(5).WriteTo(package); // an earlier package, which --force would replace
+        var before = Snapshot(_tmp.Path);
+
+        var (code, _, err) = await Run("export", checkpoint, "-o", package, "--force", "--no-validate", "--triton-repo", _tmp.Combine(repo));
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {Path.Combine(_tmp.Combine(repo), Path.GetFileName(package))}: overlaps the other output {package}: "
+            + "each replaces its folder as a whole, so name folders apart.", err.Trim());
+        Assert.Equal(before, Snapshot(_tmp.Path));
+        Assert.Equal(_tmp.Combine(entry), Path.GetFullPath(Path.Combine(_tmp.Combine(repo), "pkg")));
+    }
+
     [Fact]
     public async Task A_tokenizer_folder_over_its_own_corpus_is_refused_even_with_force()
     {

@@ -40,6 +40,18 @@ public static class OutputOverlap
         }
     }
 
+    /// <summary>Refuses two folder outputs of one command, each replaced as a whole, where one is or lies inside the other.</summary>
+    /// <param name="first">One output folder as the user gave it.</param>
+    /// <param name="second">The other, named first in the message.</param>
+    /// <exception cref="UserInputException">The folders are the same, or one holds the other.</exception>
+    public static void CheckSeparateFolders(string first, string second)
+    {
+        var a = Canonical(first);
+        var b = Canonical(second);
+        if (a == b || IsInside(a, b) || IsInside(b, a))
+            throw new UserInputException(second, null, $"overlaps the other output {first}: each replaces its folder as a whole, so name folders apart.");
+    }
+
     private static bool IsInside(string path, string folder) =>
         path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 

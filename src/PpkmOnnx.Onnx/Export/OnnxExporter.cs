@@ -128,6 +128,7 @@ public static class OnnxExporter
         {
             TritonRepositoryWriter.CheckDestination(repo, TritonModelName(options), options.Overwrite);
             OutputOverlap.CheckFolder(Path.Combine(repo, TritonModelName(options)), options.CheckpointFolder);
+            OutputOverlap.CheckSeparateFolders(options.OutputFolder, Path.Combine(repo, TritonModelName(options)));
         }
     }
 
