@@ -1,10 +1,11 @@
+using PpkmOnnx.Core.Data;
 using PpkmOnnx.Tests.Common;
 using PpkmOnnx.Tests.Support;
 
 namespace PpkmOnnx.Cli.Tests;
 
 /// <summary>
-/// No command writes its output over what it reads: predictions over their input or into the package, a package or
+/// No command writes its output over or into what it reads: predictions over their input or into the package, a package or
 /// tokenizer folder over the folder holding its checkpoint or corpus (even with --force), a split over its own file. Each
 /// is refused in one line (exit 2) and the input is left byte for byte as it was. A symbolic link to nothing is a missing
 /// input, not an internal error.
@@ -83,6 +84,40 @@ public sealed class OutputOverlapCommandTests : IDisposable
             + "each replaces its folder as a whole, so name folders apart.", err.Trim());
         Assert.Equal(before, Snapshot(_tmp.Path));
         Assert.Equal(_tmp.Combine(entry), Path.GetFullPath(Path.Combine(_tmp.Combine(repo), "pkg")));
+    }
+
+    public static TheoryData<string, string[]> OutputsInsideAnInputFolder => new()
+    {
+        { "train", ["train", "{model}", "--data", "{demo}", "-o", "{model}/sub", "--epochs", "1"] },
+        { "distill", ["distill", "{model}", "--data", "{demo}", "-o", "{model}/student", "--epochs", "1"] },
+        { "prune", ["prune", "{model}", "--data", "{demo}", "-o", "{model}/pruned", "--heads-keep", "0.5"] },
+        { "adapt", ["adapt", "{model}", "--corpus", "{demo}", "-o", "{model}/adapted", "--max-steps", "1"] },
+        { "export", ["export", "{model}", "-o", "{model}/onnx", "--no-validate"] },
+        { "export", ["export", "{model}", "-o", "{tmp}/pkg2", "--no-validate", "--triton-repo", "{model}/triton"] },
+        { "bench", ["bench", "{package}", "--data", "{demo}", "-o", "{package}/bench", "--quick"] },
+        { "baseline", ["baseline", "--data", "{demo}", "--models", "logreg", "--ensemble-with", "{package}", "-o", "{package}/baseline"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutputsInsideAnInputFolder))]
+    public async Task An_output_folder_inside_an_input_folder_is_refused_before_any_work_and_the_input_is_kept(string command, string[] template)
+    {
+        var demo = _tmp.Combine("demo.tsv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(_tmp.Combine("model"), demo);
+        var package = _tmp.Combine("pkg");
+        TinyPackage.Create(5).WriteTo(package);
+        var before = (Snapshot(model), Snapshot(package));
+        var args = template.Select(a => a.Replace("{model}", model).Replace("{package}", package).Replace("{demo}", demo).Replace("{tmp}", _tmp.Path)).ToArray();
+        string output = args[Array.IndexOf(args, "-o") + 1], entry = Path.Combine(model, "triton", "pkg2");
+        bool triton = args.Contains("--triton-repo");
+        string input = output.StartsWith(package + "/") ? package : model;
+
+        var (code, _, err) = await Run(args);
+
+        Assert.True(code == 2, $"{command}: {err}");
+        Assert.Equal($"ppkm: error: {(triton ? entry : output)}: lies inside the input folder {input}, whose files it could replace; write it elsewhere.", err.Trim());
+        Assert.Equal(before, (Snapshot(model), Snapshot(package)));
     }
 
     [Fact]

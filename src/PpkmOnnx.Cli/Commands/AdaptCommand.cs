@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Adaptation;
@@ -68,6 +69,7 @@ internal static class AdaptCommand
             options.Validate();
             // Before minutes of corpus loading: a wrong --resume, or a folder whose finished or interrupted run would be lost.
             TrainingOutputCheck.Check(options);
+            OutputOverlap.CheckFolderOfFiles(options.OutputPath, [modelPath, .. files, .. data.InputPaths(p), .. new[] { vocabPath }.OfType<string>()]);
             var loaded = LoadCorpus(p, data, files, dataPath);
             console.MarkupLine(Markup.Escape($"corpus: {loaded.Corpus.Train.Count:N0} training texts, {loaded.Corpus.HeldOut.Count:N0} held back for the loss curve, {loaded.Corpus.Duplicates:N0} duplicates and {loaded.Corpus.Excluded:N0} evaluation texts left out"));
             foreach (var (source, rows) in loaded.Corpus.Sources) console.MarkupLine(Markup.Escape($"  {rows,8:N0}  {source}"));

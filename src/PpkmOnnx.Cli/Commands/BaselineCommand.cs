@@ -54,6 +54,11 @@ internal static class BaselineCommand
             if (predictPath is not null && !File.Exists(predictPath)) throw new UserInputException($"{predictPath}: file not found (--predict).");
             if (ensemblePackage is not null && !kinds.Contains(LinearModelKind.LogisticRegression))
                 throw new UserInputException("--ensemble-with averages probabilities, which only the logistic regression gives: include logreg in --models.");
+            // baseline.json and predictions.csv may not land over an input or inside the package.
+            string[] inputs = [.. data.InputPaths(parseResult), .. new[] { parseResult.GetValue(evaluate), ensemblePackage, predictPath }.OfType<string>()];
+            OutputOverlap.CheckFolderOfFiles(parseResult.GetValue(output)!, inputs);
+            foreach (var name in new[] { ResultFile, BaselineEnsemble.PredictionsFile })
+                OutputOverlap.CheckFile(Path.Combine(parseResult.GetValue(output)!, name), inputs);
             var template = new TfidfBaselineOptions
             {
                 WordNgramLength = parseResult.GetValue(wordNgrams),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PpkmOnnx.Core;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Benchmarking.Running;
 using PpkmOnnx.Cli.Common;
@@ -37,6 +38,10 @@ internal static class BenchCommand
             // From the first moment: Ctrl-C or SIGTERM stops the measurements at their next call; no bench.json is written (exit 130).
             using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(parseResult);
+            // bench.json may not land over an input or inside a package (checked before the minutes of measuring).
+            string[] inputs = [.. parseResult.GetValue(packages)!.Select(m => ParseModel(m).PackageFolder), .. data.InputPaths(parseResult)];
+            OutputOverlap.CheckFolderOfFiles(parseResult.GetValue(output)!, inputs);
+            OutputOverlap.CheckFile(Path.Combine(parseResult.GetValue(output)!, BenchmarkJson.FileName), inputs);
             var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult));
             DataSummary.Write(console, prepared);
             var evaluated = parseResult.GetValue(split)!.ToLowerInvariant() switch

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Onnx.IO;
@@ -47,6 +48,7 @@ internal static class PruneCommand
             var source = p.GetValue(checkpoint)!;
             CheckpointLoader.CheckFolder(source, ModelMaxLength.Typed(p, maxLength));
             var destination = p.GetValue(output)!;
+            OutputOverlap.CheckFolderOfFiles(destination, [source, .. data.InputPaths(p)]);
             if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
                 throw new UserInputException($"{Path.GetFullPath(destination)}: folder exists and is not empty; choose another --output.");
             double allowed = p.GetValue(maxDrop);

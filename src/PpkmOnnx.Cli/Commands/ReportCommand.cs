@@ -2,6 +2,7 @@ using System.CommandLine;
 using PpkmOnnx.Benchmarking.Reporting;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core.Checkpoints;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;
@@ -25,6 +26,11 @@ internal static class ReportCommand
         command.Options.Add(title);
         command.SetAction(parseResult =>
         {
+            // The report's files may not land over a bench file or the published results, nor inside a folder read.
+            string[] read = [.. parseResult.GetValue(inputs)!, .. new[] { parseResult.GetValue(published) }.Where(p => p is not null and not "none").OfType<string>()];
+            OutputOverlap.CheckFolderOfFiles(parseResult.GetValue(output)!, read);
+            foreach (var name in new[] { ReportGenerator.MarkdownFileName, ReportGenerator.HtmlFileName })
+                OutputOverlap.CheckFile(Path.Combine(parseResult.GetValue(output)!, name), read);
             var reports = parseResult.GetValue(inputs)!
                 .Select(p => Directory.Exists(p) ? Path.Combine(p, BenchmarkJson.FileName) : p)
                 .Select(BenchmarkJson.Read)

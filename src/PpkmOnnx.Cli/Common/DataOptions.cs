@@ -22,6 +22,13 @@ internal sealed class DataOptions
     /// <summary>Options without <c>--data</c>, for commands that take the file as their first argument.</summary>
     public static DataOptions CreateWithoutDataOption() => new(withDataOption: false);
 
+    /// <summary>
+    /// The files these options read (the data file, <paramref name="file"/> when the command takes it as an argument, and
+    /// <c>--exclude-texts-from</c>), for <see cref="Core.Checkpoints.OutputOverlap"/>'s checks.
+    /// </summary>
+    public string[] InputPaths(ParseResult parseResult, string? file = null) =>
+        new[] { file ?? (Data is null ? null : parseResult.GetValue(Data)), parseResult.GetValue(ExcludeTextsFrom) }.OfType<string>().ToArray();
+
     /// <summary><c>--data FILE</c>, when present.</summary>
     public Option<string>? Data { get; }
 

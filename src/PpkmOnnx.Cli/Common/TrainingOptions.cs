@@ -159,6 +159,7 @@ internal sealed class TrainingOptions
         var console = CliConsole.For(p);
         // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
+        OutputOverlap.CheckFolderOfFiles(p.GetValue(Output)!, [p.GetValue(Model)!, .. Data.InputPaths(p), .. new[] { p.GetValue(PseudoLabels) }.OfType<string>(), .. p.GetValue(PseudoExclude) ?? []]);
         // Then the values typed on the line, then a model folder the run could not load, before the data is read.
         ExplicitLearningRateAndEpochs(p);
         (checkModel ?? CheckpointLoader.CheckFolder)(p.GetValue(Model)!, ModelMaxLength.Typed(p, MaxLength));

@@ -2,8 +2,9 @@ namespace PpkmOnnx.Core.Checkpoints;
 
 /// <summary>
 /// The rule that a command's output never replaces what the command reads. An output that is one of its inputs, a folder
-/// output (replaced as a whole when it lands, or cleared by <c>--force</c>) that holds an input, or a file output written
-/// into an input folder (a model package) would destroy that input the moment the output lands. Paths are compared after
+/// output (replaced as a whole when it lands, or cleared by <c>--force</c>) that holds an input, or a file output (or a
+/// folder of them: a checkpoint, bench.json's folder) written into an input folder (a model package) would destroy or
+/// change that input the moment the output lands. Paths are compared after
 /// following symbolic links, so another spelling of the same file is the same file.
 /// </summary>
 public static class OutputOverlap
@@ -37,6 +38,26 @@ public static class OutputOverlap
             if (target == source) throw new UserInputException(output, null, $"is also the input {input}; name another folder for the output.");
             if (IsInside(source, target))
                 throw new UserInputException(output, null, $"holds the input {input}, which writing this output would replace; name another folder.");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a folder the command writes its files into (a checkpoint, bench or report folder) when it is one of
+    /// <paramref name="inputs"/> or lies inside an input folder, where its files could replace the input's; and, as
+    /// <see cref="CheckFolder"/>, when a folder replaced as a whole (<c>--force</c>) holds an input.
+    /// </summary>
+    /// <param name="output">The output folder as the user gave it.</param>
+    /// <param name="inputs">The command's input files and folders as the user gave them (standard input's <c>-</c> is skipped).</param>
+    /// <exception cref="UserInputException">The output folder is, holds or lies inside an input.</exception>
+    public static void CheckFolderOfFiles(string output, params string[] inputs)
+    {
+        CheckFolder(output, inputs);
+        var target = Canonical(output);
+        foreach (var input in inputs.Where(i => i != "-"))
+        {
+            var source = Canonical(input);
+            if (Directory.Exists(source) && IsInside(target, source))
+                throw new UserInputException(output, null, $"lies inside the input folder {input}, whose files it could replace; write it elsewhere.");
         }
     }
 

@@ -122,12 +122,12 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(options);
         StagingFolder.CheckDestination(options.OutputFolder, options.Overwrite);
-        // The package, and a Triton entry, replace their folders as a whole: neither may be or hold the checkpoint.
-        OutputOverlap.CheckFolder(options.OutputFolder, options.CheckpointFolder);
+        // The package, and a Triton entry, replace their folders as a whole: neither may be, hold or lie inside the checkpoint.
+        OutputOverlap.CheckFolderOfFiles(options.OutputFolder, options.CheckpointFolder);
         if (options.TritonRepository is { } repo)
         {
             TritonRepositoryWriter.CheckDestination(repo, TritonModelName(options), options.Overwrite);
-            OutputOverlap.CheckFolder(Path.Combine(repo, TritonModelName(options)), options.CheckpointFolder);
+            OutputOverlap.CheckFolderOfFiles(Path.Combine(repo, TritonModelName(options)), options.CheckpointFolder);
             OutputOverlap.CheckSeparateFolders(options.OutputFolder, Path.Combine(repo, TritonModelName(options)));
         }
     }
