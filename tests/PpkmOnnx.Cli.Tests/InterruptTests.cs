@@ -137,6 +137,33 @@ public sealed class InterruptTests : IDisposable
         }
     }
 
+    // pretrained import had no signal handling: a Ctrl-C killed it and left OUT.tmp-PID-GUID/ with a partial model.safetensors.
+    [Fact]
+    public void Pretrained_import_stops_and_leaves_no_staging_folder()
+    {
+        var run = PpkmProcess.Interrupt(_tmp.Path, _ => Directory.EnumerateDirectories(_tmp.Path, "enc.tmp-*").Any(), SigInt,
+            "pretrained", "import", "arctic-xs", "-o", "enc");
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.False(Directory.Exists(_tmp.Combine("enc")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    // tokenizer train died from the signal; now it stops at its next text or merge, writes nothing and exits 130.
+    [Fact]
+    public void Tokenizer_train_stops_and_writes_no_tokenizer_folder()
+    {
+        var corpus = _tmp.Combine("corpus.txt");
+        // Many distinct words: counting and tens of thousands of merges take seconds after the first line is printed.
+        File.WriteAllLines(corpus, Enumerable.Range(0, 300_000).Select(i => $"kata{i} ulasan{i % 5000}x warung{i % 777}y bandung{i * 31 % 9973}z"));
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("Learning a", StringComparison.Ordinal), SigInt,
+            "tokenizer", "train", corpus, "-o", "tok", "--vocab-size", "200000", "--min-frequency", "1");
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.False(Directory.Exists(_tmp.Combine("tok")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
     // The demo tweets (each repeated copies times, see WriteManyRows) and a tiny BERT fitted to their words; with LongRun a
     // training command runs for minutes unless stopped.
     private (string Data, string Model) DemoDataAndTinyBert(string modelFolder, int copies)
