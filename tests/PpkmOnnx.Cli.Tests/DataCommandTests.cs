@@ -12,6 +12,37 @@ public sealed class DataCommandTests
 {
     private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliInvocation.RunAsync(args);
 
+    // --labels that merge every raw value into one name used to write a one-class split (exit 0) that data inspect and
+    // train then refused; the mapping is now refused up front, with the reader's words, and nothing is written.
+    [Fact]
+    public async Task Split_with_labels_merged_into_one_class_is_refused_before_writing()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var data = tmp.Combine("small.tsv");
+        File.WriteAllText(data, string.Concat(Enumerable.Range(0, 30).Select(i => $"teks nomor {i}\t{(i % 3) switch { 0 => "positive", 1 => "neutral", _ => "negative" }}\n")));
+        var (code, output, error) = await Run("data", "split", data, "--labels", "positive=x,negative=x,neutral=x", "-o", tmp.Combine("s2"));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("ppkm: error: --labels: 'positive=x,negative=x,neutral=x' maps every value to the single class 'x'; a classifier needs at least 2 classes."
+            + Environment.NewLine, error);
+        Assert.False(Directory.Exists(tmp.Combine("s2")));
+    }
+
+    // A file output ending in '/' names a folder: data demo used to create that folder and then fail with .NET's
+    // "Could not find a part of the path"; now one line in ppkm's words, and nothing is created.
+    [Fact]
+    public async Task Demo_to_a_path_ending_in_a_slash_is_refused_and_creates_nothing()
+    {
+        using var tmp = TestPaths.NewTempFolder();
+        var target = tmp.Combine("out", "newdir2") + "/";
+        var (code, output, error) = await Run("data", "demo", "-o", target);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"ppkm: error: {target}: ends in '/', so it names a folder (which does not exist), not a file; name a file for the output.{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(tmp.Combine("out")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp.Path));
+    }
+
     [Fact]
     public async Task Inspect_MissingFile_ExitCode2_OneLineError()
     {

@@ -38,6 +38,31 @@ public sealed class ErrorDesignTests : IDisposable
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
+    // -o '' names nothing: data split wrote into the current folder, data demo, tokenizer train and pretrained import
+    // failed with .NET's "The value cannot be an empty string" as an internal error. The rule is the command tree's, so
+    // every command with --output refuses it at parse time, before any input is read.
+    [Theory]
+    [InlineData("data", "split", "missing.tsv")]
+    [InlineData("data", "demo")]
+    [InlineData("tokenizer", "train", "missing.txt")]
+    [InlineData("pretrained", "import", "minilm")]
+    [InlineData("export", "missing-checkpoint")]
+    [InlineData("predict", "missing-package", "--input", "missing.txt")]
+    [InlineData("train", "missing-model", "--data", "missing.tsv")]
+    [InlineData("bench", "missing-package", "--data", "missing.tsv")]
+    [InlineData("baseline", "--data", "missing.tsv")]
+    public async Task An_empty_output_path_is_a_one_line_parse_error_for_every_command(params string[] command)
+    {
+        foreach (var output in new[] { "", "  " })
+        {
+            var (code, stdout, stderr) = await CliInvocation.RunAsync([.. command, "-o", output]);
+            Assert.True(code == 2, $"exit {code}: {stderr}");
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"ppkm: error: --output must name a file or folder, got an empty path. (see ppkm {command[0]}", line);
+        }
+    }
+
     [Fact]
     public void Parse_errors_are_one_line_naming_the_option_not_the_usage()
     {

@@ -98,6 +98,72 @@ public sealed class InterruptTests : IDisposable
         Assert.Empty(StagingLeft(_tmp.Path));
     }
 
+    // data split wrote its four files one by one with no signal handling: a Ctrl-C left a new train.tsv beside the previous
+    // validation.tsv, test.tsv and split.json, or a staging file, or three files without split.json in a new folder.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Split_stopped_while_writing_keeps_the_previous_split_or_leaves_no_folder(bool previousSplit)
+    {
+        var small = _tmp.Combine("small.tsv");
+        var big = _tmp.Combine("big.tsv");
+        // Unique rows, three classes: reading and splitting take seconds, writing train.tsv (about 30 MB) long enough to be caught.
+        string[] labels = ["positive", "neutral", "negative"];
+        File.WriteAllLines(small, Enumerable.Range(0, 60).Select(i => $"ulasan kecil {i}\t{labels[i % 3]}"));
+        File.WriteAllLines(big, Enumerable.Range(0, 500_000).Select(i => $"ulasan warung dan layanan di kota bandung nomor {i}\t{labels[i % 3]}"));
+        var output = _tmp.Combine("split");
+        Dictionary<string, byte[]> before = [];
+        if (previousSplit)
+        {
+            var first = PpkmProcess.Run(_tmp.Path, "data", "split", small, "-o", output);
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            File.WriteAllText(Path.Combine(output, "notes.txt"), "the user's own file");
+            before = Directory.GetFiles(output).ToDictionary(p => Path.GetFileName(p), File.ReadAllBytes);
+            Assert.Equal(["notes.txt", "split.json", "test.tsv", "train.tsv", "validation.tsv"], before.Keys.Order());
+        }
+        var run = PpkmProcess.Interrupt(_tmp.Path, _ => StagingLeft(_tmp.Path).Length > 0, SigInt, "data", "split", big, "-o", output);
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.Empty(StagingLeft(_tmp.Path));
+        if (previousSplit)
+        {
+            var after = Directory.GetFiles(output).ToDictionary(p => Path.GetFileName(p), File.ReadAllBytes);
+            Assert.Equal(before.Keys.Order(), after.Keys.Order());
+            foreach (var (name, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed");
+        }
+        else
+        {
+            Assert.False(Directory.Exists(output));
+        }
+    }
+
+    // pretrained import had no signal handling: a Ctrl-C killed it and left OUT.tmp-PID-GUID/ with a partial model.safetensors.
+    [Fact]
+    public void Pretrained_import_stops_and_leaves_no_staging_folder()
+    {
+        var run = PpkmProcess.Interrupt(_tmp.Path, _ => Directory.EnumerateDirectories(_tmp.Path, "enc.tmp-*").Any(), SigInt,
+            "pretrained", "import", "arctic-xs", "-o", "enc");
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.False(Directory.Exists(_tmp.Combine("enc")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    // tokenizer train died from the signal; now it stops at its next text or merge, writes nothing and exits 130.
+    [Fact]
+    public void Tokenizer_train_stops_and_writes_no_tokenizer_folder()
+    {
+        var corpus = _tmp.Combine("corpus.txt");
+        // Many distinct words: counting and tens of thousands of merges take seconds after the first line is printed.
+        File.WriteAllLines(corpus, Enumerable.Range(0, 300_000).Select(i => $"kata{i} ulasan{i % 5000}x warung{i % 777}y bandung{i * 31 % 9973}z"));
+        var run = PpkmProcess.Interrupt(_tmp.Path, output => output.Contains("Learning a", StringComparison.Ordinal), SigInt,
+            "tokenizer", "train", corpus, "-o", "tok", "--vocab-size", "200000", "--min-frequency", "1");
+        AssertCancelled(run);
+        Assert.Contains("ppkm: cancelled.", run.Result.Stderr);
+        Assert.False(Directory.Exists(_tmp.Combine("tok")));
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
     // The demo tweets (each repeated copies times, see WriteManyRows) and a tiny BERT fitted to their words; with LongRun a
     // training command runs for minutes unless stopped.
     private (string Data, string Model) DemoDataAndTinyBert(string modelFolder, int copies)

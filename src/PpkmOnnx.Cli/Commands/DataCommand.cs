@@ -75,21 +75,32 @@ internal static class DataCommand
         command.Arguments.Add(file);
         command.Options.Add(output);
         data.Add(command);
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, ct) => Task.FromResult(Run(parseResult, ct)));
+        return command;
+
+        int Run(ParseResult parseResult, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the split before or while it writes; nothing is renamed into
+            // place, the staged files are deleted, a folder this run created is removed, and the command exits 130.
+            using var interrupt = new InterruptScope(ct);
             var folder = parseResult.GetValue(output)!;
-            // The split's files land beside whatever the folder holds, so only a file it would overwrite is refused.
+            // The four files replace a previous split's four in the folder and nothing else: what else the folder holds
+            // (the source file, notes) is left as it is. Only a file the split would overwrite that is an input is refused.
             var inputs = new[] { parseResult.GetValue(file)!, parseResult.GetValue(data.ExcludeTextsFrom) }.OfType<string>().ToArray();
-            foreach (var name in new[] { "train.tsv", "validation.tsv", "test.tsv", "split.json" })
-                OutputOverlap.CheckFile(Path.Combine(folder, name), inputs);
+            var paths = SplitFiles.Select(name => Path.Combine(folder, name)).ToArray();
+            OutputFolder.CheckCreatable(folder);
+            foreach (var path in paths)
+            {
+                OutputOverlap.CheckFile(path, inputs);
+                AtomicFile.CheckFilePath(path);
+            }
             var prepared = PreparedData.Prepare(data.ToLoadOptions(parseResult, parseResult.GetValue(file)));
             var split = prepared.Split;
             // An empty part is no split: train picks its epoch on validation, bench and report score test (sklearn's
             // train_test_split refuses the same way).
             prepared.RequireValidationAndTestRows("split more rows");
-            TsvDatasetWriter.Write(Path.Combine(folder, "train.tsv"), split.Train);
-            TsvDatasetWriter.Write(Path.Combine(folder, "validation.tsv"), split.Validation);
-            TsvDatasetWriter.Write(Path.Combine(folder, "test.tsv"), split.Test);
+            var token = interrupt.Token;
+            token.ThrowIfCancellationRequested();
             var summary = new
             {
                 source = Path.GetFullPath(prepared.Loaded.Dataset.Source),
@@ -105,14 +116,36 @@ internal static class DataCommand
                 test = split.Test.Rows.Count,
                 fingerprint = split.Fingerprint,
             };
-            ArtifactJson.Write(Path.Combine(folder, "split.json"), summary, Json);
+            var record = ArtifactJson.ToBytes((System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(summary, Json)!, Json);
+            bool folderIsNew = !Directory.Exists(folder);
+            try
+            {
+                // The four files are one split: each is written in full under a temporary name, and only then are the four
+                // renamed over the previous split's (AtomicFile.WriteTogether). A failure or Ctrl-C while writing changes none.
+                AtomicFile.WriteTogether(
+                [
+                    (paths[0], s => TsvDatasetWriter.Write(s, split.Train, token)),
+                    (paths[1], s => TsvDatasetWriter.Write(s, split.Validation, token)),
+                    (paths[2], s => TsvDatasetWriter.Write(s, split.Test, token)),
+                    (paths[3], s => { token.ThrowIfCancellationRequested(); s.Write(record); }),
+                ]);
+            }
+            catch when (folderIsNew)
+            {
+                // The staged files are gone; the folder this run created goes with them unless something else appeared in it.
+                try { if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                throw;
+            }
             var console = CliConsole.For(parseResult);
             DataSummary.Write(console, prepared);
             console.MarkupLineInterpolated($"Wrote train.tsv, validation.tsv, test.tsv and split.json to {folder}");
             return 0;
-        });
-        return command;
+        }
     }
+
+    /// <summary>The files of a split, in the order <c>data split</c> writes them.</summary>
+    private static readonly string[] SplitFiles = ["train.tsv", "validation.tsv", "test.tsv", "split.json"];
 
     private static Command CreateDemo()
     {

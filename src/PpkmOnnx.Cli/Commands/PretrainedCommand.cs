@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Onnx.IO;
 using PpkmOnnx.Onnx.Pretrained;
 using PpkmOnnx.Server.CommandLine;
@@ -48,18 +49,22 @@ internal static class PretrainedCommand
         import.Options.Add(output);
         import.Options.Add(force);
         SettingFlags.Bind(import, StagingFolder.OverwriteSetting, force);
-        import.SetAction(parseResult =>
+        import.SetAction((parseResult, ct) => Task.FromResult(Run(parseResult, ct)));
+        return import;
+
+        int Run(ParseResult parseResult, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the import at its next step; the staging folder is deleted (exit 130).
+            using var interrupt = new InterruptScope(ct);
             var model = PretrainedCatalog.Find(parseResult.GetValue(name)!);
             var folder = parseResult.GetValue(output) ?? Path.Combine("artifacts", "pretrained", model.Name);
             PretrainedImportResult? result = null;
             AnsiConsole.Status().Start($"Importing {model.Name} from {model.PackageId} {model.PackageVersion}...", _ =>
-                result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force)));
+                result = PretrainedImporter.Import(model, folder, parseResult.GetValue(force), interrupt.Token));
             var c = result!.Config;
             AnsiConsole.MarkupLine($"[green]Imported[/] {Markup.Escape(model.Name)} → {Markup.Escape(result.Folder)}");
             AnsiConsole.MarkupLine($"  bert: {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, intermediate {c.IntermediateSize}, vocab {c.VocabSize}; {result.TensorCount} tensors");
             return 0;
-        });
-        return import;
+        }
     }
 }

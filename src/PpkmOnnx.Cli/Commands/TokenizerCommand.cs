@@ -57,8 +57,14 @@ internal static class TokenizerCommand
         train.Arguments.Add(corpus);
         foreach (var o in new Option[] { output, vocabSize, minFrequency, limitAlphabet, lowercase, mergeRule, textColumn, force }) train.Options.Add(o);
         SettingFlags.Bind(train, StagingFolder.OverwriteSetting, force);
-        train.SetAction(parseResult =>
+        train.SetAction((parseResult, ct) => Task.FromResult(Run(parseResult, ct)));
+        return train;
+
+        int Run(ParseResult parseResult, CancellationToken ct)
         {
+            // From the first moment: Ctrl-C or SIGTERM stops the reading or merging at its next text or merge, nothing is
+            // written (the staging folder, if begun, is deleted) and the command exits 130.
+            using var interrupt = new InterruptScope(ct);
             var options = new WordPieceTrainerOptions
             {
                 VocabularySize = parseResult.GetValue(vocabSize),
@@ -76,8 +82,9 @@ internal static class TokenizerCommand
             var files = parseResult.GetValue(corpus)!;
             OutputOverlap.CheckFolder(folder, files); // the tokenizer folder replaces what is there as a whole
 
+            console.MarkupLine(Markup.Escape($"Learning a {options.VocabularySize:N0}-token vocabulary from {files.Length} file(s)…"));
             var started = Stopwatch.StartNew();
-            var result = WordPieceTrainer.Train(ReadTexts(files, parseResult.GetValue(textColumn)), options);
+            var result = WordPieceTrainer.Train(ReadTexts(files, parseResult.GetValue(textColumn)), options, interrupt.Token);
             var elapsed = started.Elapsed;
             var tokenizer = result.ToTokenizer();
 
@@ -87,6 +94,7 @@ internal static class TokenizerCommand
                 if (tokenizer.SaveTokenizerJson(staging.Combine("tokenizer.json")) is { } reason)
                     throw new InvalidOperationException($"tokenizer.json not written: {reason}");
                 BertWordPieceTokenizer.FromFolder(staging.Path);
+                interrupt.Token.ThrowIfCancellationRequested();
                 staging.Commit();
             }
             console.MarkupLine(Markup.Escape(
@@ -97,8 +105,7 @@ internal static class TokenizerCommand
             if (result.StoppedEarly is { } why) console.MarkupLine(Markup.Escape($"Stopped before {options.VocabularySize:N0}: {why}."));
             console.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetFullPath(folder))}[/] (vocab.txt, tokenizer_config.json, tokenizer.json).");
             return 0;
-        });
-        return train;
+        }
     }
 
     private static Command CreateStats()

@@ -22,13 +22,14 @@ public static class AtomicFile
     public static void WriteTogether(IReadOnlyList<(string Path, Action<Stream> Write)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
+        // Every path is checked before the first folder is created or file written: a refused run leaves nothing behind.
+        foreach (var (path, _) in files) CheckFilePath(path);
         var staged = new List<(string Temporary, string Full)>();
         try
         {
             foreach (var (path, write) in files)
             {
                 var full = Path.GetFullPath(path);
-                if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
                 if (FileKind.IsSpecial(full))
                 {
                     WriteInPlace(path, full, write);
@@ -51,6 +52,19 @@ public static class AtomicFile
                 try { File.Delete(tmp); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Refuses a path that cannot name a file: an existing folder, or a path ending in a directory separator
+    /// (<c>out/new/</c>), which names a folder whether or not it exists.
+    /// </summary>
+    /// <exception cref="UserInputException">The path names a folder.</exception>
+    public static void CheckFilePath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UserInputException(path, null, "exists and is a folder; name a file for the output.");
+        if (Path.EndsInDirectorySeparator(path))
+            throw new UserInputException(path, null, $"ends in '{path[^1]}', so it names a folder{(File.Exists(full.TrimEnd('/', '\\')) ? "" : " (which does not exist)")}, not a file; name a file for the output.");
     }
 
     // A device or pipe: no temporary name, no rename, no fsync (a terminal or /dev/null refuses one).

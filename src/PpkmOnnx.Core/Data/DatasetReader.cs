@@ -164,7 +164,7 @@ public static class DatasetReader
         if (distinct.Count > MaxInferredClasses)
             throw new InvalidSettingException(nameof(DataLoadOptions.LabelColumn), $"{path}: label column '{column}' has {distinct.Count} distinct values; is it the label column?");
         if (distinct.Count < 2)
-            throw new UserInputException($"{path}: label column '{column}' has a single value '{distinct[0]}'; a classifier needs at least 2 classes.");
+            throw new UserInputException($"{path}: label column '{column}' has a single value '{distinct[0]}'; {LabelMapping.TwoClassesRule}.");
         bool numeric = distinct.All(d => long.TryParse(d, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
         var ordered = numeric ? distinct.OrderBy(d => long.Parse(d, CultureInfo.InvariantCulture)).ToList() : distinct.OrderBy(d => d, StringComparer.Ordinal).ToList();
         var pairs = ordered.Select(d => new KeyValuePair<string, string>(d, d)).ToList();

@@ -12,6 +12,9 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
 {
     private static readonly string[] SentimentOrder = ["negative", "neutral", "positive"];
 
+    /// <summary>Why a label mapping or a label column with one class is refused: the one wording of that rule.</summary>
+    public const string TwoClassesRule = "a classifier needs at least 2 classes";
+
     /// <summary>The setting a user-given mapping is (<see cref="DataLoadOptions.Labels"/>), as <see cref="Parse"/>'s errors name it.</summary>
     public const string Setting = nameof(DataLoadOptions.Labels);
 
@@ -21,7 +24,8 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
         "built-in default for the Kaggle INA_TweetsPPKM header (Date, User, Tweet, sentiment) as most users read it; the file does not state it: confirm on the Kaggle page or pass --labels");
 
     /// <summary>Parses <c>1=negative,2=neutral,3=positive</c> (user-given).</summary>
-    /// <exception cref="InvalidSettingException">The text is not a list of RAW=NAME pairs, or a raw value repeats (setting <see cref="Setting"/>).</exception>
+    /// <exception cref="InvalidSettingException">The text is not a list of RAW=NAME pairs, a raw value repeats, or the pairs name
+    /// fewer than 2 distinct classes (setting <see cref="Setting"/>).</exception>
     public static LabelMapping Parse(string text)
     {
         var pairs = new List<KeyValuePair<string, string>>();
@@ -36,7 +40,12 @@ public sealed record LabelMapping(IReadOnlyList<KeyValuePair<string, string>> Ra
             pairs.Add(new(raw, name));
         }
         if (pairs.Count < 2) throw new InvalidSettingException(Setting, $"'{text}' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).");
-        return Create(pairs, LabelMappingSource.User, "given by --labels");
+        var mapping = Create(pairs, LabelMappingSource.User, "given by --labels");
+        // Raw values merged into one name leave one class: refused here, before any file is read or written, with the
+        // words the reader refuses a one-valued label column in (a split written with it could not be read back).
+        if (mapping.ClassNames.Count < 2)
+            throw new InvalidSettingException(Setting, $"'{text}' maps every value to the single class '{mapping.ClassNames[0]}'; {TwoClassesRule}.");
+        return mapping;
     }
 
     /// <summary>Builds a mapping and orders its class ids (negative, neutral, positive first when those are the names).</summary>

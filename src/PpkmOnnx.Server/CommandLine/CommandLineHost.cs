@@ -24,7 +24,8 @@ public static class CommandLineHost
 
     /// <summary>
     /// Finishes a tool's command tree the same way for every executable: <see cref="VerboseOption"/> on every command, the
-    /// range rule checked (<see cref="OptionRules.RequireRanges"/>) and <c>--version</c> naming <paramref name="components"/>.
+    /// range rule checked (<see cref="OptionRules.RequireRanges"/>), an empty <c>--output</c> refused
+    /// (<see cref="OptionRules.RefuseEmptyOutputs"/>) and <c>--version</c> naming <paramref name="components"/>.
     /// </summary>
     /// <param name="root">The command tree, with every command added.</param>
     /// <param name="tool">The executable's name.</param>
@@ -35,6 +36,7 @@ public static class CommandLineHost
         ArgumentNullException.ThrowIfNull(root);
         root.Options.Add(new VerboseOption());
         OptionRules.RequireRanges(root);
+        OptionRules.RefuseEmptyOutputs(root);
         ToolVersionAction.Install(root, tool, components);
         return root;
     }

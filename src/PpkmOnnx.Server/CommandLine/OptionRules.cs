@@ -45,6 +45,26 @@ public static class OptionRules
                     throw new InvalidOperationException($"{command.Name} {option.Name}: numeric option without a range (use OptionRules.InRange).");
     }
 
+    /// <summary>
+    /// Refuses an empty or blank value of every <c>--output</c> option under <paramref name="root"/> when the command line is
+    /// parsed: <c>-o ''</c> names no file or folder (.NET would read it as the current folder, or throw), so it is a one-line
+    /// parse error for every command alike.
+    /// </summary>
+    public static void RefuseEmptyOutputs(Command root)
+    {
+        foreach (var command in Walk(root))
+            foreach (var option in command.Options)
+                if (option.Name == OutputOptionName && (option.ValueType == typeof(string) || option.ValueType == typeof(string[])))
+                    option.Validators.Add(result =>
+                    {
+                        if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                            result.AddError($"{OutputOptionName} must name a file or folder, got an empty path.");
+                    });
+    }
+
+    /// <summary>The name of the output option <see cref="RefuseEmptyOutputs"/> checks (alias <c>-o</c>).</summary>
+    public const string OutputOptionName = "--output";
+
     // The value, or null when the option is absent or its text is not a number (the parser reports that error itself).
     private static T? Converted<T>(OptionResult result) where T : struct
     {

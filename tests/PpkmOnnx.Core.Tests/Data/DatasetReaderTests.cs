@@ -188,6 +188,7 @@ public sealed class DatasetReaderTests
     [InlineData("1negative", "'1negative' is not RAW=NAME (expected e.g. 1=negative,2=neutral,3=positive).")]
     [InlineData("1=negative,1=positive", "raw value '1' is mapped twice.")]
     [InlineData("1=negative", "'1=negative' names fewer than 2 classes (expected e.g. 1=negative,2=neutral,3=positive).")]
+    [InlineData("positive=x,negative=x,neutral=x", "'positive=x,negative=x,neutral=x' maps every value to the single class 'x'; a classifier needs at least 2 classes.")]
     public void MalformedLabels_Throw(string labels, string problem)
     {
         // The library names its setting (DataLoadOptions.Labels); the command line words it as --labels (Cli tests).
