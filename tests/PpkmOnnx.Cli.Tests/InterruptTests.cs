@@ -204,6 +204,26 @@ public sealed class InterruptTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_with_force_stopped_in_its_first_epoch_puts_the_finished_run_it_replaces_back()
+    {
+        // 9,600 training rows: the replacing run's first epoch (1,200 steps) lasts well past the signal's cue.
+        var (data, model) = DemoDataAndTinyBert("model", copies: 20);
+        var small = _tmp.Combine("small.tsv");
+        DemoDataset.Write(small);
+        var output = _tmp.Combine("out");
+        var (code, _, error) = await CliInvocation.RunAsync(["train", model, "--data", small, "-o", output, "--epochs", "1", "--batch-size", "16", "--device", "cpu", "--threads", "1"]);
+        Assert.True(code == 0, error);
+        var finished = FolderSnapshot.Take(output);
+
+        var run = PpkmProcess.Interrupt(_tmp.Path, text => text.Contains("epoch 1/", StringComparison.Ordinal), SigInt,
+            ["train", model, "--data", data, "-o", "out", "--force", .. LongRun]);
+        AssertCancelled(run);
+        Assert.Contains("before the first epoch ended: there is nothing to keep or resume, and out is as it was before the run.", run.Result.Stdout);
+        FolderSnapshot.AssertUnchanged(finished, output);
+        Assert.Empty(StagingLeft(_tmp.Path));
+    }
+
+    [Fact]
     public void A_staging_file_of_a_killed_run_is_removed_by_the_next_run_to_the_same_output()
     {
         var package = TinyPackageFolder();

@@ -14,9 +14,10 @@ internal static partial class TinyBert
 
     /// <summary>
     /// A random 2-layer BERT (hidden 32, 4 heads) whose vocabulary is the demo tweets' words plus single characters,
-    /// so every demo text tokenizes without [UNK] floods.
+    /// so every demo text tokenizes without [UNK] floods. Without <paramref name="classifier"/> it is a base model (no head,
+    /// as an imported encoder is), which <c>ppkm adapt</c> takes.
     /// </summary>
-    public static string Write(string folder, string demoFile)
+    public static string Write(string folder, string demoFile, bool classifier = true)
     {
         Directory.CreateDirectory(folder);
         var words = WordPattern().Matches(File.ReadAllText(demoFile).ToLowerInvariant()).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal);
@@ -37,7 +38,7 @@ internal static partial class TinyBert
             MaxPositionEmbeddings = 64,
             TypeVocabSize = 2,
             HiddenAct = "gelu",
-            Labels = ["negative", "neutral", "positive"],
+            Labels = classifier ? ["negative", "neutral", "positive"] : [],
         };
         torch.manual_seed(3);
         using var model = SequenceClassifierFactory.Create(config);

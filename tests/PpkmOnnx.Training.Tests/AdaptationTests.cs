@@ -325,15 +325,27 @@ public sealed class AdaptationTests
         Assert.True(File.Exists(Path.Combine(output, "adapt.json")));
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
 
-        // Interrupted at step 2 of a forced rerun with another seed: the finished run's files are gone, a resume point is there.
+        // Interrupted at step 2 of a forced rerun, before a resume point of its own: the finished run is back, byte for byte.
+        var finishedFiles = Directory.GetFiles(output).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))).ToList();
+        using (var early = new CancellationTokenSource())
+        {
+            var stopAtTwo = new SyncProgressForTests(p => { if (p.GlobalStep == 2) early.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => DomainAdapter.Run(options with { Force = true, Seed = 10 }, corpus, null, stopAtTwo, early.Token));
+        }
+        var afterEarly = Directory.GetFiles(output).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f))).ToList();
+        Assert.Equal(finishedFiles.Select(f => f.Item1), afterEarly.Select(f => f.Item1));
+        for (int i = 0; i < finishedFiles.Count; i++) Assert.Equal(finishedFiles[i].Item2, afterEarly[i].Item2);
+        Assert.Equal(["(none)"], Directory.GetDirectories(output).DefaultIfEmpty("(none)"));
+
+        // Interrupted at step 2 of a forced rerun that saved a resume point at step 1: that resume point replaces the finished run.
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgressForTests(p => { if (p.GlobalStep == 2) cts.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => DomainAdapter.Run(options with { Force = true, Seed = 10 }, corpus, null, progress, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => DomainAdapter.Run(options with { Force = true, Seed = 10, SaveEvery = 1 }, corpus, null, progress, cts.Token));
         Assert.False(File.Exists(Path.Combine(output, "adapt.json")));
         Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
         var interrupted = Assert.Throws<SettingsAdviceException>(() => DomainAdapter.Run(options with { Seed = 10 }, corpus));
         Assert.Equal($"{output}: holds an interrupted run's resume point; pass Resume to continue it or Force to start afresh.", interrupted.Message);
-        var resumed = DomainAdapter.Run(options with { Seed = 10, Resume = true }, corpus);
+        var resumed = DomainAdapter.Run(options with { Seed = 10, SaveEvery = 1, Resume = true }, corpus);
         Assert.Equal(2, resumed.ResumedAtStep);
         Assert.NotEqual(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
         Assert.False(Directory.Exists(Path.Combine(output, "resume")));

@@ -119,11 +119,48 @@ public class TrainingOutputTests
         Assert.Equal(2e-3, changed.Value!["before"]!.GetValue<double>());
         Assert.Equal(1e30, changed.Value!["now"]!.GetValue<double>());
 
-        // From scratch nothing is kept, and nothing claims to be finished.
+        // From scratch there is nothing to keep: the run leaves no folder, so nothing claims to be a checkpoint or a record.
         var fromScratch = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { OutputPath = temp.Combine("fresh"), LearningRate = 1e30 }, data));
         Assert.Contains("no checkpoint was written", fromScratch.Message);
-        Assert.False(File.Exists(temp.Combine("fresh", "model.safetensors")));
-        Assert.Equal("diverged", Status(temp.Combine("fresh")));
+        Assert.False(Directory.Exists(temp.Combine("fresh")));
+    }
+
+    [Fact]
+    public void A_run_that_fails_after_its_first_epoch_keeps_that_checkpoint_and_says_failed()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 16, validation: 8, test: 0);
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2 };
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data, new Progress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+        var epochOne = File.ReadAllBytes(temp.Combine("out", "model.safetensors"));
+
+        // The resumed run loads, then fails at its first forward pass: config.json now names an activation there is no code for.
+        var config = Path.Combine(modelDir, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"gelu\"", "\"swish2\"", StringComparison.Ordinal));
+        var failed = Assert.Throws<UserInputException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Contains("unsupported activation 'swish2'", failed.Message);
+        Assert.Equal(epochOne, File.ReadAllBytes(temp.Combine("out", "model.safetensors")));
+        Assert.Equal("failed", Status(temp.Combine("out")));
+        Assert.True(File.Exists(temp.Combine("out", "resume", "resume.json")));
+    }
+
+    [Fact]
+    public void A_resume_point_whose_optimizer_state_is_cut_short_is_an_error_naming_it()
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var modelDir = TinyModels.SaveFresh(TinyModels.Bert(layers: 1), temp.Combine("base"));
+        var data = TinyModels.SeparableSplits(train: 16, validation: 8, test: 0);
+        var options = TinyModels.FastOptions(modelDir, temp.Combine("out")) with { Epochs = 2 };
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => SequenceClassifierTrainer.Run(options, data, new Progress(p => { if (p.CompletedEpoch is not null) cts.Cancel(); }), cts.Token));
+        var optimizerFile = temp.Combine("out", "resume", "epoch-1.optimizer.bin");
+        using (var file = File.OpenWrite(optimizerFile)) file.SetLength(1000);
+
+        var damaged = Assert.Throws<SettingsAdviceException>(() => SequenceClassifierTrainer.Run(options with { Resume = true }, data));
+        Assert.Equal($"{optimizerFile}: the resume point is damaged (Attempted to read past the end of the stream.); it cannot be continued, start afresh with Force instead of Resume.", damaged.Message);
+        Assert.Equal(optimizerFile, damaged.FilePath);
     }
 
     private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

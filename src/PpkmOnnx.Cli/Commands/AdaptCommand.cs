@@ -6,6 +6,7 @@ using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Adaptation;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Training;
+using PpkmOnnx.Server.CommandLine;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;
@@ -48,6 +49,7 @@ internal static class AdaptCommand
         foreach (var o in new Option[] { output, corpus, vocab, epochs, maxSteps, lr, batchSize, maxLength, warmup, mask, wholeWord, evalEvery, saveEvery, device, threads, resume, force }.Concat(compute.All))
             command.Options.Add(o);
         data.Add(command);
+        SettingFlags.Bind(command, nameof(AdaptationRunOptions.VocabularyPath), vocab);
         command.SetAction((p, ct) =>
         {
             var console = CliConsole.For(p);
@@ -92,7 +94,10 @@ internal static class AdaptCommand
             }
             catch (OperationCanceledException) when (interrupt.Interrupted)
             {
-                console.MarkupLine($"[yellow]Interrupted.[/] A resume point is in {Markup.Escape(options.OutputPath)}; continue with --resume.");
+                // With --force the run keeps no resume point until it has saved one of its own: the replaced run's files are back instead.
+                console.MarkupLine(File.Exists(Path.Combine(options.OutputPath, TrainingOutputCheck.AdaptationResumePointFile))
+                    ? $"[yellow]Interrupted.[/] A resume point is in {Markup.Escape(options.OutputPath)}; continue with --resume."
+                    : $"[yellow]Interrupted[/] before the first resume point: there is nothing to resume, and {Markup.Escape(options.OutputPath)} is as it was before the run.");
                 return Task.FromResult(130);
             }
         });

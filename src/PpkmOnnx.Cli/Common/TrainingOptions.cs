@@ -213,7 +213,7 @@ internal sealed class TrainingOptions
         {
             console.MarkupLine(File.Exists(Path.Combine(options.OutputPath, TrainingOutputCheck.ResumePointFile))
                 ? $"[yellow]Interrupted.[/] The best checkpoint so far is in {Markup.Escape(options.OutputPath)}; continue with --resume."
-                : "[yellow]Interrupted[/] before the first epoch ended: there is nothing to keep or resume, and the run left no files.");
+                : $"[yellow]Interrupted[/] before the first epoch ended: there is nothing to keep or resume, and {Markup.Escape(options.OutputPath)} is as it was before the run.");
             return 130;
         }
         Summarize(console, result, prepared.Dataset.LabelNames);

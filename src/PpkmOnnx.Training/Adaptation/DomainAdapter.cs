@@ -74,6 +74,11 @@ public static class DomainAdapter
         var heldOut = Encode(corpus.HeldOut.Take(options.EvalTexts).ToList(), tokenizer, options.MaxLength);
         var specials = new[] { tokenizer.ClsId, tokenizer.SepId, tokenizer.PadId, tokenizer.UnknownId, maskId };
         var masker = new TokenMasker(tokenizer.TokensById, maskId, specials, options.Masking);
+        // Without one maskable token the masked-LM loss is 0/0 at every step: the vocabulary does not cover the corpus.
+        if (train.Count > 0 && !train.SortedBatches(256).Any(b => { var batch = train.Batch(b); return masker.HasMaskableToken(batch.InputIds, batch.AttentionMask); }))
+            throw new SettingsAdviceException(name =>
+                $"{options.VocabularyPath ?? options.ModelPath}: no token of the corpus's {train.Count:N0} training texts can be masked: under this vocabulary every one is [UNK] or a special token. Use a vocabulary that covers the corpus's words ({name(nameof(AdaptationRunOptions.VocabularyPath))}), or a corpus in its language.",
+                options.VocabularyPath ?? options.ModelPath);
 
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
@@ -88,8 +93,10 @@ public static class DomainAdapter
         double secondsBefore = 0;
         if (options.Resume)
         {
-            var point = JsonSerializer.Deserialize<ResumePoint>(File.ReadAllText(resumeState), TrainingLoop.Json)
-                ?? throw new UserInputException($"{resumeState}: empty resume state.");
+            var point = TrainingOutputCheck.ReadResumeFile(resumeState, () =>
+                JsonSerializer.Deserialize<ResumePoint>(File.ReadAllText(resumeState), TrainingLoop.Json) is { CorpusFingerprint: not null, Vocabulary: not null, Curve: not null } read
+                && read.Curve.All(c => c is not null)
+                    ? read : throw new InvalidDataException("fields missing or null"));
             if (point.CorpusFingerprint != corpus.Fingerprint)
                 throw new UserInputException($"{resumeState}: the corpus changed since the interrupted run; start a fresh run.");
             if (point.Vocabulary != vocabularyId)
@@ -100,13 +107,12 @@ public static class DomainAdapter
                     $"{resumeState}: the interrupted run is at step {point.Step}, and this run ends at step {totalSteps} ({name(nameof(AdaptationRunOptions.MaxSteps))}, {name(nameof(AdaptationRunOptions.Epochs))}); raise them to continue it, or start afresh without {name(nameof(AdaptationRunOptions.Resume))}.", resumeState);
             var weights = Path.Combine(resumeDir, "weights.safetensors");
             model.Load(SafeTensorsFile.Read(weights), weights);
-            optimizer.Load(Path.Combine(resumeDir, "optimizer.bin"));
+            var optimizerFile = Path.Combine(resumeDir, "optimizer.bin");
+            TrainingOutputCheck.ReadResumeFile(optimizerFile, () => { optimizer.Load(optimizerFile); return optimizerFile; });
             (step, curve, secondsBefore) = (point.Step, point.Curve, point.Seconds);
         }
         long resumedAt = step;
-        TrainingOutputCheck.Prepare(options);
-        OutputFolder.Create(output);
-        AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(curve.Select(c => JsonSerializer.Serialize(c, JsonLine) + "\n")));
+        var claim = TrainingOutputCheck.Claim(options);
 
         var stepClock = Stopwatch.StartNew();
         double lossSince = 0;
@@ -115,10 +121,10 @@ public static class DomainAdapter
         double Seconds() => secondsBefore + stepClock.Elapsed.TotalSeconds;
         void Record(int epoch)
         {
-            double? held = heldOut.Count == 0 ? null : HeldOutLoss(model, heldOut, masker, options, device);
+            double? held = HeldOutLoss(model, heldOut, masker, options, device);
             var point = new AdaptCurvePointRecord(step, epoch, lossCount == 0 ? null : lossSince / lossCount, held, lastLr, Math.Round(Seconds(), 1));
             if (point.TrainLoss is { } t && !double.IsFinite(t) || held is { } h && !double.IsFinite(h))
-                throw new InvalidSettingException(nameof(AdaptationRunOptions.LearningRate), $"the masked-LM loss is {point.TrainLoss} at step {step}; lower the learning rate (the last resume point is kept).");
+                throw NotFinite(point, File.Exists(resumeState));
             curve.Add(point);
             File.AppendAllText(Path.Combine(output, LogFile), JsonSerializer.Serialize(point, JsonLine) + "\n");
             (lossSince, lossCount) = (0, 0);
@@ -137,11 +143,13 @@ public static class DomainAdapter
             File.Move(tmp, Path.Combine(resumeDir, "optimizer.bin"), overwrite: true);
             // state.json last: it never names a half-written step.
             AtomicFile.WriteAllText(resumeState, JsonSerializer.Serialize(new ResumePoint(step, corpus.Fingerprint, vocabularyId, curve, Seconds()), TrainingLoop.Json));
+            claim.Keep();
         }
 
-        if (step == 0) Record(1);
         try
         {
+            AtomicFile.WriteAllText(Path.Combine(output, LogFile), string.Concat(curve.Select(c => JsonSerializer.Serialize(c, JsonLine) + "\n")));
+            if (step == 0) Record(1);
             for (int epoch = 1 + (int)(step / Math.Max(1, stepsPerEpoch)); epoch <= options.Epochs && step < totalSteps; epoch++)
             {
                 // Order and masks derive from (seed, epoch, step), so a resumed run continues exactly where it stopped.
@@ -157,14 +165,18 @@ public static class DomainAdapter
                         optimizer.LearningRate = lastLr;
                         var batch = train.Batch(batches[b]);
                         var (masked, labels) = masker.Mask(batch.InputIds, batch.AttentionMask, new Random(unchecked(options.Seed * 31 + (int)step)));
-                        var shape = new long[] { batch.BatchSize, batch.SequenceLength };
-                        optimizer.ZeroGrad();
-                        var loss = model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device));
-                        loss.backward();
-                        optimizer.ClipGradNorm(options.MaxGradNorm);
-                        optimizer.Step();
-                        lossSince += loss.item<float>();
-                        lossCount++;
+                        // A batch with no maskable token (all [UNK] or special) has no loss to learn from: its step passes without an update.
+                        if (masker.HasMaskableToken(batch.InputIds, batch.AttentionMask))
+                        {
+                            var shape = new long[] { batch.BatchSize, batch.SequenceLength };
+                            optimizer.ZeroGrad();
+                            var loss = model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device));
+                            loss.backward();
+                            optimizer.ClipGradNorm(options.MaxGradNorm);
+                            optimizer.Step();
+                            lossSince += loss.item<float>();
+                            lossCount++;
+                        }
                     }
                     step++;
                     double rate = (step - resumedAt) / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds);
@@ -178,24 +190,50 @@ public static class DomainAdapter
                     if (step % options.SaveEvery == 0 && step < totalSteps) SaveResume();
                 }
             }
+            model.Save(output, tokenizer);
+            tokenizer.SaveTokenizerJson(Path.Combine(output, "tokenizer.json"));
+            var result = new AdaptationResult
+            {
+                OutputPath = output, Steps = step, Curve = curve, Transfer = plan, FreshHeadTensors = model.FreshHeadTensors,
+                MeanTokensPerText = train.MeanLength, WallTime = clock.Elapsed, ResumedAtStep = resumedAt,
+            };
+            var record = AdaptationRecord.Create(options, corpus, corpusDetails, model, tokenizer, sourceTokenizer, result, Seconds(), device.type == DeviceType.CUDA);
+            ArtifactJson.Write(Path.Combine(output, RecordFile), record, ArtifactRecordJsonContext.Default.AdaptRecord);
+            claim.Keep();
+            try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
+            return result;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!claim.ReplacesEarlierRun)
         {
+            // Interrupted: a resume point of the steps taken (in a fresh folder, or continuing a resume point, nothing is lost by it).
             SaveResume();
             throw;
         }
-
-        model.Save(output, tokenizer);
-        tokenizer.SaveTokenizerJson(Path.Combine(output, "tokenizer.json"));
-        var result = new AdaptationResult
+        catch
         {
-            OutputPath = output, Steps = step, Curve = curve, Transfer = plan, FreshHeadTensors = model.FreshHeadTensors,
-            MeanTokensPerText = train.MeanLength, WallTime = clock.Elapsed, ResumedAtStep = resumedAt,
-        };
-        var record = AdaptationRecord.Create(options, corpus, corpusDetails, model, tokenizer, sourceTokenizer, result, Seconds(), device.type == DeviceType.CUDA);
-        ArtifactJson.Write(Path.Combine(output, RecordFile), record, ArtifactRecordJsonContext.Default.AdaptRecord);
-        try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
-        return result;
+            // Ended before a resume point of its own (an error, or an interruption that would otherwise trade a replaced
+            // run for a few steps): the folder goes back to what it was. After one, the resume point and the log stay.
+            claim.Abandon();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The error for a masked-LM loss that is not a finite number, blaming the learning rate only when there was one (at
+    /// rate 0 no update has moved the weights, so the model or the data is the cause), and naming a resume point only
+    /// when one is on disk.
+    /// </summary>
+    private static UserInputException NotFinite(AdaptCurvePointRecord point, bool resumePointKept)
+    {
+        var value = point.TrainLoss is { } t && !double.IsFinite(t) ? t : point.HeldOutLoss!.Value;
+        var which = point.TrainLoss is { } t2 && !double.IsFinite(t2) ? "training" : "held-out";
+        var text = double.IsNaN(value) ? "NaN" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var kept = resumePointKept ? " (the last resume point is kept)" : "";
+        return point.LearningRate > 0
+            ? new InvalidSettingException(nameof(AdaptationRunOptions.LearningRate), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the masked-LM {which} loss is {text} at step {point.Step} (learning rate {point.LearningRate:G3}); lower the learning rate{kept}."))
+            : new UserInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the masked-LM {which} loss is {text} at step {point.Step}, before any update (learning rate 0): the model's weights or the corpus are the cause, not the learning rate{kept}."));
     }
 
     // adapt-log.jsonl: one curve point a line, through the records' source-generated serializer.
@@ -211,8 +249,11 @@ public static class DomainAdapter
     private static EncodedSplit Encode(IReadOnlyList<string> texts, BertWordPieceTokenizer tokenizer, int maxLength) =>
         EncodedSplit.Create(texts.Select(t => new LabelledText(t, 0)).ToList(), tokenizer, maxLength);
 
-    /// <summary>Mean loss over the held-back texts, with masks drawn from a fixed seed so every point of the curve sees the same task.</summary>
-    private static double HeldOutLoss(MaskedLanguageModel model, EncodedSplit heldOut, TokenMasker masker, AdaptationRunOptions options, Device device)
+    /// <summary>
+    /// Mean loss over the held-back texts, with masks drawn from a fixed seed so every point of the curve sees the same task;
+    /// null when no held-back batch has a token to mask (or there are no held-back texts).
+    /// </summary>
+    private static double? HeldOutLoss(MaskedLanguageModel model, EncodedSplit heldOut, TokenMasker masker, AdaptationRunOptions options, Device device)
     {
         model.Train(false);
         double sum = 0;
@@ -224,10 +265,11 @@ public static class DomainAdapter
             using var scope = torch.NewDisposeScope();
             var batch = heldOut.Batch(indices);
             var (masked, labels) = masker.Mask(batch.InputIds, batch.AttentionMask, random);
+            if (!masker.HasMaskableToken(batch.InputIds, batch.AttentionMask)) continue; // nothing to predict: no loss, not a NaN
             var shape = new long[] { batch.BatchSize, batch.SequenceLength };
             sum += model.Loss(torch.tensor(masked, shape).to(device), torch.tensor(batch.AttentionMask, shape).to(device), torch.tensor(labels, shape).to(device)).item<float>();
             batches++;
         }
-        return Math.Round(sum / Math.Max(1, batches), 5);
+        return batches == 0 ? null : Math.Round(sum / batches, 5);
     }
 }

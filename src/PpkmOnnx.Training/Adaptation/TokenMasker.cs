@@ -61,6 +61,16 @@ public sealed class TokenMasker
         return (input, labels);
     }
 
+    /// <summary>Whether a padded batch has any position <see cref="Mask"/> may choose: a real token that is not special.</summary>
+    public bool HasMaskableToken(long[] inputIds, long[] attentionMask)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(attentionMask);
+        for (int i = 0; i < inputIds.Length; i++)
+            if (attentionMask[i] != 0 && !_special[inputIds[i]]) return true;
+        return false;
+    }
+
     // With whole-word masking, a continuation piece follows its word's decision; anything else starts a word.
     private bool IsWordStart(long[] ids, long[] mask, int i) =>
         !_options.WholeWord || !_continuation[ids[i]] || i == 0 || mask[i - 1] == 0 || _special[ids[i - 1]];

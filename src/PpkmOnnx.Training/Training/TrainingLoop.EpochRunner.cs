@@ -35,6 +35,8 @@ internal static partial class TrainingLoop
         private readonly long firstGlobalStep;
         private readonly IProgress<TrainingProgress>? progress;
         private readonly CancellationToken ct;
+        // Set by the step whose loss was not finite, just before DivergenceCheck stops the run.
+        private bool diverged;
 
         public EpochRunner(TrainingJob job, string output, EpochPlan plan, FlatAdamW optimizer, Tensor? classWeights, Stopwatch clock,
             long firstGlobalStep, IProgress<TrainingProgress>? progress, CancellationToken ct)
@@ -111,8 +113,8 @@ internal static partial class TrainingLoop
                         optimizer.ClipGradNorm(options.MaxGradNorm);
                         optimizer.Step();
                         float stepLoss = loss.item<float>();
-                        // The record says why the run ended before the check stops it (it would otherwise stay "running").
-                        if (!float.IsFinite(stepLoss)) WriteTrainingJson(state, "diverged", test: null);
+                        // The record says why the run ended (RecordFailure), once the check has stopped it.
+                        diverged = !float.IsFinite(stepLoss);
                         lossSum += DivergenceCheck.Finite(stepLoss, epoch, b + 1, lastLr, state.BestEpoch, output);
                     }
                     throughput.Add(stepClock.Elapsed.TotalSeconds, batchRows, batchLength);
@@ -205,6 +207,17 @@ internal static partial class TrainingLoop
             WriteTrainingJson(state, "completed", testMetrics);
             try { Directory.Delete(resumeDir, recursive: true); } catch (IOException) { }
             return result;
+        }
+
+        /// <summary>
+        /// training.json after a run that had saved a checkpoint stopped on an error: "diverged" when its loss stopped being
+        /// finite, else "failed", with the epochs behind the kept checkpoint (never "running", which only an interrupted
+        /// run's record says, beside the resume point that continues it).
+        /// </summary>
+        public void RecordFailure(RunState state)
+        {
+            try { WriteTrainingJson(state, diverged ? "diverged" : "failed", test: null); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserInputException) { } // the error that stopped the run is the one to report
         }
 
         private void WriteTrainingJson(RunState state, string status, ClassificationMetrics? test)

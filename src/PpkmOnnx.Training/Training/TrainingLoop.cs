@@ -40,21 +40,20 @@ internal static partial class TrainingLoop
         var clock = Stopwatch.StartNew();
         var options = job.Options;
         var output = Path.GetFullPath(options.OutputPath);
-        TrainingOutputCheck.Prepare(options);
-        bool outputIsNew = !Directory.Exists(output);
-        OutputFolder.Create(output);
-        var plan = EpochPlan.Create(job);
-
-        if (options.FreezeEmbeddings) job.Model.FreezeEmbeddings();
-        using var optimizer = WeightDecayGroups.CreateFlatAdamW(job.Model, options.LearningRate, options.WeightDecay);
-        var state = StartOrResume(job, Path.Combine(output, ResumeFolder), optimizer);
-        int resumedAfter = state.CompletedEpochs;
-        using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
-        var run = new EpochRunner(job, output, plan, optimizer, classWeights, clock, state.GlobalStep, progress, ct);
-        run.BeginRecords(state, resumedAfter);
-
+        var claim = TrainingOutputCheck.Claim(options);
+        EpochRunner? run = null;
+        var state = RunState.Fresh;
         try
         {
+            var plan = EpochPlan.Create(job);
+            if (options.FreezeEmbeddings) job.Model.FreezeEmbeddings();
+            using var optimizer = WeightDecayGroups.CreateFlatAdamW(job.Model, options.LearningRate, options.WeightDecay);
+            state = StartOrResume(job, Path.Combine(output, ResumeFolder), optimizer);
+            int resumedAfter = state.CompletedEpochs;
+            using var classWeights = ClassWeightTensor(job, options.ClassWeighting);
+            run = new EpochRunner(job, output, plan, optimizer, classWeights, clock, state.GlobalStep, progress, ct);
+            run.BeginRecords(state, resumedAfter);
+
             run.ScoreWithTeacher(state);
             for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
             {
@@ -66,25 +65,20 @@ internal static partial class TrainingLoop
                 var epochClock = Stopwatch.StartNew();
                 var (trained, lossSum, steps) = run.TrainEpoch(state, epoch);
                 state = run.ValidateAndKeep(trained, epoch, lossSum, steps, epochClock);
+                // The epoch's checkpoint, record and resume point are all written: the run has something of its own.
+                claim.Keep();
             }
+            return run.Finish(state, resumedAfter);
         }
-        catch (OperationCanceledException) when (!File.Exists(Path.Combine(output, TrainingOutputCheck.ResumePointFile)))
+        catch (Exception e)
         {
-            // Cancelled before the first epoch ended: no weights and nothing to resume, only the records this run began.
-            RemoveUnfinishedRecords(output, outputIsNew);
+            // Ended before its first checkpoint: there is nothing to keep or resume, so the folder goes back to what it
+            // was (a replaced run's files restored, a fresh folder removed). After one, the checkpoint and resume point stay,
+            // and training.json says how the run ended (an interrupted run's says running: its resume point continues it).
+            if (!claim.HasCheckpoint) claim.Abandon();
+            else if (e is not OperationCanceledException) run?.RecordFailure(state);
             throw;
         }
-        return run.Finish(state, resumedAfter);
-    }
-
-    /// <summary>
-    /// Deletes training.json and the log that <see cref="EpochRunner.BeginRecords"/> wrote, and the output folder when
-    /// this run created it and nothing else is in it, so that a run cancelled before its first epoch ended leaves nothing behind.
-    /// </summary>
-    private static void RemoveUnfinishedRecords(string output, bool outputIsNew)
-    {
-        foreach (var file in new[] { TrainingJsonFile, LogFile }) File.Delete(Path.Combine(output, file));
-        if (outputIsNew && !Directory.EnumerateFileSystemEntries(output).Any()) Directory.Delete(output);
     }
 
     /// <summary>The encoded splits and the step schedule, fixed before the first step.</summary>
@@ -178,8 +172,9 @@ internal static partial class TrainingLoop
     private static ResumeState LoadResume(string resumeDir, TrainingJob job, string fingerprint, FlatAdamW optimizer)
     {
         var path = Path.Combine(resumeDir, ResumeFile);
-        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path), Json)
-            ?? throw new UserInputException($"{path}: empty resume state.");
+        var state = TrainingOutputCheck.ReadResumeFile(path, () => JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path), Json) is { } read
+            && read.Epochs.All(e => e is not null) && !string.IsNullOrEmpty(read.WeightsFile) && !string.IsNullOrEmpty(read.OptimizerFile)
+            ? read : throw new InvalidDataException("fields missing or null"));
         if (state.Stage != job.Stage)
             throw new UserInputException($"{path}: the resume state is from a '{state.Stage}' run, not '{job.Stage}'.");
         if (state.DataFingerprint != fingerprint)
@@ -189,7 +184,8 @@ internal static partial class TrainingLoop
             throw new UserInputException($"{path}: the interrupted run {(state.FreezeEmbeddings ? "froze" : "trained")} the embeddings; resume it {(state.FreezeEmbeddings ? "with" : "without")} --freeze-embeddings.");
         var weights = Path.Combine(resumeDir, state.WeightsFile);
         CheckpointLoader.Assign(job.Model, SafeTensorsFile.Read(weights), weights);
-        optimizer.Load(Path.Combine(resumeDir, state.OptimizerFile));
+        var optimizerFile = Path.Combine(resumeDir, state.OptimizerFile);
+        TrainingOutputCheck.ReadResumeFile(optimizerFile, () => { optimizer.Load(optimizerFile); return optimizerFile; });
         return state;
     }
 

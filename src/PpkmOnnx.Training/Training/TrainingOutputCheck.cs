@@ -1,7 +1,9 @@
+using System.Text.Json;
 using PpkmOnnx.Core;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Training.Adaptation;
+using PpkmOnnx.Training.Checkpoints;
 
 namespace PpkmOnnx.Training.Training;
 
@@ -76,36 +78,50 @@ public static class TrainingOutputCheck
     }
 
     /// <summary>
-    /// <see cref="Check(TrainingRunOptions)"/>, then removes the files of the run that <see cref="TrainingRunOptions.Force"/> replaces, so that an interrupted new run
-    /// never pairs the old weights with its own training.json.
+    /// <see cref="Check(TrainingRunOptions)"/>, then claims the output folder for the run: the files of a run that
+    /// <see cref="TrainingRunOptions.Force"/> replaces are moved aside, not deleted, until the new run has a checkpoint of
+    /// its own (<see cref="RunOutputClaim"/>), so a failed or interrupted new run never costs the old one.
     /// </summary>
-    /// <exception cref="UserInputException">As <see cref="Check(TrainingRunOptions)"/>.</exception>
-    public static void Prepare(TrainingRunOptions options)
+    /// <exception cref="UserInputException">As <see cref="Check(TrainingRunOptions)"/>; the folder cannot be written.</exception>
+    internal static RunOutputClaim Claim(TrainingRunOptions options)
     {
         Check(options);
-        if (options.Force && !options.Resume) RemoveRun(options.OutputPath, TrainingLoop.TrainingJsonFile, TrainingLoop.LogFile);
+        return RunOutputClaim.Begin(Path.GetFullPath(options.OutputPath), TrainingRunEntries, options.Resume);
     }
 
-    /// <summary><see cref="Check(AdaptationRunOptions)"/>, then removes the files of the run that Force replaces, as for training.</summary>
-    /// <exception cref="UserInputException">As <see cref="Check(AdaptationRunOptions)"/>.</exception>
-    public static void Prepare(AdaptationRunOptions options)
+    /// <summary><see cref="Check(AdaptationRunOptions)"/>, then claims the output folder as for training.</summary>
+    /// <exception cref="UserInputException">As <see cref="Check(AdaptationRunOptions)"/>; the folder cannot be written.</exception>
+    internal static RunOutputClaim Claim(AdaptationRunOptions options)
     {
         Check(options);
-        if (options.Force && !options.Resume) RemoveRun(options.OutputPath, AdaptRecord.FileName, DomainAdapter.LogFile);
+        return RunOutputClaim.Begin(Path.GetFullPath(options.OutputPath), AdaptationRunEntries, options.Resume);
     }
 
-    // The weights, the run's record and log, and its resume folder; the rest of a checkpoint folder (config, vocabulary) is rewritten by the run.
-    private static void RemoveRun(string outputPath, string record, string log)
+    /// <summary>
+    /// Reads one file of a resume point with <paramref name="read"/>; a file that is not what the run wrote (cut short, edited,
+    /// of another version) is one error naming it, since nothing can continue from it: the run has to start afresh.
+    /// </summary>
+    /// <exception cref="SettingsAdviceException">The file is damaged: not valid JSON, shorter than its content, or of another layout.</exception>
+    internal static T ReadResumeFile<T>(string file, Func<T> read)
     {
-        var output = Path.GetFullPath(outputPath);
-        foreach (var file in new[] { "model.safetensors", record, log })
+        try
         {
-            var path = Path.Combine(output, file);
-            if (File.Exists(path)) File.Delete(path);
+            return read();
         }
-        var resume = Path.Combine(output, TrainingLoop.ResumeFolder);
-        if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
+        catch (Exception e) when (e is JsonException or EndOfStreamException or InvalidDataException)
+        {
+            throw new SettingsAdviceException(name =>
+                $"{file}: the resume point is damaged ({e.Message}); it cannot be continued, start afresh with {name(ForceSetting)} instead of {name(ResumeSetting)}.", file, e);
+        }
     }
+
+    // What each kind of run writes into its folder (a checkpoint, its record and log, the resume folder): what Force sets
+    // aside and what a run that ends without a checkpoint removes. Anything else in the folder is the user's and stays.
+    private static readonly string[] TrainingRunEntries =
+        ["model.safetensors", "config.json", .. ModelCheckpoint.TokenizerFiles, TrainingLoop.TrainingJsonFile, TrainingLoop.LogFile, TrainingLoop.ResumeFolder];
+
+    private static readonly string[] AdaptationRunEntries =
+        ["model.safetensors", "config.json", "vocab.txt", "tokenizer_config.json", "tokenizer.json", AdaptRecord.FileName, DomainAdapter.LogFile, TrainingLoop.ResumeFolder];
 
     // training.json's status ("running", "diverged", "completed"), or null when there is none. Read strictly: a broken
     // training.json may be a finished run's, so it is an error naming the file rather than "nothing to protect".
