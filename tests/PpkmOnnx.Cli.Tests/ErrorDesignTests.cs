@@ -64,6 +64,75 @@ public sealed class ErrorDesignTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_input_path_is_a_one_line_error_not_an_internal_one()
+    {
+        var (code, stdout, stderr) = await CliInvocation.RunAsync(["predict", _package, "-i", "", "-o", _tmp.Combine("p.csv")]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: --input must name a file, or - for standard input; got an empty path.{Environment.NewLine}", stderr);
+        Assert.Equal("", stdout);
+        // An empty --data reaches the output checks first: they skip it, and the data reader names the problem.
+        (code, _, stderr) = await CliInvocation.RunAsync(["bench", _package, "--data", "", "-o", _tmp.Combine("b")]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("ppkm: error: ", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(_tmp.Combine("p.csv")) || Directory.Exists(_tmp.Combine("b")));
+    }
+
+    [Theory]
+    [InlineData("--calibration applies only with --mode static", "quantize", "{pkg}", "--calibration", "entropy")]
+    [InlineData("--calibration-samples applies only with --mode static", "quantize", "{pkg}", "--mode", "fp16", "--calibration-samples", "10")]
+    [InlineData("--quantize-embeddings applies only with --mode dynamic", "quantize", "{pkg}", "--mode", "static", "--quantize-embeddings")]
+    [InlineData("--per-tensor applies only to the int8 modes (dynamic, static)", "quantize", "{pkg}", "--mode", "fp16", "--per-tensor")]
+    [InlineData("--reduce-range applies only to the int8 modes (dynamic, static)", "quantize", "{pkg}", "--mode", "fp16", "--reduce-range", "true")]
+    [InlineData("--triton-name applies only with --triton-repo (it names the model there)", "export", "{tmp}/ckpt", "-o", "{tmp}/out", "--triton-name", "m")]
+    [InlineData("--pseudo-limit applies only with --pseudo-labels FILE", "train", "{tmp}/ckpt", "--data", "{in}", "-o", "{tmp}/out", "--pseudo-limit", "5")]
+    [InlineData("--pseudo-min-confidence applies only with --pseudo-labels FILE", "distill", "{tmp}/ckpt", "--data", "{in}", "-o", "{tmp}/out", "--pseudo-min-confidence", "0.5")]
+    public async Task An_option_that_would_be_ignored_is_refused_in_one_line(string message, params string[] template)
+    {
+        var before = Directory.GetFiles(_package).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToArray();
+        var args = template.Select(a => a.Replace("{pkg}", _package).Replace("{tmp}", _tmp.Path).Replace("{in}", _input)).ToArray();
+        var (code, stdout, stderr) = await CliInvocation.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {message}; it would be ignored here.{Environment.NewLine}", stderr);
+        Assert.Equal("", stdout);
+        Assert.Equal(before, Directory.GetFiles(_package).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToArray());
+        Assert.False(Directory.Exists(_tmp.Combine("out")));
+    }
+
+    // A bench.json with every required field (values typed by hand) and one model measured in no variant.
+    private const string BenchWithoutVariants = """
+        {
+          "schemaVersion": 1,
+          "createdUtc": "2026-01-02T03:04:05+00:00",
+          "environment": { "cpuModel": "c", "logicalProcessors": 1, "instructionSets": [], "executionProviderRequested": "cpu",
+                           "executionProvidersUsed": ["CPU"], "onnxRuntimeVersion": "1", "dotNetVersion": "d", "operatingSystem": "o" },
+          "settings": { "repeats": 1, "iterations": 2, "warmupIterations": 0, "batchSizes": [], "sequences": [], "evaluationBatchSize": 8 },
+          "dataset": { "count": 1, "labelNames": ["a"], "classCounts": [1] },
+          "baseline": { "labelId": 0, "label": "a", "metrics": { "accuracy": 1, "weightedPrecision": 1, "weightedRecall": 1, "weightedF1": 1,
+            "macroPrecision": 1, "macroRecall": 1, "macroF1": 1, "perClass": [], "confusionMatrix": [[1]], "count": 1 } },
+          "models": [ { "name": "m", "packageFolder": "/p/m", "maxLength": 8, "parameterCount": 10,
+                        "tokenLengths": { "mean": 3, "p50": 3, "p95": 3, "max": 3, "truncated": 0 }, "variants": [] } ]
+        }
+        """;
+
+    [Fact]
+    public async Task A_bench_file_with_nothing_measured_is_refused_instead_of_an_empty_report()
+    {
+        var bench = _tmp.Combine("bench.json");
+        File.WriteAllText(bench, BenchWithoutVariants);
+        var (code, _, stderr) = await CliInvocation.RunAsync(["report", bench, "-o", _tmp.Combine("report"), "--published", "none"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {bench}: model 'm' has no measured variant, so there is nothing to report for it.{Environment.NewLine}", stderr);
+        var noModels = System.Text.Json.Nodes.JsonNode.Parse(BenchWithoutVariants)!;
+        noModels["models"] = new System.Text.Json.Nodes.JsonArray();
+        File.WriteAllText(bench, noModels.ToJsonString());
+        (code, _, stderr) = await CliInvocation.RunAsync(["report", bench, "-o", _tmp.Combine("report"), "--published", "none"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {bench}: the bench file holds no model results, so there is nothing to report.{Environment.NewLine}", stderr);
+        Assert.False(Directory.Exists(_tmp.Combine("report")));
+    }
+
+    [Fact]
     public void Parse_errors_are_one_line_naming_the_option_not_the_usage()
     {
         AssertUserError(PpkmProcess.Run(_tmp.Path, "predict", _package, "-i", _input, "-o", "a.csv", "--bogus"), "--bogus", "ppkm predict --help");

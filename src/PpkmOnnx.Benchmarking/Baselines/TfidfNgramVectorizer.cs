@@ -1,3 +1,4 @@
+using PpkmOnnx.Core;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -54,6 +55,7 @@ internal sealed class TfidfNgramVectorizer
     /// <param name="charN">Longest character n-gram (0: no character block).</param>
     /// <param name="minDf">Keep terms in at least this many texts.</param>
     /// <param name="sublinear">tf → 1 + ln tf.</param>
+    /// <exception cref="UserInputException">No n-gram is in <paramref name="minDf"/> texts: nothing to learn from.</exception>
     public static TfidfNgramVectorizer Fit(IReadOnlyList<string> texts, int wordN, int charN, int minDf, bool sublinear)
     {
         var wordDf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -70,6 +72,9 @@ internal sealed class TfidfNgramVectorizer
             .Select(kv => kv.Key).Order(StringComparer.Ordinal).Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
         var words = Ids(wordDf, minDf);
         var chars = Ids(charDf, minDf);
+        // scikit-learn refuses the same way ("After pruning, no terms remain"): a model without features predicts one class.
+        if (words.Count + chars.Count == 0)
+            throw new UserInputException($"no n-gram occurs in at least {minDf} of the {texts.Count} training texts, so the model would have no features; lower the minimum document frequency.");
         var idf = new double[words.Count + chars.Count];
         double n = texts.Count;
         foreach (var (term, id) in words) idf[id] = Math.Log((1 + n) / (1 + wordDf[term])) + 1;

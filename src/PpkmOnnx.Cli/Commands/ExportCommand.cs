@@ -42,6 +42,7 @@ internal static class ExportCommand
             using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(checkpoint)!;
+            OptionRules.RefuseInapplicable(p, tritonName, p.GetValue(triton) is not null, "with --triton-repo (it names the model there)");
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: checkpoint folder not found.");
             var options = new ExportOptions
             {

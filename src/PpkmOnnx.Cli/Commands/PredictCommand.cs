@@ -56,6 +56,7 @@ internal static class PredictCommand
             if (!Directory.Exists(packageFolder)) throw new UserInputException($"{packageFolder}: model package folder not found.");
 
             var inputPath = parseResult.GetValue(input)!;
+            if (string.IsNullOrWhiteSpace(inputPath)) throw new UserInputException("--input must name a file, or - for standard input; got an empty path.");
             // Predictions written over the input, or into the package, would replace what this run reads.
             if (outputPath != "-") OutputOverlap.CheckFile(outputPath, inputPath, packageFolder);
             if (inputPath == "-" && parseResult.GetValue(textColumn) is { } ignored)

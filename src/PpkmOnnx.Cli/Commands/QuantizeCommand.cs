@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PpkmOnnx.Core;
+using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Cli.Common;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
@@ -41,6 +42,12 @@ internal static class QuantizeCommand
             using var interrupt = new InterruptScope(ct);
             var console = CliConsole.For(p);
             var folder = p.GetValue(package)!;
+            string modeName = p.GetValue(mode)!;
+            OptionRules.RefuseInapplicable(p, calibration, modeName == "static", "with --mode static");
+            OptionRules.RefuseInapplicable(p, samples, modeName == "static", "with --mode static");
+            OptionRules.RefuseInapplicable(p, embeddings, modeName == "dynamic", "with --mode dynamic");
+            OptionRules.RefuseInapplicable(p, perTensor, modeName != "fp16", "to the int8 modes (dynamic, static)");
+            OptionRules.RefuseInapplicable(p, reduceRange, modeName != "fp16", "to the int8 modes (dynamic, static)");
             if (!Directory.Exists(folder)) throw new UserInputException($"{folder}: model package folder not found.");
             var prepared = EvaluationTexts.PrepareIfGiven(data, p);
             // Before any work: the guard needs rows in both parts it scores (the demo tweets always leave some).
@@ -49,7 +56,7 @@ internal static class QuantizeCommand
             var split = (prepared ?? EvaluationTexts.Demo()).Split;
             var classIds = PackageClassIds(folder, split.LabelNames, prepared is null ? null : prepared.Loaded.Dataset.Source);
             var cpu = CpuFeatures.Current;
-            var variant = p.GetValue(mode) switch { "static" => ModelVariant.Int8Static, "fp16" => ModelVariant.Fp16, _ => ModelVariant.Int8 };
+            var variant = modeName switch { "static" => ModelVariant.Int8Static, "fp16" => ModelVariant.Fp16, _ => ModelVariant.Int8 };
             var options = new QuantizeOptions
             {
                 PackageFolder = folder,

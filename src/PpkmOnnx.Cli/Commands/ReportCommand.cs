@@ -2,6 +2,7 @@ using System.CommandLine;
 using PpkmOnnx.Benchmarking.Reporting;
 using PpkmOnnx.Benchmarking.Results;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Checkpoints;
 using Spectre.Console;
 
@@ -33,7 +34,7 @@ internal static class ReportCommand
                 OutputOverlap.CheckFile(Path.Combine(parseResult.GetValue(output)!, name), read);
             var reports = parseResult.GetValue(inputs)!
                 .Select(p => Directory.Exists(p) ? Path.Combine(p, BenchmarkJson.FileName) : p)
-                .Select(BenchmarkJson.Read)
+                .Select(RequireResults)
                 .ToList();
             var options = new ReportOptions { Title = parseResult.GetValue(title)! };
             var publishedPath = parseResult.GetValue(published) switch
@@ -52,5 +53,15 @@ internal static class ReportCommand
             return 0;
         });
         return command;
+    }
+
+    // A bench file without a measured variant would make an empty report that looks like a finished one.
+    private static BenchmarkReport RequireResults(string path)
+    {
+        var report = BenchmarkJson.Read(path);
+        if (report.Models.Count == 0) throw new UserInputException($"{path}: the bench file holds no model results, so there is nothing to report.");
+        if (report.Models.FirstOrDefault(m => m.Variants.Count == 0) is { } empty)
+            throw new UserInputException($"{path}: model '{empty.Name}' has no measured variant, so there is nothing to report for it.");
+        return report;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PpkmOnnx.Core;
+using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
@@ -159,6 +160,8 @@ internal sealed class TrainingOptions
         var console = CliConsole.For(p);
         // Refuse a wrong --resume or an output that would be overwritten before minutes of data and model loading.
         TrainingOutputCheck.Check(new TrainingRunOptions { ModelPath = p.GetValue(Model)!, OutputPath = p.GetValue(Output)!, Resume = p.GetValue(Resume), Force = p.GetValue(Force) });
+        foreach (var pseudoOption in new Option[] { PseudoMinConfidence, PseudoLimit, PseudoExclude })
+            OptionRules.RefuseInapplicable(p, pseudoOption, p.GetValue(PseudoLabels) is not null, "with --pseudo-labels FILE");
         OutputOverlap.CheckFolderOfFiles(p.GetValue(Output)!, [p.GetValue(Model)!, .. Data.InputPaths(p), .. new[] { p.GetValue(PseudoLabels) }.OfType<string>(), .. p.GetValue(PseudoExclude) ?? []]);
         // Then the values typed on the line, then a model folder the run could not load, before the data is read.
         ExplicitLearningRateAndEpochs(p);

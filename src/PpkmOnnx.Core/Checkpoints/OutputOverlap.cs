@@ -16,7 +16,7 @@ public static class OutputOverlap
     public static void CheckFile(string output, params string[] inputs)
     {
         var target = Canonical(output);
-        foreach (var input in inputs.Where(i => i != "-"))
+        foreach (var input in Compared(inputs))
         {
             var source = Canonical(input);
             if (target == source) throw new UserInputException(output, null, $"is also the input {input}; name another output.");
@@ -32,7 +32,7 @@ public static class OutputOverlap
     public static void CheckFolder(string output, params string[] inputs)
     {
         var target = Canonical(output);
-        foreach (var input in inputs.Where(i => i != "-"))
+        foreach (var input in Compared(inputs))
         {
             var source = Canonical(input);
             if (target == source) throw new UserInputException(output, null, $"is also the input {input}; name another folder for the output.");
@@ -53,7 +53,7 @@ public static class OutputOverlap
     {
         CheckFolder(output, inputs);
         var target = Canonical(output);
-        foreach (var input in inputs.Where(i => i != "-"))
+        foreach (var input in Compared(inputs))
         {
             var source = Canonical(input);
             if (Directory.Exists(source) && IsInside(target, source))
@@ -72,6 +72,9 @@ public static class OutputOverlap
         if (a == b || IsInside(a, b) || IsInside(b, a))
             throw new UserInputException(second, null, $"overlaps the other output {first}: each replaces its folder as a whole, so name folders apart.");
     }
+
+    // Standard input's "-" is no path, and an empty one names nothing: the command's own reading of it says so.
+    private static IEnumerable<string> Compared(string[] inputs) => inputs.Where(i => i != "-" && !string.IsNullOrWhiteSpace(i));
 
     private static bool IsInside(string path, string folder) =>
         path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);

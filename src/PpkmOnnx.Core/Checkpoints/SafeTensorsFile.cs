@@ -45,6 +45,7 @@ public static class SafeTensorsFile
         long dataStart = 8 + (long)headerLength;
         metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        var extents = new List<(string Name, long Begin, long End)>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__")
@@ -63,6 +64,7 @@ public static class SafeTensorsFile
             int width = dtype switch { "F32" => 4, "F16" or "BF16" => 2, "F64" or "I64" => 8, "I32" => 4, _ => throw new UserInputException($"{source}: tensor '{name}' has unsupported dtype {dtype}.") };
             if (begin < dataStart || end > bytes.Length || end - begin != count * width)
                 throw new UserInputException($"{source}: tensor '{name}' ({dtype} {string.Join("x", shape)}) has offsets outside the file or of the wrong size (truncated file?).");
+            extents.Add((name, offsets[0], offsets[1]));
             var span = bytes.AsSpan((int)begin, (int)(end - begin));
             var data = new float[count];
             switch (dtype)
@@ -76,7 +78,24 @@ public static class SafeTensorsFile
             }
             result[name] = new TensorData(shape, data);
         }
+        RequirePacked(extents, bytes.Length - dataStart, source);
         return result;
+    }
+
+    // The format packs tensors end to end from offset 0 to the end of the file, as Hugging Face's reader requires: tensors
+    // sharing bytes (or bytes no tensor owns) mean a damaged or forged header, whose weights would load as garbage.
+    private static void RequirePacked(List<(string Name, long Begin, long End)> extents, long dataLength, string source)
+    {
+        long expected = 0;
+        foreach (var (name, begin, end) in extents.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (begin != expected)
+                throw new UserInputException($"{source}: tensor '{name}' starts at byte {begin} of the data where {expected} was expected: "
+                    + "its bytes overlap another tensor's or leave a gap (safetensors packs tensors end to end).");
+            expected = end;
+        }
+        if (expected != dataLength)
+            throw new UserInputException($"{source}: the tensors end at byte {expected} of the data but the file holds {dataLength} (safetensors packs tensors end to end).");
     }
 
     /// <summary>Writes <paramref name="tensors"/> as float32 safetensors to <paramref name="path"/>, atomically, names sorted.</summary>

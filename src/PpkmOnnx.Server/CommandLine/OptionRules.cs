@@ -46,6 +46,21 @@ public static class OptionRules
     }
 
     /// <summary>
+    /// Refuses <paramref name="option"/> when it was typed on the command line but cannot apply to this run
+    /// (<paramref name="applies"/> false): an option silently ignored lets a user believe it took effect.
+    /// </summary>
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="option">The option to check.</param>
+    /// <param name="applies">Whether it applies to this run.</param>
+    /// <param name="when">When it does apply, in words that finish "applies only …" (e.g. "with --mode static").</param>
+    /// <exception cref="Core.UserInputException">The option was given where it does not apply.</exception>
+    public static void RefuseInapplicable(ParseResult parseResult, Option option, bool applies, string when)
+    {
+        if (!applies && parseResult.GetResult(option) is { Implicit: false })
+            throw new Core.UserInputException($"{option.Name} applies only {when}; it would be ignored here.");
+    }
+
+    /// <summary>
     /// Refuses an empty or blank value of every <c>--output</c> option under <paramref name="root"/> when the command line is
     /// parsed: <c>-o ''</c> names no file or folder (.NET would read it as the current folder, or throw), so it is a one-line
     /// parse error for every command alike.

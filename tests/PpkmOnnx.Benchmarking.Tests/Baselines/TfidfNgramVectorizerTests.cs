@@ -62,4 +62,14 @@ public sealed class TfidfNgramVectorizerTests
         Assert.Equal((1 + Math.Log(2)) / norm, x.Values[x.Indices.AsSpan().IndexOf(v.CharFeature("a")!.Value)], 12);
         Assert.Equal(1 / norm, x.Values[x.Indices.AsSpan().IndexOf(v.CharFeature("aa")!.Value)], 12);
     }
+
+    [Fact]
+    public void A_minimum_document_frequency_no_term_reaches_is_refused_as_scikit_learn_refuses_it()
+    {
+        // Three texts: no term can be in 4 of them (scikit-learn: "After pruning, no terms remain").
+        var e = Assert.Throws<PpkmOnnx.Core.UserInputException>(() => TfidfNgramVectorizer.Fit(["aa bb", "aa cc", "aa"], wordN: 1, charN: 2, minDf: 4, sublinear: true));
+        Assert.Equal("no n-gram occurs in at least 4 of the 3 training texts, so the model would have no features; lower the minimum document frequency.", e.Message);
+        // At 3, "aa" and its character n-grams are in every text: kept.
+        Assert.Equal(1, TfidfNgramVectorizer.Fit(["aa bb", "aa cc", "aa"], wordN: 1, charN: 0, minDf: 3, sublinear: true).WordFeatures);
+    }
 }

@@ -64,4 +64,30 @@ public class SafeTensorsFileTests
         Assert.Throws<UserInputException>(() => SafeTensorsFile.Read(path));
         Assert.Throws<UserInputException>(() => SafeTensorsFile.Read(tmp.Combine("missing.safetensors")));
     }
+
+    // Two F32 tensors of two values each (8 bytes) over a data section of dataLength bytes, at the offsets given.
+    private static byte[] TwoTensors(int[] a, int[] b, int dataLength)
+    {
+        var header = $"{{\"a\":{{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[{a[0]},{a[1]}]}},\"b\":{{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[{b[0]},{b[1]}]}}}}";
+        var hb = Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + hb.Length + dataLength];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)hb.Length);
+        hb.CopyTo(bytes, 8);
+        return bytes;
+    }
+
+    [Fact]
+    public void Tensors_must_be_packed_end_to_end_as_Hugging_Face_requires()
+    {
+        // Packed, in either order in the header: read.
+        Assert.Equal(2, SafeTensorsFile.Parse(TwoTensors([0, 8], [8, 16], 16), "mem", out _).Count);
+        Assert.Equal(2, SafeTensorsFile.Parse(TwoTensors([8, 16], [0, 8], 16), "mem", out _).Count);
+        // Both tensors on the same bytes (a forged header loads garbage weights): refused.
+        Assert.Equal("mem: tensor 'b' starts at byte 0 of the data where 8 was expected: its bytes overlap another tensor's or leave a gap (safetensors packs tensors end to end).",
+            Assert.Throws<UserInputException>(() => SafeTensorsFile.Parse(TwoTensors([0, 8], [0, 8], 16), "mem", out _)).Message);
+        // A gap between them, or bytes after the last: refused.
+        Assert.Contains("'b' starts at byte 12", Assert.Throws<UserInputException>(() => SafeTensorsFile.Parse(TwoTensors([0, 8], [12, 20], 20), "mem", out _)).Message);
+        Assert.Equal("mem: the tensors end at byte 16 of the data but the file holds 20 (safetensors packs tensors end to end).",
+            Assert.Throws<UserInputException>(() => SafeTensorsFile.Parse(TwoTensors([0, 8], [8, 16], 20), "mem", out _)).Message);
+    }
 }
