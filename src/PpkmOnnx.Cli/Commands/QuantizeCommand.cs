@@ -1,11 +1,11 @@
 using System.CommandLine;
-using PpkmOnnx.Core;
-using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Cli.Common;
+using PpkmOnnx.Core;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Onnx.Quantization;
+using PpkmOnnx.Server.CommandLine;
 using Spectre.Console;
 
 namespace PpkmOnnx.Cli.Commands;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using PpkmOnnx.Core;
-using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
 using PpkmOnnx.Core.Metrics;
+using PpkmOnnx.Server.CommandLine;
 using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Models;
 using PpkmOnnx.Training.Training;
