@@ -151,4 +151,26 @@ public sealed class TrainCommandTests
         var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "training.json")))!;
         Assert.Equal(64, record["hyperparameters"]!["max_length"]!.GetValue<int>());
     }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("adapt")]
+    public async Task A_folder_holding_a_model_no_run_recorded_is_replaced_only_with_force(string command)
+    {
+        using var temp = TestPaths.NewTempFolder();
+        var demo = temp.Combine("demo.tsv");
+        DemoDataset.Write(demo);
+        var model = TinyBert.Write(temp.Combine("model"), demo);
+        // A copy of a model (as an import or a Hugging Face download leaves it): weights and config, no training.json.
+        var output = temp.Combine("copy");
+        Directory.CreateDirectory(output);
+        foreach (var f in Directory.GetFiles(model)) File.Copy(f, Path.Combine(output, Path.GetFileName(f)));
+        var weights = File.ReadAllBytes(Path.Combine(output, "model.safetensors"));
+        string[] data = command == "adapt" ? ["--corpus", demo, "--max-steps", "1"] : ["--data", demo, "--epochs", "1"];
+
+        var (code, _, error) = await CliInvocation.RunAsync([command, model, .. data, "-o", output]);
+        Assert.Equal(2, code);
+        Assert.Equal($"ppkm: error: {output}: holds a model (model.safetensors); choose another output or pass --force to replace it.{Environment.NewLine}", error);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
+    }
 }

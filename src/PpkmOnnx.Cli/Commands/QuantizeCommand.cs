@@ -21,7 +21,7 @@ internal static class QuantizeCommand
         var perTensor = new Option<bool>("--per-tensor") { Description = "One weight scale per tensor instead of per output channel." };
         var reduceRange = new Option<bool?>("--reduce-range") { Description = "7-bit weights (avoids u8s8 saturation on CPUs without VNNI). Default: on only where this CPU lacks VNNI." };
         var embeddings = new Option<bool>("--quantize-embeddings") { Description = "Also store the word-embedding table as int8 (smaller file; standard graphs)." };
-        var exclude = new Option<string[]>("--exclude") { Description = "Keep these nodes/weights/layers in float32 (whole names or globs, e.g. /classifier/* or layer.0; each must name something the mode converts).", AllowMultipleArgumentsPerToken = true };
+        var exclude = new Option<string[]>("--exclude") { Description = "Keep in float32: encoder layers by key (layer.0), or nodes and weights by whole name or glob (layer.5.*). Each must name something the mode converts (ppkm's graphs keep the pooler and classifier Gemm in float32 anyway); the error for one that does not shows real names.", AllowMultipleArgumentsPerToken = true };
         var autoExclude = new Option<bool>("--auto-exclude") { Description = "Keep the layers whose quantization costs most validation macro-F1 in float32 until the drop is under --max-drop." };
         var calibration = new Option<string>("--calibration") { Description = "Static mode: minmax, percentile or entropy.", DefaultValueFactory = _ => "minmax" };
         calibration.AcceptOnlyFromAmong("minmax", "percentile", "entropy");

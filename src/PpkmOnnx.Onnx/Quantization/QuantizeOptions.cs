@@ -26,7 +26,8 @@ public sealed record QuantizeOptions
 
     /// <summary>
     /// Nodes to keep in FP32: node names, weight or bias initializer names, layer keys (<c>layer.0</c>: every candidate of
-    /// encoder layer 0), each possibly a glob (<c>*</c>, <c>?</c>), e.g. <c>/classifier/*</c>. In fp16 mode, node names.
+    /// encoder layer 0), each possibly a glob (<c>*</c>, <c>?</c>), e.g. <c>layer.5.*</c>. In fp16 mode, node names. Each must name something
+    /// the mode converts (<see cref="OnnxQuantizer.Quantize"/> refuses one that does not).
     /// </summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 

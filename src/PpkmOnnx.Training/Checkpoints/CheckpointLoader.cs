@@ -69,7 +69,7 @@ public static class CheckpointLoader
 
     private static string WeightsPath(string folder)
     {
-        var path = Path.Combine(folder, "model.safetensors");
+        var path = Path.Combine(folder, ModelCheckpoint.WeightsFile);
         if (!File.Exists(path)) throw new UserInputException($"{path}: model.safetensors not found (only safetensors checkpoints are supported).");
         return path;
     }

@@ -6,6 +6,9 @@ namespace PpkmOnnx.Training.Checkpoints;
 /// <summary>Writes a model as a Hugging Face checkpoint folder that transformers (and every PpkmOnnx stage) loads.</summary>
 public static class ModelCheckpoint
 {
+    /// <summary>The weights file of a Hugging Face checkpoint folder.</summary>
+    public const string WeightsFile = "model.safetensors";
+
     /// <summary>Tokenizer files copied beside the weights when the source folder has them.</summary>
     public static IReadOnlyList<string> TokenizerFiles { get; } = new[] { "vocab.txt", "tokenizer_config.json", "special_tokens_map.json" };
 
@@ -21,7 +24,7 @@ public static class ModelCheckpoint
         if (model.Config.NumLabels == 0)
             tensors = tensors.Where(kv => kv.Key.StartsWith(model.BaseModelPrefix, StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[model.BaseModelPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
-        SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), tensors);
+        SafeTensorsFile.Write(Path.Combine(folder, WeightsFile), tensors);
         model.Config.Save(folder);
         if (tokenizerFolder is not null) CopyTokenizer(tokenizerFolder, folder);
     }

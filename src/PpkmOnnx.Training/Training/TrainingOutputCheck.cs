@@ -75,6 +75,10 @@ public static class TrainingOutputCheck
         if (hasResumePoint)
             throw new SettingsAdviceException(name =>
                 $"{outputPath}: holds an interrupted run's resume point; pass {name(ResumeSetting)} to continue it or {name(ForceSetting)} to start afresh.", outputPath);
+        // A checkpoint no run of ours recorded (an imported or Hugging Face model, a copy) is replaced only with Force too.
+        if (File.Exists(Path.Combine(output, ModelCheckpoint.WeightsFile)))
+            throw new SettingsAdviceException(name =>
+                $"{outputPath}: holds a model ({ModelCheckpoint.WeightsFile}); choose another output or pass {name(ForceSetting)} to replace it.", outputPath);
     }
 
     /// <summary>
@@ -118,10 +122,10 @@ public static class TrainingOutputCheck
     // What each kind of run writes into its folder (a checkpoint, its record and log, the resume folder): what Force sets
     // aside and what a run that ends without a checkpoint removes. Anything else in the folder is the user's and stays.
     private static readonly string[] TrainingRunEntries =
-        ["model.safetensors", "config.json", .. ModelCheckpoint.TokenizerFiles, TrainingLoop.TrainingJsonFile, TrainingLoop.LogFile, TrainingLoop.ResumeFolder];
+        [ModelCheckpoint.WeightsFile, "config.json", .. ModelCheckpoint.TokenizerFiles, TrainingLoop.TrainingJsonFile, TrainingLoop.LogFile, TrainingLoop.ResumeFolder];
 
     private static readonly string[] AdaptationRunEntries =
-        ["model.safetensors", "config.json", "vocab.txt", "tokenizer_config.json", "tokenizer.json", AdaptRecord.FileName, DomainAdapter.LogFile, TrainingLoop.ResumeFolder];
+        [ModelCheckpoint.WeightsFile, "config.json", "vocab.txt", "tokenizer_config.json", "tokenizer.json", AdaptRecord.FileName, DomainAdapter.LogFile, TrainingLoop.ResumeFolder];
 
     // training.json's status ("running", "diverged", "completed"), or null when there is none. Read strictly: a broken
     // training.json may be a finished run's, so it is an error naming the file rather than "nothing to protect".
