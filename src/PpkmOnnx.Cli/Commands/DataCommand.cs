@@ -116,7 +116,7 @@ internal static class DataCommand
                 test = split.Test.Rows.Count,
                 fingerprint = split.Fingerprint,
             };
-            var record = ArtifactJson.ToBytes((System.Text.Json.Nodes.JsonObject)JsonSerializer.SerializeToNode(summary, Json)!, Json);
+            var record = ArtifactJson.ToBytes(summary, Json);
             bool folderIsNew = !Directory.Exists(folder);
             try
             {

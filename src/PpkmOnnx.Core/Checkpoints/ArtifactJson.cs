@@ -42,11 +42,15 @@ public static class ArtifactJson
 
     /// <summary>Serializes <paramref name="value"/> (an object) with <paramref name="options"/>, stamps it and writes it atomically.</summary>
     /// <exception cref="ArgumentException"><paramref name="value"/> does not serialize to a JSON object.</exception>
-    public static void Write<T>(string path, T value, JsonSerializerOptions options)
+    public static void Write<T>(string path, T value, JsonSerializerOptions options) => AtomicFile.WriteAllBytes(path, ToBytes(value, options));
+
+    /// <summary>The bytes <see cref="Write{T}(string, T, JsonSerializerOptions)"/> writes.</summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> does not serialize to a JSON object.</exception>
+    public static byte[] ToBytes<T>(T value, JsonSerializerOptions options)
     {
         var node = JsonSerializer.SerializeToNode(value, options) as JsonObject
             ?? throw new ArgumentException($"{typeof(T).Name} does not serialize to a JSON object.", nameof(value));
-        Write(path, node, options);
+        return ToBytes(node, options);
     }
 
     /// <summary>

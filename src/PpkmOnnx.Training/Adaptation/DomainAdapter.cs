@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using PpkmOnnx.Core.Checkpoints;
 using PpkmOnnx.Core.Data;
-using PpkmOnnx.Core.Packaging;
 using PpkmOnnx.Core.Packaging.Records;
 using PpkmOnnx.Core.Platform;
 using PpkmOnnx.Core.Tokenization;
+using PpkmOnnx.Training.Checkpoints;
 using PpkmOnnx.Training.Performance;
 using PpkmOnnx.Training.Training;
 using TorchSharp;
@@ -49,6 +49,8 @@ public static class DomainAdapter
         var resumeDir = Path.GetDirectoryName(resumeState)!;
         // Refused before anything loads; what Force replaces is removed only once the new run is known to start.
         TrainingOutputCheck.Check(options);
+        // The source folder's files, and its own vocabulary against its embedding table: the rule every trainer applies.
+        CheckpointLoader.CheckFolder(options.ModelPath);
 
         var sourceTokenizer = BertWordPieceTokenizer.FromFolder(options.ModelPath);
         var tokenizer = options.VocabularyPath is { } vocab ? LoadVocabulary(vocab) : sourceTokenizer;
@@ -56,10 +58,7 @@ public static class DomainAdapter
             throw new UserInputException($"{options.VocabularyPath ?? options.ModelPath}: the vocabulary has no mask token '{tokenizer.Settings.MaskToken}'; masked-LM training needs [CLS], [SEP], [PAD], [UNK] and [MASK].");
         var plan = options.VocabularyPath is null ? null : VocabularyTransfer.Plan(sourceTokenizer, tokenizer);
         var config = ModelConfig.Load(options.ModelPath);
-        var weightsPath = Path.Combine(options.ModelPath, "model.safetensors");
-        if (!File.Exists(weightsPath)) throw new UserInputException($"{weightsPath}: model.safetensors not found.");
-        if (plan is null)
-            ModelPackage.RequireVocabularyFits(tokenizer.VocabularySize, config.VocabSize, Path.Combine(options.ModelPath, ModelPackage.VocabularyFile), "config.json's vocab_size");
+        var weightsPath = Path.Combine(options.ModelPath, ModelCheckpoint.WeightsFile);
         // torch starts only once the inputs are known to be good, so bad input fails fast.
         ProcessSettings.EnsureConfigured(); // before the first GEMM and training's first allocations
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
